@@ -1,0 +1,7 @@
+#pragma once
+/// \file gradaudit.hpp
+/// Umbrella header for the numerical core (not the testing layer).
+#include "gradaudit/scalar.hpp"
+#include "gradaudit/activation.hpp"
+#include "gradaudit/loss.hpp"
+#include "gradaudit/output_layer.hpp"

@@ -1,0 +1,124 @@
+#pragma once
+/// \file loss.hpp
+/// Losses on a prediction ŷ (or a logit z) and a target y, with their derivatives.
+///
+/// Domains are checked: `bce`, `bce_grad`, `bce_with_logits`, `bce_with_logits_grad` throw
+/// `gradaudit::domain_error` naming the argument and its value when ŷ or y is outside
+/// [0, 1]. NaN is not "outside": NaN in gives NaN out, as for every element-wise function.
+
+#include "gradaudit/activation.hpp"
+
+namespace gradaudit {
+namespace detail {
+
+/// softplus(t) = log(1+e^t) = -log σ(-t) >= 0.
+template <Real W>
+W softplus_kernel(const W& t) {
+  return -log_sigmoid_kernel<W>(-t);
+}
+
+/// y·softplus(-z) + (1-y)·softplus(z): a sum of two non-negative terms, so no cancellation
+/// for any y in [0, 1]; a term whose coefficient is 0 is dropped (so y ∈ {0,1} and z = ±inf
+/// give 0 or inf, never 0·inf).
+template <Real W>
+W bce_with_logits_kernel(const W& z, const W& y) {
+  if (is_nan(z) || is_nan(y)) return z + y;
+  W r = 0;
+  if (y != 0) r += y * softplus_kernel<W>(-z);
+  if (y != 1) r += (W(1) - y) * softplus_kernel<W>(z);
+  return r;
+}
+
+/// σ(z) - y, with σ(z) - 1 formed as -σ(-z) so that y = 1 loses nothing.
+template <Real W>
+W bce_with_logits_grad_kernel(const W& z, const W& y) {
+  if (is_nan(z) || is_nan(y)) return z + y;
+  if (y == 1) return -sigmoid_kernel<W>(-z);
+  if (y == 0) return sigmoid_kernel<W>(z);
+  return sigmoid_kernel<W>(z) - y;
+}
+
+/// -(y log ŷ + (1-y) log(1-ŷ)) with log(1-ŷ) as log1p(-ŷ); zero-coefficient terms dropped
+/// (0·log 0 = 0).
+template <Real W>
+W bce_kernel(const W& yhat, const W& y) {
+  using std::log;
+  using std::log1p;
+  if (is_nan(yhat) || is_nan(y)) return yhat + y;
+  W r = 0;
+  if (y != 0) r -= y * log(yhat);
+  if (y != 1) r -= (W(1) - y) * log1p(-yhat);
+  return r;
+}
+
+/// -y/ŷ + (1-y)/(1-ŷ) with zero-coefficient terms dropped.
+template <Real W>
+W bce_grad_kernel(const W& yhat, const W& y) {
+  if (is_nan(yhat) || is_nan(y)) return yhat + y;
+  W r = 0;
+  if (y != 0) r -= y / yhat;
+  if (y != 1) r += (W(1) - y) / (W(1) - yhat);
+  return r;
+}
+
+}  // namespace detail
+
+/// Squared error (y - ŷ)², computed in the working precision and rounded once (<= 0.5 ULP
+/// + 2^-11 ULP in double; overflows to +inf exactly when the true value does).
+template <Real T>
+T mse(const T& yhat, const T& y) {
+  using W = detail::working_t<T>;
+  const W d = W(y) - W(yhat);
+  return static_cast<T>(d * d);
+}
+
+/// ∂/∂ŷ (y - ŷ)² = 2(ŷ - y). (The article writes 2(y - ŷ): the sign is wrong.)
+template <Real T>
+T mse_grad(const T& yhat, const T& y) {
+  using W = detail::working_t<T>;
+  return static_cast<T>(W(2) * (W(yhat) - W(y)));
+}
+
+/// Binary cross-entropy on a probability: -(y log ŷ + (1-y) log(1-ŷ)).
+/// Domain: ŷ, y ∈ [0, 1], else `domain_error`. bce(0, y>0) = bce(1, y<1) = +inf (PyTorch
+/// instead clamps the log at -100).
+template <Real T>
+T bce(const T& yhat, const T& y) {
+  detail::check_closed_interval("bce", "yhat", yhat, 0.0, 1.0);
+  detail::check_closed_interval("bce", "y", y, 0.0, 1.0);
+  using W = detail::working_t<T>;
+  return static_cast<T>(detail::bce_kernel<W>(W(yhat), W(y)));
+}
+
+/// ∂bce/∂ŷ = -y/ŷ + (1-y)/(1-ŷ) = (ŷ - y)/(ŷ(1-ŷ)).
+/// Domain as `bce`; at ŷ = 0 it is -inf if y > 0 and 1 if y = 0; at ŷ = 1 it is +inf if
+/// y < 1 and -1 if y = 1 (the one-sided limits of the terms that are present).
+template <Real T>
+T bce_grad(const T& yhat, const T& y) {
+  detail::check_closed_interval("bce_grad", "yhat", yhat, 0.0, 1.0);
+  detail::check_closed_interval("bce_grad", "y", y, 0.0, 1.0);
+  using W = detail::working_t<T>;
+  return static_cast<T>(detail::bce_grad_kernel<W>(W(yhat), W(y)));
+}
+
+/// bce(σ(z), y) computed from the logit: y·softplus(-z) + (1-y)·softplus(z).
+/// Domain: z any real (±inf allowed), y ∈ [0, 1] else `domain_error`.
+/// In double, within 1 ULP for y ∈ {0, 1} over every finite z.
+template <Real T>
+T bce_with_logits(const T& z, const T& y) {
+  detail::check_closed_interval("bce_with_logits", "y", y, 0.0, 1.0);
+  using W = detail::working_t<T>;
+  return static_cast<T>(detail::bce_with_logits_kernel<W>(W(z), W(y)));
+}
+
+/// ∂/∂z bce_with_logits(z, y) = σ(z) - y. Domain as `bce_with_logits`.
+/// In double, within 1 ULP for y ∈ {0, 1}; for other y the cancellation in σ(z) - y is
+/// inherent (condition number σ'(z)·|z| / |σ(z) - y|), evaluated in long double.
+template <Real T>
+T bce_with_logits_grad(const T& z, const T& y) {
+  detail::check_closed_interval("bce_with_logits_grad", "y", y, 0.0, 1.0);
+  using W = detail::working_t<T>;
+  return static_cast<T>(detail::bce_with_logits_grad_kernel<W>(W(z), W(y)));
+}
+
+}  // namespace gradaudit

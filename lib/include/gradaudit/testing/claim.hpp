@@ -1,0 +1,129 @@
+#pragma once
+/// \file claim.hpp
+/// The claim registry: each claim of the audited text is data (an ID, the text quoted
+/// verbatim, a statement of what is tested, the expected verdict) plus RapidCheck properties
+/// that compute the observed verdict. Adding a claim touches one file: define it with
+/// `GRADAUDIT_CLAIM` in a `properties/*.cpp` and it is in the test suite and the audit.
+///
+/// Observed verdict:
+///  - `holds`: the property as stated passed every case;
+///  - `needs_correction`: it failed, and the same statement restricted to the conditions
+///    given in `under_conditions` passed (true only under conditions the text leaves out);
+///  - `refuted`: it failed, and no restriction rescues it.
+/// When a claim carries a `corrected` property (our corrected statement) it must pass too.
+
+#include "gradaudit/scalar.hpp"
+#include "gradaudit/testing/oracle.hpp"
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace gradaudit::testing {
+
+enum class verdict { holds, refuted, needs_correction };
+std::string_view to_string(verdict v);
+
+/// A property: a callable run by RapidCheck, drawing with `*gen` and checking with the
+/// `check_*` helpers below (which use RC_ASSERT).
+using property = std::function<void()>;
+
+struct claim {
+  std::string id;         ///< stable, dotted: "sigmoid.derivative.middle_step"
+  std::string section;    ///< the heading of the text it is in, verbatim
+  std::string quote;      ///< the claim as it stands in the text, verbatim
+  std::string statement;  ///< what is tested, in English
+  verdict expected = verdict::holds;
+  std::string correction;  ///< the corrected statement (refuted / needs-correction)
+  property as_stated;      ///< the claim as the text states it
+  property under_conditions;  ///< the claim restricted to the conditions the text omits
+  property corrected;         ///< our corrected statement, which must hold
+  int cases = 0;              ///< cases per property (0: the run's default)
+};
+
+/// Every registered claim, in registration order within a file.
+const std::vector<claim>& registry();
+/// Registers a claim (used by GRADAUDIT_CLAIM); throws on a duplicate ID.
+bool register_claim(claim c);
+const claim* find_claim(std::string_view id);
+
+/// One checked value of a case, both sides printed to 50 significant digits.
+struct comparison {
+  std::string what;
+  std::string claimed;
+  std::string actual;
+  std::string bound;  ///< what the difference was allowed to be
+  bool ok = true;
+};
+
+/// The outcome of running one property.
+struct property_result {
+  bool ran = false;
+  bool passed = false;
+  bool gave_up = false;
+  int cases = 0;  ///< cases that passed before the verdict (plus the failing one)
+  std::string message;
+  std::string reproduce;  ///< RC_PARAMS value replaying the shrunk counterexample
+  std::vector<std::pair<std::string, std::string>> counterexample;  ///< name, value
+  std::vector<comparison> counterexample_checks;
+  double min_digits = 50;  ///< fewest digits certified by any derivative check
+  double max_ulps = 0;     ///< largest ULP error seen by any ULP check
+};
+
+struct claim_result {
+  const claim* c = nullptr;
+  verdict observed = verdict::holds;
+  property_result as_stated, under_conditions, corrected;
+  bool correction_holds = true;
+  double seconds = 0;
+  bool matches() const { return observed == c->expected && correction_holds; }
+};
+
+struct run_options {
+  std::uint64_t seed = 20240614;  ///< the article's date; RC_PARAMS="seed=…" overrides it
+  int cases = 200;                ///< per property unless the claim says otherwise
+};
+
+/// Options from the environment: RC_PARAMS's seed and max_success, when given.
+run_options options_from_environment();
+
+claim_result run_claim(const claim& c, const run_options& opt);
+
+/// One line: "refuted  sigmoid.derivative.middle_step  (x = 1: claimed -0.196…, actual 0.196…)".
+std::string summary_line(const claim_result& r);
+
+// ---- helpers for properties -------------------------------------------------------------
+
+/// Records an input of the current case (shown in the counterexample, exactly).
+void input(std::string_view name, double value);
+void input(std::string_view name, const std::vector<double>& value);
+
+/// Asserts that `claimed` (with its own evaluation error) can equal the derivative the
+/// oracle estimated; records the digits certified.
+void check_derivative(std::string_view what, const ref_t& claimed, const ref_t& claimed_error,
+                      const derivative_estimate& truth);
+
+/// Asserts |got - exact| <= max_ulps ULP; records the error.
+void check_ulps(std::string_view what, double got, const ref_t& exact, double max_ulps);
+
+/// Asserts |claimed - actual| <= bound, both printed at 50 digits.
+void check_close(std::string_view what, const ref_t& claimed, const ref_t& actual,
+                 const ref_t& bound);
+
+/// Asserts a condition, with both sides shown as text.
+void check_that(std::string_view what, bool ok, std::string claimed, std::string actual);
+
+}  // namespace gradaudit::testing
+
+#define GRADAUDIT_CONCAT_INNER(a, b) a##b
+#define GRADAUDIT_CONCAT(a, b) GRADAUDIT_CONCAT_INNER(a, b)
+
+/// Registers a claim at static-initialisation time:
+///   GRADAUDIT_CLAIM({.id = "...", .section = "...", ...});
+#define GRADAUDIT_CLAIM(...)                                                        \
+  [[maybe_unused]] static const bool GRADAUDIT_CONCAT(gradaudit_claim_, __LINE__) = \
+      ::gradaudit::testing::register_claim(::gradaudit::testing::claim __VA_ARGS__)

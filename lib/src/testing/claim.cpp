@@ -1,0 +1,264 @@
+#include "gradaudit/testing/claim.hpp"
+
+#include "gradaudit/testing/ulp.hpp"
+
+#include <rapidcheck.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <map>
+#include <sstream>
+#include <stdexcept>
+
+namespace gradaudit::testing {
+
+std::string_view to_string(verdict v) {
+  switch (v) {
+    case verdict::holds: return "holds";
+    case verdict::refuted: return "refuted";
+    case verdict::needs_correction: return "needs-correction";
+  }
+  return "?";
+}
+
+namespace {
+
+std::vector<claim>& mutable_registry() {
+  static std::vector<claim> claims;
+  return claims;
+}
+
+/// What the helpers record while a property runs (one run at a time per thread).
+struct recorder {
+  std::vector<std::pair<std::string, std::string>> inputs;
+  std::vector<comparison> checks;
+  double min_digits = 50;
+  double max_ulps = 0;
+  void begin_case() {
+    inputs.clear();
+    checks.clear();
+  }
+};
+thread_local recorder* current = nullptr;
+
+recorder& rec() {
+  static thread_local recorder outside;  // helpers called outside run_claim record here
+  return current ? *current : outside;
+}
+
+std::string describe_inputs() {
+  std::string s;
+  for (const auto& [name, value] : rec().inputs) s += (s.empty() ? "" : ", ") + name + " = " + value;
+  return s;
+}
+
+void fail(const comparison& c) {
+  RC_FAIL(c.what + ": claimed " + c.claimed + ", actual " + c.actual + " (allowed difference " +
+          c.bound + ") at " + describe_inputs());
+}
+
+class counting_listener : public rc::detail::TestListener {
+ public:
+  void onTestCaseFinished(const rc::detail::CaseDescription&) override {}
+  void onShrinkTried(const rc::detail::CaseDescription&, bool) override {}
+  void onTestFinished(const rc::detail::TestMetadata&, const rc::detail::TestResult&) override {}
+};
+
+property_result run_property(const std::string& id, const property& p, const run_options& opt,
+                             int cases) {
+  property_result out;
+  if (!p) return out;
+  out.ran = true;
+  recorder r;
+  recorder* saved = current;
+  current = &r;
+  struct restore {
+    recorder* saved;
+    ~restore() { current = saved; }
+  } guard{saved};
+
+  auto prop = rc::detail::toProperty([&p] {
+    rec().begin_case();
+    p();
+  });
+  rc::detail::TestMetadata meta;
+  meta.id = id;
+  meta.description = id;
+  rc::detail::TestParams params;
+  params.seed = opt.seed;
+  params.maxSuccess = cases > 0 ? cases : opt.cases;
+  params.maxSize = 100;  // larger sizes hit undefined behaviour in this RapidCheck
+  counting_listener listener;
+  std::unordered_map<std::string, rc::detail::Reproduce> replay;
+  const auto& env = rc::detail::configuration().reproduce;
+  if (auto it = env.find(id); it != env.end()) replay.insert(*it);
+
+  const auto result = rc::detail::checkProperty(prop, meta, params, listener, replay);
+  if (result.is<rc::detail::SuccessResult>()) {
+    out.passed = true;
+    out.cases = result.get<rc::detail::SuccessResult>().numSuccess;
+    out.min_digits = r.min_digits;
+    out.max_ulps = r.max_ulps;
+  } else if (result.is<rc::detail::FailureResult>()) {
+    const auto& f = result.get<rc::detail::FailureResult>();
+    out.cases = f.numSuccess + 1;
+    out.message = f.description;
+    rc::detail::Configuration cfg;
+    cfg.testParams.seed = opt.seed;
+    cfg.reproduce[id] = f.reproduce;
+    out.reproduce = rc::detail::configToMinimalString(cfg);
+    // Replay the shrunk case once to capture its inputs and both sides of each check.
+    std::unordered_map<std::string, rc::detail::Reproduce> one{{id, f.reproduce}};
+    (void)rc::detail::checkProperty(prop, meta, params, listener, one);
+    out.counterexample = r.inputs;
+    out.counterexample_checks = r.checks;
+  } else if (result.is<rc::detail::GaveUpResult>()) {
+    const auto& g = result.get<rc::detail::GaveUpResult>();
+    out.gave_up = true;
+    out.cases = g.numSuccess;
+    out.message = "gave up: " + g.description;
+  } else {
+    out.message = "error: " + result.get<rc::detail::Error>().description;
+  }
+  return out;
+}
+
+/// Shortens a 50-digit "d.ddd…e±XX" to 7 significant digits, or to two digits past the
+/// first one where it differs from `other`, so that two shortened values never look equal
+/// when they are not.
+std::string abbreviate(const std::string& s, const std::string& other) {
+  const auto e = s.find('e');
+  if (e == std::string::npos) return s;
+  std::size_t k = 0;
+  while (k < e && k < other.size() && s[k] == other[k]) ++k;
+  const std::size_t keep = std::max<std::size_t>(8, k + 3);
+  if (keep >= e || other.find('e') != e || other.substr(other.find('e')) != s.substr(e))
+    return keep >= e ? s : s.substr(0, 8) + "…" + s.substr(e);
+  return s.substr(0, keep) + "…" + s.substr(e);
+}
+
+}  // namespace
+
+const std::vector<claim>& registry() { return mutable_registry(); }
+
+bool register_claim(claim c) {
+  if (c.id.empty()) throw std::invalid_argument("register_claim: empty id");
+  if (find_claim(c.id)) throw std::invalid_argument("register_claim: duplicate id " + c.id);
+  if (!c.as_stated) throw std::invalid_argument("register_claim: " + c.id + " has no property");
+  mutable_registry().push_back(std::move(c));
+  return true;
+}
+
+const claim* find_claim(std::string_view id) {
+  for (const auto& c : mutable_registry())
+    if (c.id == id) return &c;
+  return nullptr;
+}
+
+run_options options_from_environment() {
+  run_options opt;
+  const char* env = std::getenv("RC_PARAMS");
+  if (!env) return opt;
+  const std::string s(env);
+  const auto& params = rc::detail::configuration().testParams;
+  if (s.find("seed=") != std::string::npos) opt.seed = params.seed;
+  if (s.find("max_success=") != std::string::npos) opt.cases = params.maxSuccess;
+  return opt;
+}
+
+claim_result run_claim(const claim& c, const run_options& opt) {
+  const auto t0 = std::chrono::steady_clock::now();
+  claim_result r;
+  r.c = &c;
+  r.as_stated = run_property(c.id + "/as_stated", c.as_stated, opt, c.cases);
+  if (r.as_stated.passed) {
+    r.observed = verdict::holds;
+  } else {
+    r.under_conditions = run_property(c.id + "/under_conditions", c.under_conditions, opt, c.cases);
+    r.observed = r.under_conditions.passed ? verdict::needs_correction : verdict::refuted;
+  }
+  if (c.corrected) {
+    r.corrected = run_property(c.id + "/corrected", c.corrected, opt, c.cases);
+    r.correction_holds = r.corrected.passed;
+  }
+  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return r;
+}
+
+std::string summary_line(const claim_result& r) {
+  std::ostringstream os;
+  os << to_string(r.observed) << "  " << r.c->id << "  ";
+  const auto& p = r.as_stated;
+  if (p.passed) {
+    os << "(" << p.cases << " cases";
+    if (p.min_digits < 50) os << ", >= " << static_cast<int>(p.min_digits) << " digits verified";
+    if (p.max_ulps > 0) os << ", max " << p.max_ulps << " ULP";
+    os << ")";
+  } else {
+    std::string in;
+    for (const auto& [n, v] : p.counterexample) in += (in.empty() ? "" : ", ") + n + " = " + v;
+    os << "(counterexample " << in;
+    if (!p.counterexample_checks.empty()) {
+      for (const auto& ch : p.counterexample_checks)
+        if (!ch.ok) {
+          os << ": " << ch.what << " claimed " << abbreviate(ch.claimed, ch.actual)
+             << ", actual " << abbreviate(ch.actual, ch.claimed);
+          break;
+        }
+    }
+    os << ")";
+  }
+  if (!r.correction_holds) os << "  [our correction FAILED: " << r.corrected.message << "]";
+  if (r.observed != r.c->expected) os << "  [expected " << to_string(r.c->expected) << "]";
+  return os.str();
+}
+
+void input(std::string_view name, double value) {
+  rec().inputs.emplace_back(std::string(name), shortest(value));
+}
+
+void input(std::string_view name, const std::vector<double>& value) {
+  std::string s = "[";
+  for (std::size_t i = 0; i < value.size(); ++i) s += (i ? ", " : "") + shortest(value[i]);
+  rec().inputs.emplace_back(std::string(name), s + "]");
+}
+
+void check_derivative(std::string_view what, const ref_t& claimed, const ref_t& claimed_error,
+                      const derivative_estimate& truth) {
+  // The oracle's value is shown to the digits it certifies (at least 3).
+  const int shown = std::max(3, static_cast<int>(truth.digits()));
+  comparison c{std::string(what), to_digits(claimed, 50), to_digits(truth.value, shown),
+               to_digits(truth.bound + claimed_error, 3), truth.admits(claimed, claimed_error)};
+  rec().checks.push_back(c);
+  if (!c.ok) fail(c);
+  // Digits certified for the claim: the oracle's bound plus the claimed side's own error.
+  const derivative_estimate both{truth.value, truth.bound + claimed_error, truth.h};
+  // A zero derivative has no relative digits; it is certified by the bound alone.
+  if (truth.value != 0) rec().min_digits = std::min(rec().min_digits, both.digits());
+}
+
+void check_ulps(std::string_view what, double got, const ref_t& exact, double max_ulps) {
+  const double d = ulp_distance(got, exact);
+  comparison c{std::string(what), shortest(got), to_digits(exact, 50),
+               shortest(max_ulps) + " ULP (got " + shortest(d) + ")", d <= max_ulps};
+  rec().checks.push_back(c);
+  if (!c.ok) fail(c);
+  rec().max_ulps = std::max(rec().max_ulps, d);
+}
+
+void check_close(std::string_view what, const ref_t& claimed, const ref_t& actual,
+                 const ref_t& bound) {
+  comparison c{std::string(what), to_digits(claimed, 50), to_digits(actual, 50), to_digits(bound, 3),
+               abs(claimed - actual) <= bound};
+  rec().checks.push_back(c);
+  if (!c.ok) fail(c);
+}
+
+void check_that(std::string_view what, bool ok, std::string claimed, std::string actual) {
+  comparison c{std::string(what), std::move(claimed), std::move(actual), "-", ok};
+  rec().checks.push_back(c);
+  if (!c.ok) fail(c);
+}
+
+}  // namespace gradaudit::testing

@@ -1,0 +1,49 @@
+// Runs every registered claim as one GoogleTest test (Claims/Verdict.Matches/<id>): the
+// test passes when the verdict computed by the claim's properties equals the expected one
+// and our correction (if any) holds. The seed is printed; RC_PARAMS="seed=…" replays a run.
+#include "gradaudit/testing/claim.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <iostream>
+
+namespace {
+
+using gradaudit::testing::claim;
+
+class Verdict : public ::testing::TestWithParam<const claim*> {};
+
+TEST_P(Verdict, Matches) {
+  const claim& c = *GetParam();
+  const auto opt = gradaudit::testing::options_from_environment();
+  std::cout << "seed=" << opt.seed << " cases=" << opt.cases << "\n";
+  const auto r = gradaudit::testing::run_claim(c, opt);
+  std::cout << gradaudit::testing::summary_line(r) << "\n";
+  for (const auto* p : {&r.as_stated, &r.under_conditions, &r.corrected}) {
+    if (p->ran && !p->passed && !p->reproduce.empty())
+      std::cout << "  replay: RC_PARAMS=\"" << p->reproduce << "\"\n";
+    if (p->gave_up || (!p->passed && p->ran && p->reproduce.empty()))
+      std::cout << "  " << p->message << "\n";
+  }
+  EXPECT_EQ(gradaudit::testing::to_string(r.observed), gradaudit::testing::to_string(c.expected))
+      << "claim " << c.id << ": " << c.statement << "\n" << r.as_stated.message;
+  EXPECT_TRUE(r.correction_holds) << "our correction of " << c.id
+                                  << " does not hold: " << r.corrected.message;
+}
+
+std::string test_name(const ::testing::TestParamInfo<const claim*>& info) {
+  std::string s = info.param->id;
+  std::replace_if(s.begin(), s.end(), [](char ch) { return !std::isalnum(static_cast<unsigned char>(ch)); }, '_');
+  return s;
+}
+
+std::vector<const claim*> all_claims() {
+  std::vector<const claim*> out;
+  for (const auto& c : gradaudit::testing::registry()) out.push_back(&c);
+  return out;
+}
+
+INSTANTIATE_TEST_SUITE_P(Claims, Verdict, ::testing::ValuesIn(all_claims()), test_name);
+
+}  // namespace
