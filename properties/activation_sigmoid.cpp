@@ -172,7 +172,7 @@ GRADAUDIT_CLAIM({
 GRADAUDIT_CLAIM({
     .id = "accuracy.sigmoid_grad",
     .section = kLib,
-    .quote = R"(f'(x) = f(x)(1 - f(x)))",
+    .quote = R"(= f(x)(1 - f(x)))",
     .statement = "gradaudit::sigmoid_grad in double is within 1 ULP of e^{-|x|}/(1+e^{-|x|})^2 "
                  "at 50 digits for every finite x, including x > 36.7 (where the literal "
                  "formula returns 0) and the subnormal tails |x| > 708.4",

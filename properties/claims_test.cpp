@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <fstream>
 #include <iostream>
 
 namespace {
@@ -45,5 +46,30 @@ std::vector<const claim*> all_claims() {
 }
 
 INSTANTIATE_TEST_SUITE_P(Claims, Verdict, ::testing::ValuesIn(all_claims()), test_name);
+
+// Every quote stands verbatim in the article (properties/source-article.md is a byte copy of
+// the audited text), and every claim says what it tests and, unless it holds, how to fix it.
+TEST(Registry, QuotesAreVerbatimAndClaimsComplete) {
+  std::ifstream f(GRADAUDIT_ARTICLE);
+  ASSERT_TRUE(f) << "cannot read " << GRADAUDIT_ARTICLE;
+  const std::string article((std::istreambuf_iterator<char>(f)), {});
+  const auto& claims = gradaudit::testing::registry();
+  ASSERT_GE(claims.size(), 20u);
+  for (const auto& c : claims) {
+    EXPECT_FALSE(c.quote.empty()) << c.id;
+    EXPECT_NE(article.find(c.quote), std::string::npos) << c.id << ": quote not in the article: " << c.quote;
+    // Sections are the article's headings ("MSE › 如果最后一层是sigmoid层": the last part is
+    // a heading), except gradaudit's own ("gradaudit (…)").
+    const auto last = c.section.rfind("› ");
+    const std::string heading = last == std::string::npos ? c.section : c.section.substr(last + 4);
+    if (c.section.rfind("gradaudit", 0) != 0)
+      EXPECT_NE(article.find("## " + heading), std::string::npos)
+          << c.id << ": section heading not in the article: " << c.section;
+    EXPECT_FALSE(c.statement.empty()) << c.id;
+    if (c.expected != gradaudit::testing::verdict::holds) EXPECT_FALSE(c.correction.empty()) << c.id;
+    if (c.expected == gradaudit::testing::verdict::needs_correction)
+      EXPECT_TRUE(static_cast<bool>(c.under_conditions)) << c.id;
+  }
+}
 
 }  // namespace

@@ -140,7 +140,22 @@ std::string abbreviate(const std::string& s, const std::string& other) {
 
 }  // namespace
 
-const std::vector<claim>& registry() { return mutable_registry(); }
+const std::vector<claim>& registry() {
+  // In the article's order: its sections as they come, then anything else (our own
+  // accuracy claims, extensions) by name; registration order within a section.
+  static const std::vector<std::string> order{
+      "前置知识", "MSE", "MSE › 如果最后一层是sigmoid层", "MSE › 如果最后一层是全连接层",
+      "Cross Entropy", "Cross Entropy › 如果最后一层是sigmoid层",
+      "Cross Entropy › 如果最后一层是全连接层"};
+  auto& claims = mutable_registry();
+  auto rank = [&](const claim& c) {
+    const auto it = std::find(order.begin(), order.end(), c.section);
+    return std::pair{static_cast<std::size_t>(it - order.begin()), it == order.end() ? c.section : ""};
+  };
+  std::stable_sort(claims.begin(), claims.end(),
+                   [&](const claim& a, const claim& b) { return rank(a) < rank(b); });
+  return claims;
+}
 
 bool register_claim(claim c) {
   if (c.id.empty()) throw std::invalid_argument("register_claim: empty id");

@@ -60,11 +60,24 @@ scalar_function scalar_function::of(output_layer c, const ref_t& y) {
   return {c.head == head_kind::sigmoid ? K::bce_sigmoid : K::bce_linear, y};
 }
 
+namespace {
+/// The small sigmoid of the branch, σ(z) or σ(-z), and the constant c with (σ(z) - y)² =
+/// (c - s)² on that branch: c = y, or 1 - y.
+std::pair<ref_t, ref_t> small_sigmoid(const ref_t& z, const ref_t& y, bool upper) {
+  return upper ? std::pair{detail::sigmoid_kernel<ref_t>(-z), 1 - y}
+               : std::pair{detail::sigmoid_kernel<ref_t>(z), y};
+}
+}  // namespace
+
 ref_t scalar_function::value(const ref_t& z) const {
   switch (k) {
-    case K::sigmoid: return detail::sigmoid_kernel<ref_t>(z);
+    case K::sigmoid:
+      return upper ? -detail::sigmoid_kernel<ref_t>(-z) : detail::sigmoid_kernel<ref_t>(z);
     case K::linear: return z;
-    case K::mse_sigmoid: return mse(detail::sigmoid_kernel<ref_t>(z), y);
+    case K::mse_sigmoid: {  // (c - s)² - c² = s(s - 2c): no cancellation against c²
+      const auto [s, c] = small_sigmoid(z, y, upper);
+      return s * (s - 2 * c);
+    }
     case K::mse_linear: return mse(z, y);
     case K::bce_sigmoid: return bce_with_logits(z, y);
     case K::bce_linear: return bce(z, y);
@@ -80,10 +93,11 @@ ref_t scalar_function::value_error(const ref_t& z) const {
     case K::linear:
       return 0;
     case K::mse_sigmoid: {
-      // σ to 4u·σ; σ - y adds u|σ - y|; squaring doubles the relative error and adds u:
-      // 2A(4u + uA) + uA² <= 8uA + 3uA² with A = σ + |y| >= |σ - y|.
-      const ref_t a = detail::sigmoid_kernel<ref_t>(z) + abs(y);
-      return up(8 * u() * a + 3 * u() * a * a);
+      // s to 4u·s; c exact or one rounding (u|c|); s - 2c then errs by at most
+      // 4us + 2u|c| + u(s + 2|c|); the product adds |s - 2c|·4us and one rounding:
+      // in all <= 10u·s·(s + 2|c|).
+      const auto [s, c] = small_sigmoid(z, y, upper);
+      return up(10 * u() * s * (s + 2 * abs(c)));
     }
     case K::mse_linear: {  // (z - y)²: subtraction u, squaring 2u + u: 3u·(|z| + |y|)²
       const ref_t a = abs(z) + abs(y);
@@ -96,8 +110,23 @@ ref_t scalar_function::value_error(const ref_t& z) const {
   throw std::logic_error("scalar_function: unknown kind");
 }
 
+namespace {
+/// max |σ(z) - y| over [lo, hi]: σ - y is monotone, so the larger end value; each formed
+/// through the small sigmoid (|c - s|) so that it stays relative-accurate when σ ≈ y, with
+/// its own error added (s: 4u·s, c: u|c|, the difference: u).
+ref_t sigmoid_minus_y_max(const ref_t& lo, const ref_t& hi, const ref_t& y) {
+  auto at = [&](const ref_t& z) {
+    const auto [s, c] = small_sigmoid(z, y, z > 0);
+    const ref_t d = abs(c - s);
+    return d + 4 * u() * s + u() * abs(c) + u() * d;
+  };
+  return up(std::max(at(lo), at(hi)));
+}
+}  // namespace
+
 ref_t scalar_function::max_abs_d1(const ref_t& lo, const ref_t& hi) const {
-  const ref_t a = std::max(abs(y), abs(1 - y));  // bounds |σ - y| since σ ∈ [0, 1]
+  const bool sig = k == K::mse_sigmoid || k == K::bce_sigmoid;
+  const ref_t a = sig ? sigmoid_minus_y_max(lo, hi, y) : ref_t(0);  // max |σ - y|
   switch (k) {
     case K::sigmoid: return sigmoid_d1_max(lo, hi);
     case K::linear: return 1;
@@ -112,7 +141,7 @@ ref_t scalar_function::max_abs_d1(const ref_t& lo, const ref_t& hi) const {
 }
 
 ref_t scalar_function::max_abs_d3(const ref_t& lo, const ref_t& hi) const {
-  const ref_t a = std::max(abs(y), abs(1 - y));
+  const ref_t a = k == K::mse_sigmoid ? sigmoid_minus_y_max(lo, hi, y) : ref_t(0);
   switch (k) {
     case K::sigmoid: return sigmoid_d1_max(lo, hi);  // σ''' = σ'(1 - 6σ'), |1 - 6σ'| <= 1
     case K::linear: return 0;
@@ -142,12 +171,13 @@ namespace {
 /// d/dt f(z(t)) at t = 0 where z(t) = z0 + t·xi is computed as `z_at(t)` with absolute error
 /// at most `z_err(h)` for |t| <= h.
 template <class ZAt, class ZErr>
-derivative_estimate estimate(const scalar_function& f, const ref_t& z0, const ref_t& xi,
+derivative_estimate estimate(scalar_function f, const ref_t& z0, const ref_t& xi,
                              const ref_t& scale, ZAt z_at, ZErr z_err) {
   const ref_t axi = abs(xi);
   const ref_t radius = f.domain_radius(z0);
+  f.upper = z0 > 0;
   // First guess of E and M3 at the point itself, to place h.
-  const ref_t e0 = f.value_error(z0) + f.max_abs_d1(z0, z0) * z_err(ref_t(0)) + u() * abs(z0);
+  const ref_t e0 = f.value_error(z0) + f.max_abs_d1(z0, z0) * z_err(ref_t(0));
   const ref_t m3_0 = f.max_abs_d3(z0, z0) * axi * axi * axi;
   ref_t h;
   if (axi == 0) {
@@ -155,7 +185,8 @@ derivative_estimate estimate(const scalar_function& f, const ref_t& z0, const re
   } else if (m3_0 == 0) {
     h = pow2_floor(std::max(ref_t(1), scale));
   } else {
-    h = pow2_floor(cbrt(3 * std::max(e0, u() * u()) / m3_0));
+    // (an exact f has e0 = 0: the floor keeps h positive, near 2^-112 relative)
+    h = pow2_floor(cbrt(3 * std::max(e0, u() * u() * m3_0) / m3_0));
   }
   if (axi != 0 && !detail::is_inf(radius)) {
     while (h * axi + z_err(h) >= radius / 2) h /= 2;

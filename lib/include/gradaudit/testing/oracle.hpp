@@ -41,11 +41,16 @@ struct derivative_estimate {
 struct scalar_function {
   enum class kind { sigmoid, linear, mse_sigmoid, mse_linear, bce_sigmoid, bce_linear };
   kind k;
-  ref_t y = 0;  ///< the target (unused for sigmoid)
+  ref_t y = 0;  ///< the target (unused for the heads)
+  /// Evaluate the sigmoid kinds through σ(-z), the small one when z > 0 (set by the oracle
+  /// from the sign of the point). `value` may then differ from f by a constant (σ(z) - 1, or
+  /// (σ - y)² - (1 - y)²), which leaves the derivative unchanged and keeps the values'
+  /// absolute error proportional to the derivative in both tails.
+  bool upper = false;
 
   static scalar_function of(output_layer c, const ref_t& y);
 
-  /// f(z) in ref_t (domain_error for BCE·linear outside [0, 1]).
+  /// f(z), up to a constant, in ref_t (domain_error for BCE·linear outside [0, 1]).
   ref_t value(const ref_t& z) const;
   /// Bound on the absolute error of `value(z)` as computed (beyond the error in z).
   ref_t value_error(const ref_t& z) const;

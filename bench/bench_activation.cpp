@@ -1,0 +1,127 @@
+// gradaudit_bench: per-call cost of gradaudit's activations and losses (double, float,
+// ref_t) and of the naive double formulas, over fixed arrays of inputs drawn once.
+//
+//   gradaudit_bench --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
+//
+// Names read <function>/<implementation>/<input range>; items/s counts function calls.
+
+#include "naive.hpp"
+
+#include "gradaudit/activation.hpp"
+#include "gradaudit/loss.hpp"
+#include "gradaudit/scalar.hpp"
+
+#include <benchmark/benchmark.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <random>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+namespace {
+
+using gradaudit::ref_t;
+namespace ga = gradaudit;
+namespace naive = gradaudit::bench::naive;
+
+constexpr std::size_t kInputs = 4096;    // double and float arrays
+constexpr std::size_t kRefInputs = 256;  // ref_t array (a call costs microseconds)
+
+/// `count` values uniform in [-r, r], from a fixed seed (the same on every run).
+std::vector<double> draw(double r, std::size_t count, unsigned seed) {
+  std::mt19937_64 g(seed);
+  std::uniform_real_distribution<double> u(-r, r);
+  std::vector<double> v(count);
+  for (auto& x : v) x = u(g);
+  return v;
+}
+
+template <class T>
+const std::vector<T>& inputs(int range) {
+  static const auto make = [](double r, std::size_t count, unsigned seed) {
+    const auto d = draw(r, count, seed);
+    return std::vector<T>(d.begin(), d.end());
+  };
+  static const std::size_t count = std::is_same_v<T, ref_t> ? kRefInputs : kInputs;
+  static const std::vector<T> x40 = make(40, count, 40);
+  static const std::vector<T> x700 = make(700, count, 700);
+  return range == 40 ? x40 : x700;
+}
+
+/// Calls f on every input once per iteration.
+template <class T, class F>
+void run(benchmark::State& state, const std::vector<T>& xs, F f) {
+  for (auto _ : state) {
+    for (const T& x : xs) {
+      auto r = f(x);
+      benchmark::DoNotOptimize(r);
+    }
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) *
+                          static_cast<std::int64_t>(xs.size()));
+}
+
+template <class T, class F>
+void add(const std::string& function, const std::string& impl, int range, F f) {
+  const std::string name = function + "/" + impl + "/x" + std::to_string(range);
+  benchmark::RegisterBenchmark(name.c_str(), [range, f](benchmark::State& s) {
+    run<T>(s, inputs<T>(range), f);
+  });
+}
+
+/// Registers every benchmark at static-initialisation time (benchmark_main runs them).
+const bool registered = [] {
+  for (const int r : {40, 700}) {
+    add<double>("sigmoid", "ours_double", r, [](double x) { return ga::sigmoid<double>(x); });
+    add<double>("sigmoid", "naive_double", r, [](double x) { return naive::sigmoid(x); });
+    add<float>("sigmoid", "ours_float", r, [](float x) { return ga::sigmoid<float>(x); });
+    add<float>("sigmoid", "naive_float", r, [](float x) { return naive::sigmoid(x); });
+
+    add<double>("sigmoid_grad", "ours_double", r,
+                [](double x) { return ga::sigmoid_grad<double>(x); });
+    add<double>("sigmoid_grad", "naive_double", r,
+                [](double x) { return naive::sigmoid_grad(x); });
+    add<float>("sigmoid_grad", "ours_float", r,
+               [](float x) { return ga::sigmoid_grad<float>(x); });
+    add<float>("sigmoid_grad", "naive_float", r, [](float x) { return naive::sigmoid_grad(x); });
+
+    add<double>("log_sigmoid", "ours_double", r,
+                [](double x) { return ga::log_sigmoid<double>(x); });
+    add<double>("log_sigmoid", "naive_double", r,
+                [](double x) { return naive::log_sigmoid(x); });
+    add<float>("log_sigmoid", "ours_float", r, [](float x) { return ga::log_sigmoid<float>(x); });
+    add<float>("log_sigmoid", "naive_float", r, [](float x) { return naive::log_sigmoid(x); });
+
+    add<double>("bce_with_logits_y1", "ours_double", r,
+                [](double z) { return ga::bce_with_logits<double>(z, 1.0); });
+    add<double>("bce_with_logits_y1", "naive_double", r,
+                [](double z) { return naive::bce_with_logits(z, 1.0); });
+    add<float>("bce_with_logits_y1", "ours_float", r,
+               [](float z) { return ga::bce_with_logits<float>(z, 1.0f); });
+    add<float>("bce_with_logits_y1", "naive_float", r,
+               [](float z) { return naive::bce_with_logits(z, 1.0f); });
+
+    add<double>("bce_with_logits_grad_y1", "ours_double", r,
+                [](double z) { return ga::bce_with_logits_grad<double>(z, 1.0); });
+    add<double>("bce_with_logits_grad_y1", "naive_double", r,
+                [](double z) { return naive::bce_with_logits_grad(z, 1.0); });
+    add<float>("bce_with_logits_grad_y1", "ours_float", r,
+               [](float z) { return ga::bce_with_logits_grad<float>(z, 1.0f); });
+    add<float>("bce_with_logits_grad_y1", "naive_float", r,
+               [](float z) { return naive::bce_with_logits_grad(z, 1.0f); });
+
+    add<double>("tanh_grad", "ours_double", r, [](double x) { return ga::tanh_grad<double>(x); });
+    add<double>("tanh_grad", "naive_double", r, [](double x) { return naive::tanh_grad(x); });
+    add<float>("tanh_grad", "ours_float", r, [](float x) { return ga::tanh_grad<float>(x); });
+    add<float>("tanh_grad", "naive_float", r, [](float x) { return naive::tanh_grad(x); });
+
+    add<ref_t>("sigmoid", "ours_ref_t", r, [](const ref_t& x) { return ga::sigmoid<ref_t>(x); });
+    add<ref_t>("sigmoid_grad", "ours_ref_t", r,
+               [](const ref_t& x) { return ga::sigmoid_grad<ref_t>(x); });
+  }
+  return true;
+}();
+
+}  // namespace

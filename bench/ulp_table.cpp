@@ -1,0 +1,211 @@
+// gradaudit_ulp_table: max / median ULP error of gradaudit's double functions, and of the
+// naive double formulas, against the 50-digit reference (the same gradaudit function
+// instantiated on ref_t), over a fixed, replayable sample. Prints a Markdown table.
+//
+//   gradaudit_ulp_table [--n N] [--seed S]
+//
+// The x (and z) sample is half `gen::any_finite()` (every binade of the double line) and
+// half `gen::real_in(-750, 750)` (the range where sigmoid and friends are neither 0, 1 nor
+// linear, down to their subnormal results); ŷ is drawn from `gen::probability()`.
+// Inputs whose reference value is NaN or ±inf are skipped and counted.
+
+#include "naive.hpp"
+
+#include "gradaudit/activation.hpp"
+#include "gradaudit/loss.hpp"
+#include "gradaudit/scalar.hpp"
+#include "gradaudit/testing/generators.hpp"
+#include "gradaudit/testing/ulp.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <functional>
+#include <iostream>
+#include <limits>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace {
+
+using gradaudit::ref_t;
+namespace ga = gradaudit;
+namespace gt = gradaudit::testing;
+namespace naive = gradaudit::bench::naive;
+
+/// One candidate implementation of a function, and the errors it made.
+struct candidate {
+  std::string formula;
+  std::function<double(double)> f;
+  std::vector<double> errors{};
+  double worst_error = -1;
+  double worst_input = std::numeric_limits<double>::quiet_NaN();
+};
+
+/// A function on one sample, its reference, and the candidates measured against it.
+struct function_case {
+  std::string function;
+  std::string input_name;  // "x", "z" or "yhat"
+  const std::vector<double>* inputs;
+  std::function<ref_t(const ref_t&)> reference;
+  std::vector<candidate> candidates;
+  std::size_t skipped = 0;
+};
+
+void measure(function_case& c) {
+  for (const double x : *c.inputs) {
+    const ref_t exact = c.reference(ref_t(x));
+    if (ga::detail::is_nan(exact) || ga::detail::is_inf(exact)) {
+      ++c.skipped;
+      continue;
+    }
+    for (auto& k : c.candidates) {
+      const double e = gt::ulp_distance<double>(k.f(x), exact);
+      k.errors.push_back(e);
+      if (e > k.worst_error) {
+        k.worst_error = e;
+        k.worst_input = x;
+      }
+    }
+  }
+}
+
+std::string fmt_ulp(double u) {
+  if (std::isinf(u)) return "inf";
+  char buf[32];
+  if (u == 0) return "0";
+  if (u < 1e-3)
+    std::snprintf(buf, sizeof buf, "%.1e", u);
+  else if (u < 1e4)
+    std::snprintf(buf, sizeof buf, "%.3f", u);
+  else
+    std::snprintf(buf, sizeof buf, "%.3g", u);
+  return buf;
+}
+
+double median(std::vector<double> v) {
+  if (v.empty()) return std::numeric_limits<double>::quiet_NaN();
+  const auto mid = v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2);
+  std::nth_element(v.begin(), mid, v.end());
+  if (v.size() % 2 == 1) return *mid;
+  const double hi = *mid;
+  const double lo = *std::max_element(v.begin(), mid);
+  return lo + (hi - lo) / 2;
+}
+
+template <class Int>
+bool parse_int(std::string_view s, Int& out) {
+  auto r = std::from_chars(s.data(), s.data() + s.size(), out);
+  return r.ec == std::errc() && r.ptr == s.data() + s.size();
+}
+
+int usage(const char* argv0, int rc) {
+  (rc == 0 ? std::cout : std::cerr)
+      << "usage: " << argv0 << " [--n N] [--seed S]\n"
+      << "  --n N     sample size per function (default 20000)\n"
+      << "  --seed S  seed of the sample (default 1)\n";
+  return rc;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::size_t n = 20000;
+  std::uint64_t seed = 1;
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view a = argv[i];
+    if (a == "--help" || a == "-h") return usage(argv[0], 0);
+    if ((a == "--n" || a == "--seed") && i + 1 < argc) {
+      const std::string_view v = argv[++i];
+      const bool ok = a == "--n" ? parse_int(v, n) && n > 0 : parse_int(v, seed);
+      if (!ok) {
+        std::cerr << argv[0] << ": bad value for " << a << ": '" << v << "'\n";
+        return usage(argv[0], 2);
+      }
+      continue;
+    }
+    std::cerr << argv[0] << ": unknown or incomplete argument '" << a << "'\n";
+    return usage(argv[0], 2);
+  }
+
+  // The fixed sample. Every sub-sample gets its own seed derived from --seed.
+  std::vector<double> xs = gt::gen::sample(gt::gen::any_finite(), n / 2, seed);
+  {
+    const auto mid = gt::gen::sample(gt::gen::real_in(-750, 750), n - n / 2, seed + 1);
+    xs.insert(xs.end(), mid.begin(), mid.end());
+  }
+  const std::vector<double> yhats = gt::gen::sample(gt::gen::probability(), n, seed + 2);
+
+  std::vector<function_case> cases;
+  cases.push_back({"sigmoid", "x", &xs, [](const ref_t& x) { return ga::sigmoid<ref_t>(x); },
+                   {{"gradaudit::sigmoid", [](double x) { return ga::sigmoid<double>(x); }},
+                    {"naive 1/(1+exp(-x))", [](double x) { return naive::sigmoid(x); }}}});
+  cases.push_back(
+      {"sigmoid_grad", "x", &xs, [](const ref_t& x) { return ga::sigmoid_grad<ref_t>(x); },
+       {{"gradaudit::sigmoid_grad", [](double x) { return ga::sigmoid_grad<double>(x); }},
+        {"naive s*(1-s)", [](double x) { return naive::sigmoid_grad(x); }}}});
+  cases.push_back(
+      {"log_sigmoid", "x", &xs, [](const ref_t& x) { return ga::log_sigmoid<ref_t>(x); },
+       {{"gradaudit::log_sigmoid", [](double x) { return ga::log_sigmoid<double>(x); }},
+        {"naive log(1/(1+exp(-x)))", [](double x) { return naive::log_sigmoid(x); }}}});
+  for (const double y : {0.0, 1.0}) {
+    const std::string suffix = y == 0 ? " (y=0)" : " (y=1)";
+    cases.push_back(
+        {"bce_with_logits" + suffix, "z", &xs,
+         [y](const ref_t& z) { return ga::bce_with_logits<ref_t>(z, ref_t(y)); },
+         {{"gradaudit::bce_with_logits",
+           [y](double z) { return ga::bce_with_logits<double>(z, y); }},
+          {"PyTorch max(z,0)-z*y+log1p(exp(-|z|))",
+           [y](double z) { return naive::bce_with_logits(z, y); }}}});
+  }
+  for (const double y : {0.0, 1.0}) {
+    const std::string suffix = y == 0 ? " (y=0)" : " (y=1)";
+    cases.push_back(
+        {"bce_with_logits_grad" + suffix, "z", &xs,
+         [y](const ref_t& z) { return ga::bce_with_logits_grad<ref_t>(z, ref_t(y)); },
+         {{"gradaudit::bce_with_logits_grad",
+           [y](double z) { return ga::bce_with_logits_grad<double>(z, y); }},
+          {"naive 1/(1+exp(-z)) - y",
+           [y](double z) { return naive::bce_with_logits_grad(z, y); }}}});
+  }
+  for (const double y : {0.0, 1.0}) {
+    const std::string suffix = y == 0 ? " (y=0)" : " (y=1)";
+    cases.push_back(
+        {"bce" + suffix, "yhat", &yhats,
+         [y](const ref_t& p) { return ga::bce<ref_t>(p, ref_t(y)); },
+         {{"gradaudit::bce", [y](double p) { return ga::bce<double>(p, y); }},
+          {"naive -(y*log(p)+(1-y)*log(1-p))", [y](double p) { return naive::bce(p, y); }}}});
+  }
+  cases.push_back(
+      {"tanh_grad", "x", &xs, [](const ref_t& x) { return ga::tanh_grad<ref_t>(x); },
+       {{"gradaudit::tanh_grad", [](double x) { return ga::tanh_grad<double>(x); }},
+        {"naive 1-tanh(x)^2", [](double x) { return naive::tanh_grad(x); }}}});
+
+  for (auto& c : cases) measure(c);
+
+  std::cout << "ULP error vs the 50-digit reference (ref_t), n = " << n << ", seed = " << seed
+            << " (replay: gradaudit_ulp_table --n " << n << " --seed " << seed << ")\n"
+            << "x, z: " << n / 2 << " from any_finite() + " << n - n / 2
+            << " from real_in(-750, 750); yhat: " << n << " from probability()\n\n";
+  std::cout << "| function | implementation | max ULP | median ULP | > 1 ULP | worst input "
+               "| skipped |\n"
+            << "|---|---|---:|---:|---:|---|---:|\n";
+  for (const auto& c : cases) {
+    for (const auto& k : c.candidates) {
+      const std::size_t over = static_cast<std::size_t>(
+          std::count_if(k.errors.begin(), k.errors.end(), [](double e) { return e > 1; }));
+      char frac[32];
+      std::snprintf(frac, sizeof frac, "%.2f%%",
+                    k.errors.empty() ? 0.0 : 100.0 * double(over) / double(k.errors.size()));
+      const std::string worst =
+          k.worst_error > 0 ? c.input_name + " = " + gt::shortest(k.worst_input) : "-";
+      std::cout << "| " << c.function << " | `" << k.formula << "` | " << fmt_ulp(k.worst_error)
+                << " | " << fmt_ulp(median(k.errors)) << " | " << frac << " | " << worst
+                << " | " << c.skipped << " |\n";
+    }
+  }
+  return 0;
+}

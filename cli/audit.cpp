@@ -1,0 +1,118 @@
+#include "commands.hpp"
+
+#include "gradaudit/testing/claim.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <optional>
+#include <cstdlib>
+#include <map>
+#include <ostream>
+#include <string_view>
+#include <unistd.h>
+
+namespace gradaudit::cli {
+namespace {
+
+std::optional<long long> parse_int(const std::string& s) {
+  if (s.empty()) return std::nullopt;
+  char* end = nullptr;
+  errno = 0;
+  const long long v = std::strtoll(s.c_str(), &end, 10);
+  if (errno != 0 || end != s.c_str() + s.size()) return std::nullopt;
+  return v;
+}
+
+}  // namespace
+
+int audit(std::span<const std::string> args, std::ostream& out, std::ostream& err) {
+  auto opt = testing::options_from_environment();
+  std::vector<std::string> only;
+  bool seed_given = false, cases_given = false;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    auto value = [&](const char* name) -> const std::string* {
+      if (i + 1 >= args.size()) {
+        err << "gradaudit audit: " << name << " needs a value\n";
+        return nullptr;
+      }
+      return &args[++i];
+    };
+    if (a == "--help" || a == "-h") {
+      out << "usage: gradaudit audit [--seed S] [--cases N] [--only ID]...\n"
+             "  Checks every claim of the article and prints one line per claim: the verdict\n"
+             "  computed by its properties, and the evidence. Exit 0 when every verdict equals\n"
+             "  the expected one.\n";
+      return ok;
+    } else if (a == "--seed") {
+      const auto* v = value("--seed");
+      if (!v) return usage;
+      const auto s = parse_int(*v);
+      if (!s || *s < 0 || seed_given) {
+        err << "gradaudit audit: --seed: " << (seed_given ? "given twice" : "'" + *v + "' is not a non-negative integer") << "\n";
+        return usage;
+      }
+      seed_given = true;
+      opt.seed = static_cast<std::uint64_t>(*s);
+    } else if (a == "--cases") {
+      const auto* v = value("--cases");
+      if (!v) return usage;
+      const auto n = parse_int(*v);
+      if (!n || *n < 1 || *n > 100000000 || cases_given) {
+        err << "gradaudit audit: --cases: " << (cases_given ? "given twice" : "'" + *v + "' is not an integer in [1, 1e8]") << "\n";
+        return usage;
+      }
+      cases_given = true;
+      opt.cases = static_cast<int>(*n);
+    } else if (a == "--only") {
+      const auto* v = value("--only");
+      if (!v) return usage;
+      if (!testing::find_claim(*v)) {
+        err << "gradaudit audit: --only: no claim '" << *v << "'; the claims are:\n";
+        for (const auto& c : testing::registry()) err << "  " << c.id << "\n";
+        return usage;
+      }
+      only.push_back(*v);
+    } else {
+      err << "gradaudit audit: unknown argument '" << a << "'\n";
+      return usage;
+    }
+  }
+
+  const bool tty = isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr;
+  auto colour = [&](testing::verdict v) -> std::string_view {
+    if (!tty) return "";
+    switch (v) {
+      case testing::verdict::holds: return "\033[32m";
+      case testing::verdict::refuted: return "\033[31m";
+      case testing::verdict::needs_correction: return "\033[33m";
+    }
+    return "";
+  };
+  const std::string_view reset = tty ? "\033[0m" : "";
+
+  const auto t0 = std::chrono::steady_clock::now();
+  std::map<testing::verdict, int> counts;
+  int mismatches = 0, total = 0;
+  const auto& claims = testing::registry();
+  out << "gradaudit audit: seed=" << opt.seed << " cases=" << opt.cases << " (replay with --seed "
+      << opt.seed << ")\n";
+  for (const auto& c : claims) {
+    if (!only.empty() && std::find(only.begin(), only.end(), c.id) == only.end()) continue;
+    ++total;
+    const auto r = testing::run_claim(c, opt);
+    ++counts[r.observed];
+    if (!r.matches()) ++mismatches;
+    out << colour(r.observed) << testing::summary_line(r) << reset << "\n";
+    out.flush();
+  }
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  out << "\n" << total << " claims: " << counts[testing::verdict::holds] << " hold, "
+      << counts[testing::verdict::refuted] << " refuted, "
+      << counts[testing::verdict::needs_correction] << " need correction; " << mismatches
+      << " differ from the expected verdict; seed " << opt.seed << "; " << secs << " s\n";
+  return mismatches == 0 ? ok : failure;
+}
+
+}  // namespace gradaudit::cli
