@@ -35,6 +35,7 @@ struct recorder {
   std::vector<comparison> checks;
   double min_digits = 50;
   double max_ulps = 0;
+  std::string fewest_digits_at, max_ulps_at;  ///< the inputs where they were seen
   void begin_case() {
     inputs.clear();
     checks.clear();
@@ -91,8 +92,10 @@ property_result run_property(const std::string& id, const property& p, const run
   params.maxSize = 100;  // larger sizes hit undefined behaviour in this RapidCheck
   counting_listener listener;
   std::unordered_map<std::string, rc::detail::Reproduce> replay;
-  const auto& env = rc::detail::configuration().reproduce;
-  if (auto it = env.find(id); it != env.end()) replay.insert(*it);
+  if (std::getenv("RC_PARAMS")) {  // (configuration() prints a seed of its own: only if asked)
+    const auto& env = rc::detail::configuration().reproduce;
+    if (auto it = env.find(id); it != env.end()) replay.insert(*it);
+  }
 
   const auto result = rc::detail::checkProperty(prop, meta, params, listener, replay);
   if (result.is<rc::detail::SuccessResult>()) {
@@ -100,6 +103,8 @@ property_result run_property(const std::string& id, const property& p, const run
     out.cases = result.get<rc::detail::SuccessResult>().numSuccess;
     out.min_digits = r.min_digits;
     out.max_ulps = r.max_ulps;
+    out.fewest_digits_at = r.fewest_digits_at;
+    out.max_ulps_at = r.max_ulps_at;
   } else if (result.is<rc::detail::FailureResult>()) {
     const auto& f = result.get<rc::detail::FailureResult>();
     out.cases = f.numSuccess + 1;
@@ -207,8 +212,10 @@ std::string summary_line(const claim_result& r) {
   const auto& p = r.as_stated;
   if (p.passed) {
     os << "(" << p.cases << " cases";
-    if (p.min_digits < 50) os << ", >= " << static_cast<int>(p.min_digits) << " digits verified";
-    if (p.max_ulps > 0) os << ", max " << p.max_ulps << " ULP";
+    if (p.min_digits < 50)
+      os << ", >= " << static_cast<int>(p.min_digits) << " digits verified, fewest at "
+         << p.fewest_digits_at;
+    if (!p.max_ulps_at.empty()) os << ", max " << p.max_ulps << " ULP at " << p.max_ulps_at;
     os << ")";
   } else {
     std::string in;
@@ -250,7 +257,10 @@ void check_derivative(std::string_view what, const ref_t& claimed, const ref_t& 
   // Digits certified for the claim: the oracle's bound plus the claimed side's own error.
   const derivative_estimate both{truth.value, truth.bound + claimed_error, truth.h};
   // A zero derivative has no relative digits; it is certified by the bound alone.
-  if (truth.value != 0) rec().min_digits = std::min(rec().min_digits, both.digits());
+  if (truth.value != 0 && both.digits() < rec().min_digits) {
+    rec().min_digits = both.digits();
+    rec().fewest_digits_at = describe_inputs();
+  }
 }
 
 void check_ulps(std::string_view what, double got, const ref_t& exact, double max_ulps) {
@@ -259,7 +269,10 @@ void check_ulps(std::string_view what, double got, const ref_t& exact, double ma
                shortest(max_ulps) + " ULP (got " + shortest(d) + ")", d <= max_ulps};
   rec().checks.push_back(c);
   if (!c.ok) fail(c);
-  rec().max_ulps = std::max(rec().max_ulps, d);
+  if (d > rec().max_ulps || rec().max_ulps_at.empty()) {
+    rec().max_ulps = std::max(rec().max_ulps, d);
+    rec().max_ulps_at = describe_inputs();
+  }
 }
 
 void check_close(std::string_view what, const ref_t& claimed, const ref_t& actual,

@@ -72,6 +72,8 @@ struct property_result {
   std::vector<comparison> counterexample_checks;
   double min_digits = 50;  ///< fewest digits certified by any derivative check
   double max_ulps = 0;     ///< largest ULP error seen by any ULP check
+  std::string fewest_digits_at;  ///< the inputs of the case with the fewest digits
+  std::string max_ulps_at;       ///< the inputs of the case with the largest ULP error
 };
 
 struct claim_result {
