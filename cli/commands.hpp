@@ -17,6 +17,9 @@ enum exit_code : int {
 /// per line to `out`.
 int eval(std::span<const std::string> args, std::istream& in, std::ostream& out, std::ostream& err);
 
+/// `gradaudit train …`: full-batch gradient descent on a CSV or the article's data set.
+int train(std::span<const std::string> args, std::ostream& out, std::ostream& err);
+
 /// `gradaudit audit [--seed S] [--cases N] [--only ID]...`: runs the claims and reports.
 int audit(std::span<const std::string> args, std::ostream& out, std::ostream& err);
 

@@ -11,6 +11,7 @@ void print_usage(std::ostream& os) {
   os << "usage: gradaudit COMMAND [ARGS]\n"
         "  audit   check every claim of the article and report the verdicts\n"
         "  eval    evaluate a function on numbers read from standard input\n"
+        "  train   train a network by full-batch gradient descent\n"
         "Run 'gradaudit COMMAND --help' for a command's options.\n";
 }
 }  // namespace
@@ -26,6 +27,7 @@ int main(int argc, char** argv) {
   try {
     if (cmd == "eval") return eval(args, std::cin, std::cout, std::cerr);
     if (cmd == "audit") return audit(args, std::cout, std::cerr);
+    if (cmd == "train") return train(args, std::cout, std::cerr);
     if (cmd == "--help" || cmd == "-h" || cmd == "help") {
       print_usage(std::cout);
       return ok;

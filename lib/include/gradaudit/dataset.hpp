@@ -1,0 +1,129 @@
+#pragma once
+/// \file dataset.hpp
+/// The article's data set, and CSV reading and writing.
+
+#include "gradaudit/network.hpp"
+#include "gradaudit/train.hpp"
+
+#include <cstdint>
+#include <iosfwd>
+#include <string>
+
+namespace gradaudit {
+
+/// n samples of two standard-normal features, label = (x2 > 0.5), as the article's
+/// `torch.randn(n, 2)` and `(x[:, 1] > 0.5).float()`, drawn from `seed` with our own stream.
+batch<double> article_data(std::size_t n, std::uint64_t seed);
+
+/// Thrown for a malformed CSV: the message names the source, the line and what is wrong.
+class data_error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// Reads a CSV with a header "x1,x2,…,y" (the last column is the target, the others the
+/// features): numbers in decimal or hex, CRLF and a UTF-8 BOM accepted, blank lines not.
+/// `source` names the input in messages.
+batch<double> read_csv(std::istream& in, const std::string& source);
+
+/// Writes the same format with %.17g, so that read_csv gives back the same doubles.
+void write_csv(std::ostream& out, const batch<double>& data);
+
+}  // namespace gradaudit
+
+// ---- implementation ----------------------------------------------------------------------
+
+#include <cstdio>
+#include <cstdlib>
+#include <istream>
+#include <ostream>
+#include <sstream>
+#include <vector>
+
+namespace gradaudit {
+
+inline batch<double> article_data(std::size_t n, std::uint64_t seed) {
+  random_stream rng(seed);
+  batch<double> b;
+  b.x.resize(2, static_cast<Eigen::Index>(n));
+  b.y.resize(1, static_cast<Eigen::Index>(n));
+  for (Eigen::Index s = 0; s < static_cast<Eigen::Index>(n); ++s) {
+    b.x(0, s) = rng.normal();
+    b.x(1, s) = rng.normal();
+    b.y(0, s) = b.x(1, s) > 0.5 ? 1.0 : 0.0;
+  }
+  return b;
+}
+
+namespace detail {
+inline std::vector<std::string> split_csv_line(const std::string& line) {
+  std::vector<std::string> out;
+  std::string cell;
+  std::istringstream is(line);
+  while (std::getline(is, cell, ',')) out.push_back(cell);
+  if (!line.empty() && line.back() == ',') out.emplace_back();
+  return out;
+}
+}  // namespace detail
+
+inline batch<double> read_csv(std::istream& in, const std::string& source) {
+  std::string line;
+  long line_no = 0;
+  auto fail = [&](const std::string& what) -> data_error {
+    return data_error(source + ", line " + std::to_string(line_no) + ": " + what);
+  };
+  auto next_line = [&]() -> bool {
+    if (!std::getline(in, line)) return false;
+    ++line_no;
+    if (line_no == 1 && line.rfind("\xEF\xBB\xBF", 0) == 0) line.erase(0, 3);
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    return true;
+  };
+  if (!next_line()) throw data_error(source + ": empty file (expected a header x1,…,y)");
+  const auto header = detail::split_csv_line(line);
+  if (header.size() < 2 || header.back() != "y")
+    throw fail("the header must name the features and end with y, got '" + line + "'");
+  const std::size_t d = header.size() - 1;
+  std::vector<double> xs, ys;
+  while (next_line()) {
+    if (line.empty()) throw fail("blank line");
+    const auto cells = detail::split_csv_line(line);
+    if (cells.size() != d + 1)
+      throw fail(std::to_string(cells.size()) + " cells, the header has " + std::to_string(d + 1));
+    for (std::size_t c = 0; c <= d; ++c) {
+      const std::string& cell = cells[c];
+      char* end = nullptr;
+      const double v = std::strtod(cell.c_str(), &end);
+      if (cell.empty() || end != cell.c_str() + cell.size())
+        throw fail("column " + header[c] + ": '" + cell + "' is not a number");
+      if (!std::isfinite(v)) throw fail("column " + header[c] + ": " + cell + " is not finite");
+      (c < d ? xs : ys).push_back(v);
+    }
+  }
+  if (ys.empty()) throw fail("no data rows after the header");
+  batch<double> b;
+  const auto n = static_cast<Eigen::Index>(ys.size());
+  b.x.resize(static_cast<Eigen::Index>(d), n);
+  b.y.resize(1, n);
+  for (Eigen::Index s = 0; s < n; ++s) {
+    for (std::size_t c = 0; c < d; ++c) b.x(static_cast<Eigen::Index>(c), s) = xs[static_cast<std::size_t>(s) * d + c];
+    b.y(0, s) = ys[static_cast<std::size_t>(s)];
+  }
+  return b;
+}
+
+inline void write_csv(std::ostream& out, const batch<double>& data) {
+  for (Eigen::Index c = 0; c < data.x.rows(); ++c) out << "x" << c + 1 << ",";
+  out << "y\n";
+  char buf[40];
+  for (Eigen::Index s = 0; s < data.x.cols(); ++s) {
+    for (Eigen::Index c = 0; c < data.x.rows(); ++c) {
+      std::snprintf(buf, sizeof buf, "%.17g,", data.x(c, s));
+      out << buf;
+    }
+    std::snprintf(buf, sizeof buf, "%.17g\n", data.y(0, s));
+    out << buf;
+  }
+}
+
+}  // namespace gradaudit

@@ -1,0 +1,481 @@
+#pragma once
+/// \file network.hpp
+/// Fully connected networks on Eigen arrays of any `Real` scalar, with a hand-written
+/// backward pass for MSE and BCE (on probabilities or on logits), the loss averaged over the
+/// batch as PyTorch's `reduction='mean'` does.
+///
+/// Layout and determinism. Samples are processed in fixed chunks of `chunk_size` columns,
+/// each copied into buffers whose rows (one per unit) start at a multiple of 8 scalars. Every
+/// unit of a layer is computed by the same sequence of element-wise operations on equally
+/// aligned rows, so units with bitwise equal parameters stay bitwise equal; per-chunk sums are
+/// combined in chunk order, so the result does not depend on how many threads ran the chunks.
+/// No Eigen matrix product is used: a blocked GEMM may round different units differently.
+
+#include "gradaudit/activation.hpp"
+#include "gradaudit/loss.hpp"
+#include "gradaudit/scalar.hpp"
+
+#include <Eigen/Core>
+#include <boost/multiprecision/eigen.hpp>
+
+#include <algorithm>
+#include <cstddef>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace gradaudit {
+
+/// Row-major dynamic matrix: a layer's weight is (outputs × inputs), as in PyTorch.
+template <Real T>
+using matrix = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+template <Real T>
+using vector = Eigen::Matrix<T, Eigen::Dynamic, 1>;
+
+enum class activation { sigmoid, identity, relu, tanh };
+std::string_view name(activation a);
+/// "sigmoid" | "identity" (also "linear") | "relu" | "tanh"; throws std::invalid_argument.
+activation parse_activation(std::string_view s);
+
+/// mse: (a - y)² averaged over samples and outputs; bce: -(y log a + (1-y) log(1-a)) on the
+/// outputs of a sigmoid layer; bce_with_logits: the same loss computed from the pre-sigmoid
+/// output of an identity layer.
+enum class loss_function { mse, bce, bce_with_logits };
+std::string_view name(loss_function l);
+loss_function parse_loss(std::string_view s);
+
+template <Real T>
+struct dense_layer {
+  matrix<T> weight;  ///< outputs × inputs
+  vector<T> bias;    ///< outputs
+  activation act = activation::sigmoid;
+};
+
+template <Real T>
+struct network {
+  std::vector<dense_layer<T>> layers;
+  int inputs() const { return layers.empty() ? 0 : static_cast<int>(layers.front().weight.cols()); }
+  int outputs() const { return layers.empty() ? 0 : static_cast<int>(layers.back().weight.rows()); }
+
+  /// Zero-initialised layers of the given widths, e.g. {2, 8, 8, 1}, one activation each.
+  static network zeros(const std::vector<int>& widths, const std::vector<activation>& acts);
+  /// The same network in another scalar type (exact when widening).
+  template <Real U>
+  network<U> cast() const {
+    network<U> out;
+    for (const auto& l : layers) out.layers.push_back({l.weight.template cast<U>(), l.bias.template cast<U>(), l.act});
+    return out;
+  }
+};
+
+/// A batch: inputs as (features × samples), targets as (outputs × samples).
+template <Real T>
+struct batch {
+  matrix<T> x;
+  matrix<T> y;
+  std::size_t samples() const { return static_cast<std::size_t>(x.cols()); }
+};
+
+/// The loss and its gradient wrt every weight and bias (same shapes as the network).
+template <Real T>
+struct loss_gradient {
+  T loss = 0;
+  std::vector<matrix<T>> weight;
+  std::vector<vector<T>> bias;
+};
+
+inline constexpr std::size_t chunk_size = 1024;
+
+/// Throws std::invalid_argument (naming the layer and the sizes) unless the network and the
+/// batch fit together and the loss fits the last activation.
+template <Real T>
+void check_shapes(const network<T>& net, const batch<T>& data, loss_function loss);
+
+/// Outputs (outputs × samples) of the network.
+template <Real T>
+matrix<T> predict(const network<T>& net, const matrix<T>& x);
+
+/// Mean loss over the batch and its gradient. `threads` > 1 processes chunks in parallel;
+/// the result is bitwise the same for every thread count.
+template <Real T>
+loss_gradient<T> evaluate(const network<T>& net, const batch<T>& data, loss_function loss,
+                          int threads = 1);
+
+namespace detail {
+
+inline std::size_t padded(std::size_t m) { return (m + 7) / 8 * 8; }
+
+template <Real T>
+T activate(activation a, const T& z) {
+  switch (a) {
+    case activation::sigmoid: return sigmoid(z);
+    case activation::identity: return z;
+    case activation::relu: return relu(z);
+    case activation::tanh: return gradaudit::tanh(z);
+  }
+  return z;
+}
+
+/// Element-wise activation of a row. For double/float the sigmoid and tanh go through
+/// Eigen's vectorised exp/tanh (the training fast path, a few ULP, identical for identical
+/// inputs); for the reference type the exact kernels.
+template <Real T, class Row, class Out>
+void activate_row(activation a, const Row& z, Out&& out) {
+  if constexpr (std::is_floating_point_v<T>) {
+    switch (a) {
+      case activation::sigmoid: out = (T(1) + (-z.array()).exp()).inverse().matrix(); return;
+      case activation::identity: out = z; return;
+      case activation::relu: out = z.array().max(T(0)).matrix(); return;
+      case activation::tanh: out = z.array().tanh().matrix(); return;
+    }
+  } else {
+    for (Eigen::Index s = 0; s < z.size(); ++s) out(s) = activate(a, T(z(s)));
+  }
+}
+
+/// act'(z) from z and a = act(z), element-wise (σ' = a(1-a), tanh' = 1 - a², relu' = [z > 0]).
+template <Real T, class Row, class ARow, class Out>
+void activation_grad_row(activation act, const Row& z, const ARow& a, Out&& out) {
+  switch (act) {
+    case activation::sigmoid: out = (a.array() * (T(1) - a.array())).matrix(); return;
+    case activation::identity: out.setConstant(T(1)); return;
+    case activation::relu:
+      for (Eigen::Index s = 0; s < z.size(); ++s) out(s) = z(s) > 0 ? T(1) : T(0);
+      return;
+    case activation::tanh: out = (T(1) - a.array() * a.array()).matrix(); return;
+  }
+}
+
+/// Sums of the loss and of the gradient over one chunk of samples [begin, end).
+template <Real T>
+loss_gradient<T> chunk_sums(const network<T>& net, const batch<T>& data, loss_function loss,
+                            std::size_t begin, std::size_t end) {
+  const std::size_t m = end - begin, mp = padded(m);
+  const std::size_t L = net.layers.size();
+  // Buffers reused from step to step (per thread): no allocation once the sizes are known.
+  thread_local std::vector<matrix<T>> z, a;
+  thread_local matrix<T> dz, dprev;
+  thread_local vector<T> gact;
+  z.resize(L);
+  a.resize(L + 1);
+  a[0].resize(data.x.rows(), static_cast<Eigen::Index>(mp));
+  a[0].leftCols(m) = data.x.middleCols(begin, m);
+  a[0].rightCols(mp - m).setZero();
+  // With a BCE loss on floating types the output layer's activation is formed together with
+  // the loss (one exp per sample), below.
+  const bool fused_output = std::is_floating_point_v<T> && loss != loss_function::mse;
+  for (std::size_t l = 0; l < L; ++l) {
+    const auto& layer = net.layers[l];
+    const Eigen::Index out = layer.weight.rows(), in = layer.weight.cols();
+    z[l].resize(out, static_cast<Eigen::Index>(mp));
+    a[l + 1].resize(out, static_cast<Eigen::Index>(mp));
+    for (Eigen::Index j = 0; j < out; ++j) {
+      auto zj = z[l].row(j);
+      zj.setConstant(layer.bias(j));
+      for (Eigen::Index i = 0; i < in; ++i) zj += layer.weight(j, i) * a[l].row(i);
+      if (!(fused_output && l + 1 == L)) activate_row<T>(layer.act, zj, a[l + 1].row(j));
+    }
+  }
+  // dL/dz of the last layer, per sample (before the 1/(n·k) of the mean), and the loss sum.
+  // Floating types take the vectorised row formulas (the training fast path: the loss terms
+  // are PyTorch's formulas, within a few ULP); the reference type the exact kernels.
+  const Eigen::Index k = net.layers.back().weight.rows();
+  const activation last = net.layers.back().act;
+  dz.setZero(k, static_cast<Eigen::Index>(mp));
+  loss_gradient<T> r;
+  r.loss = 0;
+  const Eigen::Index mi = static_cast<Eigen::Index>(m);
+  for (Eigen::Index j = 0; j < k; ++j) {
+    const auto y = data.y.row(j).segment(static_cast<Eigen::Index>(begin), mi).array();
+    const auto out = a[L].row(j).head(mi).array();
+    const auto zz = z[L - 1].row(j).head(mi).array();
+    auto g = dz.row(j).head(mi).array();
+    if constexpr (std::is_floating_point_v<T>) {
+      switch (loss) {
+        case loss_function::mse: {
+          const Eigen::Array<T, 1, Eigen::Dynamic> d = out - y;
+          r.loss += (d * d).sum();
+          g = T(2) * d;
+          if (last == activation::sigmoid) g = g * out * (T(1) - out);
+          else if (last == activation::tanh) g = g * (T(1) - out * out);
+          else if (last == activation::relu) g = g * (zz > T(0)).template cast<T>();
+          break;
+        }
+        case loss_function::bce:  // sigmoid output: dL/dz = σ(z) - y
+        case loss_function::bce_with_logits: {  // identity output: the same from the logit
+          // One exp per sample: e = e^-|z|, σ(z) = (z >= 0 ? 1 : e)/(1 + e), and the loss
+          // max(z,0) - z·y + log(1 + e) (PyTorch's BCEWithLogits formula, with log(1+e) for
+          // log1p(e): Eigen vectorises log, not log1p; the absolute error per sample stays
+          // below 2^-52). For bce this is -(y log σ + (1-y) log(1-σ)) without the log of a
+          // rounded σ.
+          const Eigen::Array<T, 1, Eigen::Dynamic> e = (-zz.abs()).exp();
+          const Eigen::Array<T, 1, Eigen::Dynamic> inv = (T(1) + e).inverse();
+          r.loss += (zz.max(T(0)) - zz * y + (T(1) + e).log()).sum();
+          g = (zz >= T(0)).select(inv, e * inv) - y;
+          break;
+        }
+      }
+    } else {
+      for (Eigen::Index s = 0; s < mi; ++s) {
+        switch (loss) {
+          case loss_function::mse: {
+            const T d = out(s) - y(s);
+            r.loss += d * d;
+            T gs = 2 * d;
+            if (last == activation::sigmoid) gs *= out(s) * (1 - out(s));
+            else if (last == activation::tanh) gs *= 1 - out(s) * out(s);
+            else if (last == activation::relu) gs *= zz(s) > 0 ? T(1) : T(0);
+            g(s) = gs;
+            break;
+          }
+          case loss_function::bce:
+            r.loss += bce(T(out(s)), T(y(s)));
+            g(s) = out(s) - y(s);
+            break;
+          case loss_function::bce_with_logits:
+            r.loss += bce_with_logits(T(zz(s)), T(y(s)));
+            g(s) = bce_with_logits_grad(T(zz(s)), T(y(s)));
+            break;
+        }
+      }
+    }
+  }
+  r.weight.resize(L);
+  r.bias.resize(L);
+  for (std::size_t l = L; l-- > 0;) {
+    const auto& layer = net.layers[l];
+    const Eigen::Index out = layer.weight.rows(), in = layer.weight.cols();
+    r.weight[l].resize(out, in);
+    r.bias[l].resize(out);
+    for (Eigen::Index j = 0; j < out; ++j) {
+      r.bias[l](j) = dz.row(j).sum();
+      for (Eigen::Index i = 0; i < in; ++i) r.weight[l](j, i) = dz.row(j).dot(a[l].row(i));
+    }
+    if (l == 0) break;
+    dprev.setZero(in, static_cast<Eigen::Index>(mp));
+    const auto& below = net.layers[l - 1];
+    gact.resize(static_cast<Eigen::Index>(mp));
+    for (Eigen::Index i = 0; i < in; ++i) {
+      auto di = dprev.row(i);
+      for (Eigen::Index j = 0; j < out; ++j) di += layer.weight(j, i) * dz.row(j);
+      activation_grad_row<T>(below.act, z[l - 1].row(i), a[l].row(i), gact.transpose());
+      di = (di.array() * gact.transpose().array()).matrix();
+      // Padding columns carry no gradient (their dz is 0 at the output and stays 0).
+    }
+    dz.swap(dprev);
+  }
+  return r;
+}
+
+}  // namespace detail
+}  // namespace gradaudit
+
+// ---- implementation ----------------------------------------------------------------------
+
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <thread>
+
+namespace gradaudit {
+
+inline std::string_view name(activation a) {
+  switch (a) {
+    case activation::sigmoid: return "sigmoid";
+    case activation::identity: return "identity";
+    case activation::relu: return "relu";
+    case activation::tanh: return "tanh";
+  }
+  return "?";
+}
+
+inline activation parse_activation(std::string_view s) {
+  if (s == "sigmoid") return activation::sigmoid;
+  if (s == "identity" || s == "linear") return activation::identity;
+  if (s == "relu") return activation::relu;
+  if (s == "tanh") return activation::tanh;
+  throw std::invalid_argument("activation '" + std::string(s) +
+                              "' is not one of sigmoid, identity, relu, tanh");
+}
+
+inline std::string_view name(loss_function l) {
+  switch (l) {
+    case loss_function::mse: return "mse";
+    case loss_function::bce: return "bce";
+    case loss_function::bce_with_logits: return "bce_with_logits";
+  }
+  return "?";
+}
+
+inline loss_function parse_loss(std::string_view s) {
+  if (s == "mse") return loss_function::mse;
+  if (s == "bce") return loss_function::bce;
+  if (s == "bce_with_logits" || s == "bce_logits") return loss_function::bce_with_logits;
+  throw std::invalid_argument("loss '" + std::string(s) + "' is not one of mse, bce, bce_with_logits");
+}
+
+template <Real T>
+network<T> network<T>::zeros(const std::vector<int>& widths, const std::vector<activation>& acts) {
+  if (widths.size() < 2)
+    throw std::invalid_argument("network: need at least an input and an output width, got " +
+                                std::to_string(widths.size()) + " width(s)");
+  if (acts.size() != widths.size() - 1)
+    throw std::invalid_argument("network: " + std::to_string(widths.size() - 1) +
+                                " layers need as many activations, got " + std::to_string(acts.size()));
+  network<T> net;
+  for (std::size_t l = 0; l + 1 < widths.size(); ++l) {
+    if (widths[l] < 1 || widths[l + 1] < 1)
+      throw std::invalid_argument("network: width " + std::to_string(widths[l] < 1 ? widths[l] : widths[l + 1]) +
+                                  " of layer " + std::to_string(widths[l] < 1 ? l : l + 1) + " is not positive");
+    net.layers.push_back({matrix<T>::Zero(widths[l + 1], widths[l]), vector<T>::Zero(widths[l + 1]), acts[l]});
+  }
+  return net;
+}
+
+template <Real T>
+void check_shapes(const network<T>& net, const batch<T>& data, loss_function loss) {
+  if (net.layers.empty()) throw std::invalid_argument("network has no layers");
+  for (std::size_t l = 0; l < net.layers.size(); ++l) {
+    const auto& layer = net.layers[l];
+    if (layer.bias.size() != layer.weight.rows())
+      throw std::invalid_argument("layer " + std::to_string(l) + ": bias has " + std::to_string(layer.bias.size()) +
+                                  " entries for " + std::to_string(layer.weight.rows()) + " units");
+    if (l > 0 && layer.weight.cols() != net.layers[l - 1].weight.rows())
+      throw std::invalid_argument("layer " + std::to_string(l) + " takes " + std::to_string(layer.weight.cols()) +
+                                  " inputs but layer " + std::to_string(l - 1) + " has " +
+                                  std::to_string(net.layers[l - 1].weight.rows()) + " units");
+  }
+  if (data.x.rows() != net.inputs())
+    throw std::invalid_argument("the data has " + std::to_string(data.x.rows()) + " features but the network takes " +
+                                std::to_string(net.inputs()) + " inputs");
+  if (data.y.rows() != net.outputs() || data.y.cols() != data.x.cols())
+    throw std::invalid_argument("targets are " + std::to_string(data.y.rows()) + " × " + std::to_string(data.y.cols()) +
+                                " but the network has " + std::to_string(net.outputs()) + " output(s) and the data " +
+                                std::to_string(data.x.cols()) + " samples");
+  if (data.x.cols() == 0) throw std::invalid_argument("the data set is empty");
+  const activation last = net.layers.back().act;
+  if (loss == loss_function::bce && last != activation::sigmoid)
+    throw std::invalid_argument("loss bce needs a sigmoid output layer (got " + std::string(name(last)) +
+                                "); use bce_with_logits with an identity output");
+  if (loss == loss_function::bce_with_logits && last != activation::identity)
+    throw std::invalid_argument("loss bce_with_logits needs an identity output layer (got " + std::string(name(last)) + ")");
+}
+
+template <Real T>
+matrix<T> predict(const network<T>& net, const matrix<T>& x) {
+  matrix<T> a = x;
+  for (const auto& layer : net.layers) {
+    matrix<T> next(layer.weight.rows(), a.cols());
+    for (Eigen::Index j = 0; j < layer.weight.rows(); ++j) {
+      auto zj = next.row(j);
+      zj.setConstant(layer.bias(j));
+      for (Eigen::Index i = 0; i < layer.weight.cols(); ++i) zj += layer.weight(j, i) * a.row(i);
+      matrix<T> zrow = zj;
+      detail::activate_row<T>(layer.act, zrow.row(0), next.row(j));
+    }
+    a = std::move(next);
+  }
+  return a;
+}
+
+/// Threads that stay alive between steps: `run(f)` calls f(0), …, f(size() - 1) at once, one
+/// per thread (f(0) on the caller), and returns when all are done.
+class worker_pool {
+ public:
+  explicit worker_pool(int threads) {
+    for (int i = 1; i < threads; ++i) workers_.emplace_back([this, i] { loop(i); });
+  }
+  ~worker_pool() {
+    {
+      std::lock_guard lock(m_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    for (auto& w : workers_) w.join();
+  }
+  worker_pool(const worker_pool&) = delete;
+  worker_pool& operator=(const worker_pool&) = delete;
+  std::size_t size() const { return workers_.size() + 1; }
+  void run(const std::function<void(std::size_t)>& f) {
+    {
+      std::lock_guard lock(m_);
+      job_ = &f;
+      pending_ = workers_.size();
+      ++generation_;
+    }
+    cv_.notify_all();
+    f(0);
+    std::unique_lock lock(m_);
+    done_.wait(lock, [this] { return pending_ == 0; });
+    job_ = nullptr;
+  }
+
+ private:
+  void loop(std::size_t id) {
+    std::size_t seen = 0;
+    for (;;) {
+      const std::function<void(std::size_t)>* job;
+      {
+        std::unique_lock lock(m_);
+        cv_.wait(lock, [&] { return stop_ || generation_ != seen; });
+        if (stop_) return;
+        seen = generation_;
+        job = job_;
+      }
+      (*job)(id);
+      {
+        std::lock_guard lock(m_);
+        if (--pending_ == 0) done_.notify_one();
+      }
+    }
+  }
+  std::vector<std::thread> workers_;
+  std::mutex m_;
+  std::condition_variable cv_, done_;
+  const std::function<void(std::size_t)>* job_ = nullptr;
+  std::size_t pending_ = 0, generation_ = 0;
+  bool stop_ = false;
+};
+
+/// As `evaluate`, with the chunks spread over `pool` (nullptr: this thread alone).
+template <Real T>
+loss_gradient<T> evaluate(const network<T>& net, const batch<T>& data, loss_function loss, worker_pool* pool) {
+  check_shapes(net, data, loss);
+  const std::size_t n = data.samples();
+  const std::size_t chunks = (n + chunk_size - 1) / chunk_size;
+  std::vector<loss_gradient<T>> part(chunks);
+  const std::size_t t = pool ? pool->size() : 1;
+  // Chunk c goes to thread c mod t; every chunk's sums are the same whoever computes them.
+  std::function<void(std::size_t)> work = [&](std::size_t first) {
+    for (std::size_t c = first; c < chunks; c += t)
+      part[c] = detail::chunk_sums(net, data, loss, c * chunk_size, std::min(n, (c + 1) * chunk_size));
+  };
+  if (pool && chunks > 1) pool->run(work);
+  else for (std::size_t i = 0; i < t; ++i) work(i);
+  // Combine in chunk order (fixed), then divide by n·k as reduction='mean' does.
+  loss_gradient<T> r = std::move(part[0]);
+  for (std::size_t c = 1; c < chunks; ++c) {
+    r.loss += part[c].loss;
+    for (std::size_t l = 0; l < r.weight.size(); ++l) {
+      r.weight[l] += part[c].weight[l];
+      r.bias[l] += part[c].bias[l];
+    }
+  }
+  const T scale = T(1) / (T(static_cast<double>(n)) * T(static_cast<double>(net.outputs())));
+  r.loss *= scale;
+  for (std::size_t l = 0; l < r.weight.size(); ++l) {
+    r.weight[l] *= scale;
+    r.bias[l] *= scale;
+  }
+  return r;
+}
+
+template <Real T>
+loss_gradient<T> evaluate(const network<T>& net, const batch<T>& data, loss_function loss, int threads) {
+  if (threads <= 1) return evaluate(net, data, loss, static_cast<worker_pool*>(nullptr));
+  worker_pool pool(threads);
+  return evaluate(net, data, loss, &pool);
+}
+
+}  // namespace gradaudit

@@ -1,0 +1,259 @@
+#pragma once
+/// \file train.hpp
+/// Initialisers, full-batch gradient descent (the article's `optim.SGD` over the whole data
+/// set at every step) and per-step diagnostics.
+
+#include "gradaudit/network.hpp"
+
+#include <cmath>
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <random>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace gradaudit {
+
+/// How to fill a weight matrix or a bias vector.
+/// zeros | constant:C | uniform:A (U(-A, A)) | normal:S (N(0, S²)) | torch (nn.Linear's
+/// default: weights and biases U(-1/√fan_in, 1/√fan_in), what kaiming_uniform_(a=√5) gives).
+struct initializer {
+  enum class kind { zeros, constant, uniform, normal, torch };
+  kind k = kind::zeros;
+  double value = 0;
+};
+
+/// Parses the forms above; throws std::invalid_argument naming the text.
+initializer parse_initializer(std::string_view text);
+std::string to_string(const initializer& init);
+
+/// A reproducible random stream: mt19937_64 (its sequence is fixed by the C++ standard) with
+/// our own uniform and Box–Muller normal (the std:: distributions are not portable).
+class random_stream {
+ public:
+  explicit random_stream(std::uint64_t seed) : g_(seed) {}
+  /// Uniform in [0, 1) with 53 random bits.
+  double uniform() { return static_cast<double>(g_() >> 11) * 0x1p-53; }
+  double uniform(double lo, double hi) { return lo + (hi - lo) * uniform(); }
+  double normal() {
+    if (has_spare_) {
+      has_spare_ = false;
+      return spare_;
+    }
+    double u = 0;
+    do u = uniform(); while (u == 0);
+    const double v = uniform();
+    const double r = std::sqrt(-2 * std::log(u));
+    spare_ = r * std::sin(2 * M_PI * v);
+    has_spare_ = true;
+    return r * std::cos(2 * M_PI * v);
+  }
+
+ private:
+  std::mt19937_64 g_;
+  bool has_spare_ = false;
+  double spare_ = 0;
+};
+
+/// Fills every layer's weights with `weights` and biases with `biases`, drawing from `seed`
+/// (layer by layer, weights row by row, then the biases).
+void initialize(network<double>& net, const initializer& weights, const initializer& biases,
+                std::uint64_t seed);
+
+/// Thrown when training produces a non-finite loss or gradient.
+class training_error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct train_options {
+  loss_function loss = loss_function::bce;
+  double learning_rate = 0.01;
+  int epochs = 100;
+  int threads = 1;
+  bool record_history = true;
+};
+
+/// Diagnostics of one step, taken at the parameters before its update.
+struct step_record {
+  int step = 0;
+  double loss = 0;
+  std::vector<double> weight_grad_norm;  ///< Frobenius norm of ∂L/∂W per layer
+  std::vector<double> bias_grad_norm;
+  std::vector<int> distinct_units;  ///< per hidden layer
+};
+
+/// Units of hidden layer `l` (not the last) that differ: units whose incoming weights, bias
+/// and outgoing weights are bitwise equal count as one.
+template <Real T>
+int distinct_units(const network<T>& net, std::size_t l);
+
+template <Real T>
+struct train_result {
+  std::vector<step_record> history;
+  T final_loss = 0;  ///< mean loss of the final parameters on the training data
+  double seconds = 0;  ///< the training loop alone
+};
+
+/// Full-batch gradient descent for `epochs` steps: θ ← θ - lr·∂L/∂θ. `progress(step)` is
+/// called after each step. Throws std::invalid_argument for a bad learning rate or epoch
+/// count, training_error naming the step and the first non-finite value when one appears.
+template <Real T>
+train_result<T> train(network<T>& net, const batch<T>& data, const train_options& opt,
+                      const std::function<void(int)>& progress = {});
+
+}  // namespace gradaudit
+
+// ---- implementation ----------------------------------------------------------------------
+
+#include <chrono>
+#include <cstdlib>
+#include <map>
+#include <memory>
+
+namespace gradaudit {
+
+inline initializer parse_initializer(std::string_view text) {
+  const auto colon = text.find(':');
+  const std::string_view head = text.substr(0, colon);
+  auto number = [&]() -> double {
+    if (colon == std::string_view::npos)
+      throw std::invalid_argument("initializer '" + std::string(text) + "' needs a value after ':'");
+    const std::string v(text.substr(colon + 1));
+    char* end = nullptr;
+    const double d = std::strtod(v.c_str(), &end);
+    if (v.empty() || end != v.c_str() + v.size() || !std::isfinite(d))
+      throw std::invalid_argument("initializer '" + std::string(text) + "': '" + v + "' is not a finite number");
+    return d;
+  };
+  auto no_value = [&](initializer::kind k) {
+    if (colon != std::string_view::npos)
+      throw std::invalid_argument("initializer '" + std::string(text) + "' takes no value");
+    return initializer{k, 0};
+  };
+  if (head == "zeros") return no_value(initializer::kind::zeros);
+  if (head == "torch") return no_value(initializer::kind::torch);
+  if (head == "constant") return {initializer::kind::constant, number()};
+  if (head == "uniform" || head == "normal") {
+    const double v = number();
+    if (!(v >= 0))
+      throw std::invalid_argument("initializer '" + std::string(text) + "': the scale must be >= 0");
+    return {head == "uniform" ? initializer::kind::uniform : initializer::kind::normal, v};
+  }
+  throw std::invalid_argument("initializer '" + std::string(text) +
+                              "' is not one of zeros, constant:C, uniform:A, normal:S, torch");
+}
+
+inline std::string to_string(const initializer& init) {
+  char buf[64];
+  switch (init.k) {
+    case initializer::kind::zeros: return "zeros";
+    case initializer::kind::torch: return "torch";
+    case initializer::kind::constant: std::snprintf(buf, sizeof buf, "constant:%.17g", init.value); return buf;
+    case initializer::kind::uniform: std::snprintf(buf, sizeof buf, "uniform:%.17g", init.value); return buf;
+    case initializer::kind::normal: std::snprintf(buf, sizeof buf, "normal:%.17g", init.value); return buf;
+  }
+  return "?";
+}
+
+inline void initialize(network<double>& net, const initializer& weights, const initializer& biases,
+                       std::uint64_t seed) {
+  random_stream rng(seed);
+  auto draw = [&](const initializer& init, double fan_in) {
+    switch (init.k) {
+      case initializer::kind::zeros: return 0.0;
+      case initializer::kind::constant: return init.value;
+      case initializer::kind::uniform: return rng.uniform(-init.value, init.value);
+      case initializer::kind::normal: return init.value * rng.normal();
+      case initializer::kind::torch: {
+        const double b = 1 / std::sqrt(fan_in);
+        return rng.uniform(-b, b);
+      }
+    }
+    return 0.0;
+  };
+  for (auto& layer : net.layers) {
+    const double fan_in = static_cast<double>(layer.weight.cols());
+    for (Eigen::Index j = 0; j < layer.weight.rows(); ++j)
+      for (Eigen::Index i = 0; i < layer.weight.cols(); ++i) layer.weight(j, i) = draw(weights, fan_in);
+    for (Eigen::Index j = 0; j < layer.bias.size(); ++j) layer.bias(j) = draw(biases, fan_in);
+  }
+}
+
+template <Real T>
+int distinct_units(const network<T>& net, std::size_t l) {
+  if (l + 1 >= net.layers.size()) throw std::invalid_argument("distinct_units: layer " + std::to_string(l) + " is not hidden");
+  const auto& in = net.layers[l];
+  const auto& out = net.layers[l + 1];
+  std::vector<Eigen::Index> reps;
+  for (Eigen::Index j = 0; j < in.weight.rows(); ++j) {
+    bool seen = false;
+    for (Eigen::Index r : reps) {
+      // Bitwise: == on the values (and the same sign of zero) for every parameter.
+      auto same = [](const T& a, const T& b) {
+        return a == b && std::signbit(static_cast<double>(a)) == std::signbit(static_cast<double>(b));
+      };
+      bool eq = same(in.bias(j), in.bias(r));
+      for (Eigen::Index i = 0; eq && i < in.weight.cols(); ++i) eq = same(in.weight(j, i), in.weight(r, i));
+      for (Eigen::Index k = 0; eq && k < out.weight.rows(); ++k) eq = same(out.weight(k, j), out.weight(k, r));
+      if (eq) {
+        seen = true;
+        break;
+      }
+    }
+    if (!seen) reps.push_back(j);
+  }
+  return static_cast<int>(reps.size());
+}
+
+template <Real T>
+train_result<T> train(network<T>& net, const batch<T>& data, const train_options& opt,
+                      const std::function<void(int)>& progress) {
+  if (!(std::isfinite(opt.learning_rate) && opt.learning_rate > 0))
+    throw std::invalid_argument("learning rate " + detail::show(opt.learning_rate) + " is not a positive finite number");
+  if (opt.epochs < 0) throw std::invalid_argument("epochs " + std::to_string(opt.epochs) + " is negative");
+  check_shapes(net, data, opt.loss);
+  train_result<T> result;
+  const T lr = T(opt.learning_rate);
+  const auto t0 = std::chrono::steady_clock::now();
+  auto finite = [](const T& v) { return !detail::is_nan(v) && !detail::is_inf(v); };
+  std::unique_ptr<worker_pool> pool;
+  if (opt.threads > 1) pool = std::make_unique<worker_pool>(opt.threads);
+  for (int step = 0; step < opt.epochs; ++step) {
+    auto g = evaluate(net, data, opt.loss, pool.get());
+    if (!finite(g.loss))
+      throw training_error("step " + std::to_string(step) + ": the loss is " + detail::show(g.loss) +
+                           " (learning rate " + detail::show(opt.learning_rate) + " too large?)");
+    for (std::size_t l = 0; l < g.weight.size(); ++l) {
+      for (Eigen::Index i = 0; i < g.weight[l].size(); ++i)
+        if (!finite(g.weight[l].data()[i]))
+          throw training_error("step " + std::to_string(step) + ": the gradient of layer " + std::to_string(l) +
+                               " weight " + std::to_string(i) + " is " + detail::show(g.weight[l].data()[i]));
+    }
+    if (opt.record_history) {
+      step_record rec;
+      rec.step = step;
+      rec.loss = static_cast<double>(g.loss);
+      for (std::size_t l = 0; l < g.weight.size(); ++l) {
+        rec.weight_grad_norm.push_back(static_cast<double>(sqrt(g.weight[l].squaredNorm())));
+        rec.bias_grad_norm.push_back(static_cast<double>(sqrt(g.bias[l].squaredNorm())));
+      }
+      for (std::size_t l = 0; l + 1 < net.layers.size(); ++l) rec.distinct_units.push_back(distinct_units(net, l));
+      result.history.push_back(std::move(rec));
+    }
+    for (std::size_t l = 0; l < g.weight.size(); ++l) {
+      net.layers[l].weight -= lr * g.weight[l];
+      net.layers[l].bias -= lr * g.bias[l];
+    }
+    if (progress) progress(step + 1);
+  }
+  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  result.final_loss = evaluate(net, data, opt.loss, pool.get()).loss;
+  if (!finite(result.final_loss))
+    throw training_error("after step " + std::to_string(opt.epochs) + ": the loss is " + detail::show(result.final_loss));
+  return result;
+}
+
+}  // namespace gradaudit
