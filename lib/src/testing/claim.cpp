@@ -283,8 +283,8 @@ void check_close(std::string_view what, const ref_t& claimed, const ref_t& actua
   if (!c.ok) fail(c);
 }
 
-void check_that(std::string_view what, bool ok, std::string claimed, std::string actual) {
-  comparison c{std::string(what), std::move(claimed), std::move(actual), "-", ok};
+void check_that(std::string_view what, bool ok, std::string observed, std::string required) {
+  comparison c{std::string(what), std::move(required), std::move(observed), "-", ok};
   rec().checks.push_back(c);
   if (!c.ok) fail(c);
 }

@@ -116,8 +116,9 @@ void check_ulps(std::string_view what, double got, const ref_t& exact, double ma
 void check_close(std::string_view what, const ref_t& claimed, const ref_t& actual,
                  const ref_t& bound);
 
-/// Asserts a condition, with both sides shown as text.
-void check_that(std::string_view what, bool ok, std::string claimed, std::string actual);
+/// Asserts a condition; `observed` is what the case shows and `required` what the claim
+/// needs (reported as "claimed <required>, actual <observed>").
+void check_that(std::string_view what, bool ok, std::string observed, std::string required);
 
 }  // namespace gradaudit::testing
 

@@ -1,0 +1,190 @@
+// Networks, training and data: the hand-written backward pass against central differences at
+// 50 digits, determinism across thread counts, errors that name what is wrong.
+#include "gradaudit/dataset.hpp"
+#include "gradaudit/network.hpp"
+#include "gradaudit/train.hpp"
+
+#include "gradaudit/testing/generators.hpp"
+
+#include <gtest/gtest.h>
+#include <rapidcheck/gtest.h>
+
+#include <sstream>
+
+namespace {
+
+using namespace gradaudit;
+namespace gen = gradaudit::testing::gen;
+
+network<double> random_network(const std::vector<int>& widths, activation hidden, activation last,
+                               std::uint64_t seed) {
+  std::vector<activation> acts(widths.size() - 1, hidden);
+  acts.back() = last;
+  auto net = network<double>::zeros(widths, acts);
+  initialize(net, initializer{initializer::kind::uniform, 1.0}, initializer{initializer::kind::uniform, 0.5}, seed);
+  return net;
+}
+
+// The backward pass at 50 digits against a central difference of the 50-digit loss, for every
+// parameter. With |weights| <= 1, |biases| <= 0.5, |x| <= 2 and widths <= 4, every
+// pre-activation is below 11 in magnitude and the loss's third derivatives along one parameter
+// are below 1e4 (a product of at most 4 layers' weights, inputs and activation derivatives
+// <= 1, times the loss's third derivative <= 2 for these bounded arguments, with generous
+// combinatorial factors); with h = 2^-50 the truncation is <= 1e4·h²/6 < 2e-27 and the
+// rounding of the 168-bit values <= 2^-160/h < 3e-34. The bound 1e-25 covers both, and a
+// backward pass wrong in any term (an error of at least 1e-3 relative here) cannot pass it.
+RC_GTEST_PROP(Network, BackwardPassMatchesCentralDifferencesAt50Digits, ()) {
+  const int depth = *rc::gen::inRange(1, 4);
+  std::vector<int> widths{*rc::gen::inRange(1, 4)};
+  for (int l = 0; l < depth; ++l) widths.push_back(*rc::gen::inRange(1, 5));
+  widths.back() = 1;
+  const auto hidden = *rc::gen::element(activation::sigmoid, activation::tanh, activation::identity);
+  const auto loss = *rc::gen::element(loss_function::mse, loss_function::bce, loss_function::bce_with_logits);
+  const activation last = loss == loss_function::bce ? activation::sigmoid
+                          : loss == loss_function::bce_with_logits ? activation::identity
+                                                                   : *rc::gen::element(activation::sigmoid, activation::identity);
+  const auto seed = *rc::gen::inRange<std::uint64_t>(1, 1000);
+  const network<ref_t> net = random_network(widths, hidden, last, seed).cast<ref_t>();
+  const int n = *rc::gen::inRange(1, 6);
+  batch<ref_t> data{matrix<ref_t>(widths[0], n), matrix<ref_t>(1, n)};
+  for (int s = 0; s < n; ++s) {
+    for (int i = 0; i < widths[0]; ++i) data.x(i, s) = *gen::real_in(-2, 2);
+    data.y(0, s) = *gen::label();
+  }
+  const auto g = evaluate(net, data, loss, 1);
+  const ref_t h = ldexp(ref_t(1), -50);
+  for (std::size_t l = 0; l < net.layers.size(); ++l) {
+    for (Eigen::Index k = 0; k < net.layers[l].weight.size() + net.layers[l].bias.size(); ++k) {
+      auto plus = net, minus = net;
+      const bool is_w = k < net.layers[l].weight.size();
+      ref_t& p = is_w ? plus.layers[l].weight.data()[k] : plus.layers[l].bias(k - net.layers[l].weight.size());
+      ref_t& m = is_w ? minus.layers[l].weight.data()[k] : minus.layers[l].bias(k - net.layers[l].weight.size());
+      p += h;
+      m -= h;
+      const ref_t fd = (evaluate(plus, data, loss, 1).loss - evaluate(minus, data, loss, 1).loss) / (2 * h);
+      const ref_t an = is_w ? g.weight[l].data()[k] : g.bias[l](k - net.layers[l].weight.size());
+      RC_ASSERT(abs(fd - an) <= ref_t(1e-25));
+    }
+  }
+}
+
+TEST(Network, SameResultForEveryThreadCount) {
+  const auto data = article_data(5000, 3);  // 5 chunks
+  const auto net = random_network({2, 8, 8, 1}, activation::sigmoid, activation::sigmoid, 7);
+  const auto one = evaluate(net, data, loss_function::bce, 1);
+  for (int t : {2, 3, 8}) {
+    const auto many = evaluate(net, data, loss_function::bce, t);
+    EXPECT_EQ(one.loss, many.loss) << t;
+    for (std::size_t l = 0; l < one.weight.size(); ++l) {
+      EXPECT_TRUE((one.weight[l].array() == many.weight[l].array()).all()) << t;
+      EXPECT_TRUE((one.bias[l].array() == many.bias[l].array()).all()) << t;
+    }
+  }
+}
+
+TEST(Network, TrainingIsBitwiseReproducible) {
+  const auto data = article_data(3000, 5);
+  auto a = random_network({2, 4, 1}, activation::sigmoid, activation::sigmoid, 9), b = a;
+  train_options o;
+  o.epochs = 20;
+  o.learning_rate = 0.5;
+  (void)train(a, data, o);
+  o.threads = 2;
+  (void)train(b, data, o);
+  for (std::size_t l = 0; l < a.layers.size(); ++l) EXPECT_TRUE((a.layers[l].weight.array() == b.layers[l].weight.array()).all());
+}
+
+TEST(Network, ShapeErrorsNameTheSizes) {
+  const auto data = article_data(10, 1);
+  auto expect_message = [](auto f, const std::string& part) {
+    try {
+      f();
+      FAIL() << "no error; wanted " << part;
+    } catch (const std::invalid_argument& e) {
+      EXPECT_NE(std::string(e.what()).find(part), std::string::npos) << e.what();
+    }
+  };
+  expect_message([&] { (void)evaluate(network<double>::zeros({3, 1}, {activation::sigmoid}), data, loss_function::bce); },
+                 "the data has 2 features but the network takes 3 inputs");
+  expect_message([&] { (void)evaluate(network<double>::zeros({2, 1}, {activation::identity}), data, loss_function::bce); },
+                 "loss bce needs a sigmoid output layer");
+  expect_message([&] { (void)network<double>::zeros({2, 0, 1}, {activation::sigmoid, activation::sigmoid}); },
+                 "width 0 of layer 1 is not positive");
+  expect_message([&] { (void)network<double>::zeros({2}, {}); }, "need at least an input and an output width");
+  batch<double> empty{matrix<double>(2, 0), matrix<double>(1, 0)};
+  expect_message([&] { (void)evaluate(network<double>::zeros({2, 1}, {activation::sigmoid}), empty, loss_function::bce); },
+                 "the data set is empty");
+}
+
+TEST(Train, BadOptionsAndDivergence) {
+  const auto data = article_data(100, 1);
+  auto net = random_network({2, 1}, activation::identity, activation::identity, 1);
+  train_options o;
+  o.loss = loss_function::mse;
+  for (double lr : {0.0, -1.0, std::nan("")}) {
+    o.learning_rate = lr;
+    EXPECT_THROW((void)train(net, data, o), std::invalid_argument) << lr;
+  }
+  o.learning_rate = 1e6;  // MSE on a linear model: the iteration diverges
+  o.epochs = 2000;
+  try {
+    (void)train(net, data, o);
+    FAIL() << "no error";
+  } catch (const training_error& e) {
+    EXPECT_NE(std::string(e.what()).find("step "), std::string::npos) << e.what();
+  }
+}
+
+TEST(Initializer, ParsesAndRejects) {
+  EXPECT_EQ(parse_initializer("constant:0.01").value, 0.01);
+  EXPECT_EQ(parse_initializer("zeros").k, initializer::kind::zeros);
+  EXPECT_EQ(to_string(parse_initializer("normal:0.5")), "normal:0.5");
+  for (const char* bad : {"", "zero", "constant", "constant:", "constant:x", "uniform:-1", "torch:1", "normal:nan"})
+    EXPECT_THROW((void)parse_initializer(bad), std::invalid_argument) << bad;
+}
+
+TEST(Initializer, TorchRuleBoundsAndReproducibility) {
+  auto a = network<double>::zeros({4, 16, 1}, {activation::sigmoid, activation::sigmoid}), b = a;
+  initialize(a, parse_initializer("torch"), parse_initializer("torch"), 42);
+  initialize(b, parse_initializer("torch"), parse_initializer("torch"), 42);
+  EXPECT_TRUE((a.layers[0].weight.array() == b.layers[0].weight.array()).all());
+  EXPECT_LE(a.layers[0].weight.cwiseAbs().maxCoeff(), 0.5);   // 1/√4
+  EXPECT_LE(a.layers[1].weight.cwiseAbs().maxCoeff(), 0.25);  // 1/√16
+  EXPECT_GT(a.layers[1].weight.cwiseAbs().maxCoeff(), 0.1);
+}
+
+TEST(Dataset, ArticleDataLabelsAreX2AboveHalf) {
+  const auto d = article_data(20000, 11);
+  EXPECT_TRUE(((d.x.row(1).array() > 0.5).cast<double>() == d.y.row(0).array()).all());
+  // P(N(0,1) > 0.5) = 0.3085; 20000 draws: 4 standard deviations are 0.013.
+  EXPECT_NEAR(d.y.mean(), 0.3085, 0.013);
+  EXPECT_NEAR(d.x.row(0).mean(), 0.0, 4 / std::sqrt(20000.0));
+}
+
+TEST(Dataset, CsvRoundTripsAndNamesBadLines) {
+  const auto d = article_data(50, 2);
+  std::stringstream ss;
+  write_csv(ss, d);
+  const auto back = read_csv(ss, "mem");
+  EXPECT_TRUE((back.x.array() == d.x.array()).all());
+  EXPECT_TRUE((back.y.array() == d.y.array()).all());
+  auto error_of = [](const std::string& text) {
+    std::istringstream is(text);
+    try {
+      (void)read_csv(is, "f.csv");
+    } catch (const data_error& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  EXPECT_EQ(error_of(""), "f.csv: empty file (expected a header x1,…,y)");
+  EXPECT_EQ(error_of("x1,x2,y\n"), "f.csv, line 1: no data rows after the header");
+  EXPECT_EQ(error_of("x1,x2,y\n1,2,0\n1,2\n"), "f.csv, line 3: 2 cells, the header has 3");
+  EXPECT_EQ(error_of("x1,x2,y\n1,abc,0\n"), "f.csv, line 2: column x2: 'abc' is not a number");
+  EXPECT_EQ(error_of("x1,x2,y\n1,2,0\n\n"), "f.csv, line 3: blank line");
+  EXPECT_EQ(error_of("x1,x2,y\n1,inf,0\n"), "f.csv, line 2: column x2: inf is not finite");
+  EXPECT_EQ(error_of("a,b\n"), "f.csv, line 1: the header must name the features and end with y, got 'a,b'");
+  EXPECT_EQ(error_of("\xEF\xBB\xBFx1,y\r\n0.5,1\r\n"), "no error");
+}
+
+}  // namespace
