@@ -14,6 +14,7 @@
 #include <optional>
 #include <ostream>
 #include <sstream>
+#include <thread>
 
 namespace gradaudit::cli {
 namespace {
@@ -28,8 +29,9 @@ void usage_text(std::ostream& os) {
         "  INIT: zeros | constant:C | uniform:A | normal:S | torch (nn.Linear's default).\n"
         "  --activation applies to every layer (bce needs sigmoid, bce_with_logits identity).\n"
         "  Defaults: sigmoid, bce, --init-weight torch --init-bias torch, 100 epochs, lr 0.01,\n"
-        "  seed 1, 1 thread. --json writes final_loss, train_seconds, history, layers (and\n"
-        "  initial_layers), atomically.\n";
+        "  seed 1, one thread per core (the result is bitwise the same for any count).\n"
+        "  --json writes final_loss, train_seconds, history, layers and initial_layers,\n"
+        "  atomically.\n";
 }
 
 std::optional<long long> parse_int(const std::string& s) {
@@ -132,7 +134,8 @@ int train(std::span<const std::string> args, std::ostream& out, std::ostream& er
     };
     epochs = integer("--epochs", "100", 0, 100000000);
     seed = integer("--seed", "1", 0, std::numeric_limits<long long>::max());
-    threads = integer("--threads", "1", 1, 256);
+    const std::string cores = std::to_string(std::max(1u, std::min(256u, std::thread::hardware_concurrency())));
+    threads = integer("--threads", cores.c_str(), 1, 256);
     samples = integer("--samples", "10000", 1, 100000000);
     if (opt.count("--data") && opt.count("--samples"))
       throw std::invalid_argument("--samples draws the article's data set; it does not go with --data");

@@ -220,7 +220,8 @@ train_result<T> train(network<T>& net, const batch<T>& data, const train_options
   const auto t0 = std::chrono::steady_clock::now();
   auto finite = [](const T& v) { return !detail::is_nan(v) && !detail::is_inf(v); };
   std::unique_ptr<worker_pool> pool;
-  if (opt.threads > 1) pool = std::make_unique<worker_pool>(opt.threads);
+  if (opt.threads > 1 && data.samples() > chunk_size)  // one chunk: nothing to share
+    pool = std::make_unique<worker_pool>(opt.threads);
   for (int step = 0; step < opt.epochs; ++step) {
     auto g = evaluate(net, data, opt.loss, pool.get());
     if (!finite(g.loss))
