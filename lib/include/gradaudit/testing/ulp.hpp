@@ -63,6 +63,7 @@ double ulp_distance(T got, const ref_t& exact) {
 
 /// `x` printed to `digits` significant decimal digits in scientific notation.
 inline std::string to_digits(const ref_t& x, int digits) {
+  if (x == 0) return boost::multiprecision::signbit(x) ? "-0" : "0";
   return x.str(digits > 1 ? digits - 1 : 0, std::ios_base::scientific);  // digits after the point
 }
 
