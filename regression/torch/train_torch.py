@@ -60,8 +60,10 @@ class Usage(Exception):
 # ---- helpers shared with the other scripts of this folder ---------------------------------
 
 
-def write_json_atomic(path, obj):
-    """Writes obj as JSON to path via a temporary file in the same folder and os.replace."""
+def write_json_atomic(path, obj, indent=None):
+    """Writes obj as JSON to path via a temporary file in the same folder and os.replace.
+
+    indent None: json_text's layout (one history entry / layer per line); else json.dumps."""
     folder = os.path.dirname(os.path.abspath(path))
     fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(path) + ".", suffix=".tmp", dir=folder)
     try:
@@ -69,7 +71,7 @@ def write_json_atomic(path, obj):
         os.umask(umask)
         os.fchmod(fd, 0o666 & ~umask)  # mkstemp makes 0600; give the file the usual mode
         with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(json_text(obj))
+            f.write(json_text(obj) if indent is None else json.dumps(obj, indent=indent, allow_nan=False) + "\n")
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
@@ -108,6 +110,16 @@ def check_output_path(parser, option, path):
         parser.error(f"{option}: the folder of '{path}' ({folder}) is not writable")
     if os.path.isdir(path):
         parser.error(f"{option}: '{path}' is a directory")
+
+
+def torch_build_info(torch):
+    """BLAS/LAPACK of the torch build and the BLAS library Debian's alternatives point at."""
+    import re
+    info = dict(re.findall(r"\b(BLAS_INFO|LAPACK_INFO|USE_MKLDNN|USE_OPENMP)=([^,\s]+)", torch.__config__.show()))
+    alt = "/etc/alternatives/libblas.so.3-x86_64-linux-gnu"
+    if os.path.exists(alt):
+        info["libblas.so.3"] = os.path.realpath(alt)
+    return info
 
 
 def same_double(a, b):
