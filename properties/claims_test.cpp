@@ -21,6 +21,7 @@ TEST_P(Verdict, Matches) {
   std::cout << "seed=" << opt.seed << " cases=" << opt.cases << "\n";
   const auto r = gradaudit::testing::run_claim(c, opt);
   std::cout << gradaudit::testing::summary_line(r) << "\n";
+  if (!r.undetermined.empty()) GTEST_SKIP() << c.id << " not checked: " << r.undetermined;
   for (const auto* p : {&r.as_stated, &r.under_conditions, &r.corrected}) {
     if (p->ran && !p->passed && !p->reproduce.empty())
       std::cout << "  replay: RC_PARAMS=\"" << p->reproduce << "\"\n";

@@ -153,6 +153,43 @@ def check_a(torch, seed):
     return out
 
 
+# ---- (f) ------------------------------------------------------------------------------------
+
+
+def check_f(torch, seed, epochs):
+    """The article's test accuracy after its training (with the target-shape fix of (a)):
+    (20, 1) predictions == (20,) labels broadcasts to 20 x 20. (Untrained, the predictions are
+    all equal and the broadcast mean happens to equal the element-wise one.)"""
+    ns = run_setup(torch, seed)
+    model, crit, opt = ns["model"], ns["criterion"], ns["optimizer"]
+    x, y = ns["input_features"], ns["labels"].unsqueeze(1)
+    for _ in range(epochs):
+        loss = crit(model(x), y)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    exec(compile(ARTICLE_TEST, "<article test>", "exec"), ns)
+    pred, lab = ns["test_predictions"], ns["test_labels"]
+    return {"torch_manual_seed": seed, "epochs": epochs,
+            "predictions_shape": list(pred.shape), "labels_shape": list(lab.shape),
+            "comparison_shape": "x".join(str(d) for d in (pred == lab).shape),
+            "accuracy_as_written": ns["accuracy"].item(),
+            "accuracy_elementwise": (pred.squeeze(1) == lab).float().mean().item()}
+
+
+def flatten(facts, prefix=""):
+    """key=value lines for the scalar leaves (dotted keys), for readers without JSON."""
+    lines = []
+    for k, v in facts.items():
+        key = f"{prefix}{k}"
+        if isinstance(v, dict):
+            lines += flatten(v, key + ".")
+        elif isinstance(v, (bool, int, float, str)) or v is None:
+            text = str(v).replace("\n", " ")
+            lines.append(f"{key}={text}")
+    return lines
+
+
 # ---- (b) ------------------------------------------------------------------------------------
 
 
@@ -503,6 +540,8 @@ def main(argv=None):
     parser = argparse.ArgumentParser(prog=PROG, description=__doc__.split("\n\n")[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--json", metavar="OUT", help="write all facts as JSON (atomically)")
+    parser.add_argument("--flat", metavar="OUT",
+                        help="write the scalar facts as key=value lines (atomically), for the C++ claims")
     parser.add_argument("--article", metavar="FILE.md", default=None,
                         help=f"the article, to check the embedded code against (default {DEFAULT_ARTICLE}; "
                              "skipped with a note when that default is missing)")
@@ -521,6 +560,8 @@ def main(argv=None):
         parser.error(f"--seed2 {args.seed2}: must differ from --seed to show that the biases depend on the seed")
     if args.json:
         check_output_path(parser, "--json", args.json)
+    if args.flat:
+        check_output_path(parser, "--flat", args.flat)
     article = args.article if args.article is not None else DEFAULT_ARTICLE
     if args.article is not None and not os.path.isfile(article):
         parser.error(f"--article: '{article}' is not a readable file")
@@ -554,7 +595,8 @@ def main(argv=None):
                 ("b", lambda: check_b(torch, args.seed, args.seed2, args.epochs)),
                 ("c", lambda: check_c(torch, args.points)),
                 ("d", check_d),
-                ("e", lambda: check_e(torch, args.constants, args.threads, args.steps, args.samples, 0.1))]
+                ("e", lambda: check_e(torch, args.constants, args.threads, args.steps, args.samples, 0.1)),
+                ("f", lambda: check_f(torch, args.seed, args.epochs))]
     for key, fn in sections:
         try:
             facts[key] = fn()
@@ -570,6 +612,15 @@ def main(argv=None):
             write_json_atomic(args.json, facts, indent=1)
         except (OSError, ValueError) as e:
             print(f"{PROG}: --json: cannot write '{args.json}': {e}", file=sys.stderr)
+            return EXIT_FAIL
+    if args.flat:
+        tmp = args.flat + ".tmp"
+        try:
+            with open(tmp, "w", encoding="utf-8") as f:
+                f.write("\n".join(flatten(facts)) + "\n")
+            os.replace(tmp, args.flat)
+        except OSError as e:
+            print(f"{PROG}: --flat: cannot write '{args.flat}': {e}", file=sys.stderr)
             return EXIT_FAIL
     if failed:
         print(f"{PROG}: FAILED: see the ERROR lines / article_code status above", file=sys.stderr)

@@ -134,7 +134,9 @@ property_result run_property(const std::string& id, const property& p, const run
 /// when they are not.
 std::string abbreviate(const std::string& s, const std::string& other) {
   const auto e = s.find('e');
-  if (e == std::string::npos) return s;
+  char* end = nullptr;
+  (void)std::strtod(s.c_str(), &end);
+  if (e == std::string::npos || s.empty() || end != s.c_str() + s.size()) return s;  // not a number
   std::size_t k = 0;
   while (k < e && k < other.size() && s[k] == other[k]) ++k;
   const std::size_t keep = std::max<std::size_t>(8, k + 3);
@@ -191,6 +193,10 @@ claim_result run_claim(const claim& c, const run_options& opt) {
   const auto t0 = std::chrono::steady_clock::now();
   claim_result r;
   r.c = &c;
+  if (c.unavailable) {
+    r.undetermined = c.unavailable();
+    if (!r.undetermined.empty()) return r;
+  }
   r.as_stated = run_property(c.id + "/as_stated", c.as_stated, opt, c.cases);
   if (r.as_stated.passed) {
     r.observed = verdict::holds;
@@ -208,6 +214,10 @@ claim_result run_claim(const claim& c, const run_options& opt) {
 
 std::string summary_line(const claim_result& r) {
   std::ostringstream os;
+  if (!r.undetermined.empty()) {
+    os << "undetermined  " << r.c->id << "  (not checked: " << r.undetermined << ")";
+    return os.str();
+  }
   os << to_string(r.observed) << "  " << r.c->id << "  ";
   const auto& p = r.as_stated;
   if (p.passed) {
@@ -220,7 +230,7 @@ std::string summary_line(const claim_result& r) {
   } else {
     std::string in;
     for (const auto& [n, v] : p.counterexample) in += (in.empty() ? "" : ", ") + n + " = " + v;
-    os << "(counterexample " << in;
+    os << (in.empty() ? "(evidence" : "(counterexample " + in);
     if (!p.counterexample_checks.empty()) {
       for (const auto& ch : p.counterexample_checks)
         if (!ch.ok) {

@@ -43,6 +43,8 @@ struct claim {
   property under_conditions;  ///< the claim restricted to the conditions the text omits
   property corrected;         ///< our corrected statement, which must hold
   int cases = 0;              ///< cases per property (0: the run's default)
+  /// Why the claim cannot be checked here (e.g. PyTorch missing), or "" when it can.
+  std::function<std::string()> unavailable;
 };
 
 /// Every registered claim, in registration order within a file.
@@ -79,10 +81,11 @@ struct property_result {
 struct claim_result {
   const claim* c = nullptr;
   verdict observed = verdict::holds;
+  std::string undetermined;  ///< non-empty: not checked, and why (no verdict was computed)
   property_result as_stated, under_conditions, corrected;
   bool correction_holds = true;
   double seconds = 0;
-  bool matches() const { return observed == c->expected && correction_holds; }
+  bool matches() const { return !undetermined.empty() || (observed == c->expected && correction_holds); }
 };
 
 struct run_options {
