@@ -154,55 +154,6 @@ trained_constant train_constant_ref() {
 }  // namespace
 
 GRADAUDIT_CLAIM({
-    .id = "init.constant.one_parameter",
-    .section = kSection,
-    .quote = "表面上有n参数，实际上只有1个参数",
-    .statement = "after a constant initialisation and training, each unit's parameters "
-                 "(incoming weights and bias) take a single value: one parameter per neuron",
-    .expected = verdict::refuted,
-    .correction = "what holds exactly (checked at 50 digits at every step): the width-n network "
-                  "computes the same function as a width-1 network read off it — first layer: "
-                  "one unit with the d weights and the bias of any unit (d + 1 parameters); "
-                  "later layers: one unit whose single weight is n_prev times the common weight, "
-                  "and its bias (2 parameters). So each layer collapses to one neuron, which keeps "
-                  "the parameters one neuron has; it is not one parameter per neuron.",
-    .as_stated =
-        [] {
-          const auto t = train_constant_ref();
-          for (std::size_t l = 0; l < t.net.layers.size(); ++l) {
-            const auto& layer = t.net.layers[l];
-            for (Eigen::Index j = 0; j < layer.weight.rows(); ++j) {
-              bool one = true;
-              for (Eigen::Index i = 0; i < layer.weight.cols(); ++i) one = one && layer.weight(j, i) == layer.bias(j);
-              check_that("unit " + std::to_string(j) + " of layer " + std::to_string(l) + " has one parameter value",
-                         one, "weights and bias differ", "one value");
-            }
-          }
-        },
-    .corrected =
-        [] {
-          const auto t = train_constant_ref();
-          network<ref_t> narrow;
-          for (std::size_t l = 0; l < t.net.layers.size(); ++l) {
-            const auto& layer = t.net.layers[l];
-            dense_layer<ref_t> one{matrix<ref_t>(1, l == 0 ? layer.weight.cols() : 1), vector<ref_t>(1), layer.act};
-            if (l == 0) one.weight = layer.weight.topRows(1);
-            else one.weight(0, 0) = ref_t(static_cast<double>(layer.weight.cols())) * layer.weight(0, 0);
-            one.bias(0) = layer.bias(0);
-            narrow.layers.push_back(one);
-          }
-          const matrix<ref_t> wide_out = predict(t.net, t.data.x), narrow_out = predict(narrow, t.data.x);
-          // The wide network sums n equal terms c·a with n - 1 roundings where the narrow one
-          // forms (n·c)·a with 2: a relative difference <= (n + 1)u per layer, u = 2^-168,
-          // passed on with a factor <= 1 by σ (Lipschitz 1/4, values in (0, 1)). Widths <= 6
-          // and <= 4 layers: <= 28u < 2^-163; 2^-150 bounds it with room.
-          for (Eigen::Index s = 0; s < wide_out.cols(); ++s)
-            check_close("width-n output vs width-1 output, sample " + std::to_string(s), wide_out(0, s),
-                        narrow_out(0, s), ldexp(ref_t(1), -150));
-        },
-});
-
-GRADAUDIT_CLAIM({
     .id = "init.logistic.gradient_nonzero",
     .section = kSection,
     .quote = R"(因此 $(\hat{y}-y)$ 不可能是0)",
@@ -319,6 +270,55 @@ GRADAUDIT_CLAIM({
                   "layers share is that the units (rows) are identical, not the components.",
     .as_stated = [] { check_components_from(0); },
     .under_conditions = [] { check_components_from(1); },
+});
+
+GRADAUDIT_CLAIM({
+    .id = "init.constant.one_parameter",
+    .section = kSection,
+    .quote = "表面上有n参数，实际上只有1个参数",
+    .statement = "after a constant initialisation and training, each unit's parameters "
+                 "(incoming weights and bias) take a single value: one parameter per neuron",
+    .expected = verdict::refuted,
+    .correction = "what holds exactly (checked at 50 digits at every step): the width-n network "
+                  "computes the same function as a width-1 network read off it — first layer: "
+                  "one unit with the d weights and the bias of any unit (d + 1 parameters); "
+                  "later layers: one unit whose single weight is n_prev times the common weight, "
+                  "and its bias (2 parameters). So each layer collapses to one neuron, which keeps "
+                  "the parameters one neuron has; it is not one parameter per neuron.",
+    .as_stated =
+        [] {
+          const auto t = train_constant_ref();
+          for (std::size_t l = 0; l < t.net.layers.size(); ++l) {
+            const auto& layer = t.net.layers[l];
+            for (Eigen::Index j = 0; j < layer.weight.rows(); ++j) {
+              bool one = true;
+              for (Eigen::Index i = 0; i < layer.weight.cols(); ++i) one = one && layer.weight(j, i) == layer.bias(j);
+              check_that("unit " + std::to_string(j) + " of layer " + std::to_string(l) + " has one parameter value",
+                         one, "weights and bias differ", "one value");
+            }
+          }
+        },
+    .corrected =
+        [] {
+          const auto t = train_constant_ref();
+          network<ref_t> narrow;
+          for (std::size_t l = 0; l < t.net.layers.size(); ++l) {
+            const auto& layer = t.net.layers[l];
+            dense_layer<ref_t> one{matrix<ref_t>(1, l == 0 ? layer.weight.cols() : 1), vector<ref_t>(1), layer.act};
+            if (l == 0) one.weight = layer.weight.topRows(1);
+            else one.weight(0, 0) = ref_t(static_cast<double>(layer.weight.cols())) * layer.weight(0, 0);
+            one.bias(0) = layer.bias(0);
+            narrow.layers.push_back(one);
+          }
+          const matrix<ref_t> wide_out = predict(t.net, t.data.x), narrow_out = predict(narrow, t.data.x);
+          // The wide network sums n equal terms c·a with n - 1 roundings where the narrow one
+          // forms (n·c)·a with 2: a relative difference <= (n + 1)u per layer, u = 2^-168,
+          // passed on with a factor <= 1 by σ (Lipschitz 1/4, values in (0, 1)). Widths <= 6
+          // and <= 4 layers: <= 28u < 2^-163; 2^-150 bounds it with room.
+          for (Eigen::Index s = 0; s < wide_out.cols(); ++s)
+            check_close("width-n output vs width-1 output, sample " + std::to_string(s), wide_out(0, s),
+                        narrow_out(0, s), ldexp(ref_t(1), -150));
+        },
 });
 
 GRADAUDIT_CLAIM({

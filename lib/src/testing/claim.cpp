@@ -10,6 +10,7 @@
 #include <map>
 #include <sstream>
 #include <stdexcept>
+#include <tuple>
 
 namespace gradaudit::testing {
 
@@ -154,10 +155,15 @@ const std::vector<claim>& registry() {
       "前置知识", "MSE", "MSE › 如果最后一层是sigmoid层", "MSE › 如果最后一层是全连接层",
       "Cross Entropy", "Cross Entropy › 如果最后一层是sigmoid层",
       "Cross Entropy › 如果最后一层是全连接层"};
+  // Within a section: formulas, then the initialisation argument, then the code, as the
+  // article goes (by the ID's first component); registration order after that.
+  static const std::vector<std::string> families{"sigmoid", "mse", "ce", "init", "code"};
   auto& claims = mutable_registry();
   auto rank = [&](const claim& c) {
     const auto it = std::find(order.begin(), order.end(), c.section);
-    return std::pair{static_cast<std::size_t>(it - order.begin()), it == order.end() ? c.section : ""};
+    const auto fam = std::find(families.begin(), families.end(), c.id.substr(0, c.id.find('.')));
+    return std::tuple{static_cast<std::size_t>(it - order.begin()), it == order.end() ? c.section : "",
+                      static_cast<std::size_t>(fam - families.begin())};
   };
   std::stable_sort(claims.begin(), claims.end(),
                    [&](const claim& a, const claim& b) { return rank(a) < rank(b); });
