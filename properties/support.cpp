@@ -1,6 +1,7 @@
 #include "support.hpp"
 
 #include "gradaudit/testing/ulp.hpp"
+#include "gradaudit/train.hpp"
 
 namespace gradaudit::properties {
 
@@ -53,6 +54,19 @@ void check_bce_sigmoid_step(bool article) {
   check_weight_gradient("∂loss/∂w", bce_sigmoid, c, [&](std::size_t i) {
     return claimed_value{a * dyhat[i].value, product_error(a, ea, dyhat[i].value, dyhat[i].bound)};
   });
+}
+
+double logistic_accuracy(const batch<double>& train_set, const batch<double>& score_set, double w0) {
+  auto net = network<double>::zeros({static_cast<int>(train_set.x.rows()), 1}, {activation::sigmoid});
+  net.layers[0].weight.setConstant(w0);
+  train_options o;
+  o.loss = loss_function::bce;
+  o.learning_rate = 0.01;
+  o.epochs = 1000;
+  o.record_history = false;
+  (void)train(net, train_set, o);
+  const matrix<double> p = predict(net, score_set.x);
+  return ((p.array() > 0.5) == (score_set.y.array() > 0.5)).cast<double>().mean();
 }
 
 }  // namespace gradaudit::properties

@@ -2,6 +2,7 @@
 // What the output-layer claims share: drawing a case (w, x, y) and evaluating the article's
 // quantities on it at 50 digits.
 #include "gradaudit/output_layer.hpp"
+#include "gradaudit/network.hpp"
 #include "gradaudit/testing/claim.hpp"
 #include "gradaudit/testing/generators.hpp"
 #include "gradaudit/testing/oracle.hpp"
@@ -61,5 +62,10 @@ ref_t product_error(const ref_t& a, const ref_t& ea, const ref_t& b, const ref_t
 /// a·(∂ŷ/∂w_i from the oracle) with a = ∂loss/∂ŷ as the article has it, ŷ - y (`article`),
 /// or as it is, (ŷ - y)/(ŷ(1 - ŷ)).
 void check_bce_sigmoid_step(bool article);
+
+/// Trains logistic regression (one sigmoid unit, BCE, full-batch gradient descent, lr 0.01,
+/// 1000 epochs: the article's loop) from weights `w0` and bias 0 on `train_set`, and returns
+/// the fraction of `score_set` it classifies correctly (output > 1/2 against label 1).
+double logistic_accuracy(const batch<double>& train_set, const batch<double>& score_set, double w0);
 
 }  // namespace gradaudit::properties
