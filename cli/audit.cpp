@@ -1,6 +1,8 @@
 #include "commands.hpp"
 
 #include "gradaudit/testing/claim.hpp"
+#include "json_writer.hpp"
+#include "report.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -8,6 +10,7 @@
 #include <optional>
 #include <cstdlib>
 #include <map>
+#include <memory>
 #include <ostream>
 #include <string_view>
 #include <unistd.h>
@@ -30,6 +33,7 @@ int audit(std::span<const std::string> args, std::ostream& out, std::ostream& er
   auto opt = testing::options_from_environment();
   std::vector<std::string> only;
   bool seed_given = false, cases_given = false;
+  std::map<std::string, std::string> outputs;  // --json / --markdown / --junit -> path
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     auto value = [&](const char* name) -> const std::string* {
@@ -40,10 +44,12 @@ int audit(std::span<const std::string> args, std::ostream& out, std::ostream& er
       return &args[++i];
     };
     if (a == "--help" || a == "-h") {
-      out << "usage: gradaudit audit [--seed S] [--cases N] [--only ID]...\n"
+      out << "usage: gradaudit audit [--seed S] [--cases N] [--only ID]... [--json FILE]\n"
+             "                       [--markdown FILE] [--junit FILE]\n"
              "  Checks every claim of the article and prints one line per claim: the verdict\n"
              "  computed by its properties, and the evidence. Exit 0 when every verdict equals\n"
-             "  the expected one.\n";
+             "  the expected one. The report files are written atomically; a path that cannot\n"
+             "  be written is an error before any claim runs.\n";
       return ok;
     } else if (a == "--seed") {
       const auto* v = value("--seed");
@@ -74,11 +80,30 @@ int audit(std::span<const std::string> args, std::ostream& out, std::ostream& er
         return usage;
       }
       only.push_back(*v);
+    } else if (a == "--json" || a == "--markdown" || a == "--junit") {
+      const auto* v = value(a.c_str());
+      if (!v) return usage;
+      if (outputs.count(a)) {
+        err << "gradaudit audit: " << a << " given twice\n";
+        return usage;
+      }
+      outputs[a] = *v;
     } else {
       err << "gradaudit audit: unknown argument '" << a << "'\n";
       return usage;
     }
   }
+  std::map<std::string, std::unique_ptr<atomic_file>> files;
+  try {
+    for (const auto& [flag, path] : outputs) {
+      files[flag] = std::make_unique<atomic_file>(path);
+      files[flag]->begin();
+    }
+  } catch (const std::exception& e) {
+    err << "gradaudit audit: " << e.what() << "\n";
+    return failure;
+  }
+  std::vector<testing::claim_result> results;
 
   const bool tty = isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr;
   auto colour = [&](testing::verdict v) -> std::string_view {
@@ -102,6 +127,7 @@ int audit(std::span<const std::string> args, std::ostream& out, std::ostream& er
     if (!only.empty() && std::find(only.begin(), only.end(), c.id) == only.end()) continue;
     ++total;
     const auto r = testing::run_claim(c, opt);
+    results.push_back(r);
     if (!r.undetermined.empty()) {
       ++undetermined;
       out << testing::summary_line(r) << "\n";
@@ -119,6 +145,19 @@ int audit(std::span<const std::string> args, std::ostream& out, std::ostream& er
   if (undetermined) out << ", " << undetermined << " not checked here";
   out << "; " << mismatches
       << " differ from the expected verdict; seed " << opt.seed << "; " << secs << " s\n";
+  const report_meta meta{opt.seed, opt.cases, secs};
+  try {
+    if (files.count("--json")) write_json(files["--json"]->stream(), results, meta);
+    if (files.count("--markdown")) write_markdown(files["--markdown"]->stream(), results, meta);
+    if (files.count("--junit")) write_junit(files["--junit"]->stream(), results, meta);
+    for (auto& [flag, f] : files) {
+      f->commit();
+      out << "wrote " << outputs[flag] << "\n";
+    }
+  } catch (const std::exception& e) {
+    err << "gradaudit audit: " << e.what() << "\n";
+    return failure;
+  }
   return mismatches == 0 ? ok : failure;
 }
 

@@ -60,19 +60,24 @@ TEST(Registry, QuotesAreVerbatimAndClaimsComplete) {
   for (const auto& c : claims) {
     EXPECT_FALSE(c.quote.empty()) << c.id;
     const bool ours = c.section.rfind("gradaudit", 0) == 0;  // our own claims and extensions
-    if (!ours)
+    if (!ours) {
       EXPECT_NE(article.find(c.quote), std::string::npos) << c.id << ": quote not in the article: " << c.quote;
+    }
     // Sections are the article's headings ("MSE › 如果最后一层是sigmoid层": the last part is
     // a heading), except gradaudit's own ("gradaudit (…)").
     const auto last = c.section.rfind("› ");
     const std::string heading = last == std::string::npos ? c.section : c.section.substr(last + 4);
-    if (!ours)
+    if (!ours) {
       EXPECT_NE(article.find("## " + heading), std::string::npos)
           << c.id << ": section heading not in the article: " << c.section;
+    }
     EXPECT_FALSE(c.statement.empty()) << c.id;
-    if (c.expected != gradaudit::testing::verdict::holds) EXPECT_FALSE(c.correction.empty()) << c.id;
-    if (c.expected == gradaudit::testing::verdict::needs_correction)
+    if (c.expected != gradaudit::testing::verdict::holds) {
+      EXPECT_FALSE(c.correction.empty()) << c.id;
+    }
+    if (c.expected == gradaudit::testing::verdict::needs_correction) {
       EXPECT_TRUE(static_cast<bool>(c.under_conditions)) << c.id;
+    }
   }
 }
 

@@ -20,7 +20,7 @@ template <class F>
 void at_every_type(F&& f) {
   f(float{});
   f(double{});
-  f((long double){});
+  f(static_cast<long double>(0));
   f(ref_t{});
 }
 
