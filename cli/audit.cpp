@@ -1,4 +1,5 @@
 #include "commands.hpp"
+#include "args.hpp"
 
 #include "gradaudit/testing/claim.hpp"
 #include "json_writer.hpp"
@@ -16,18 +17,6 @@
 #include <unistd.h>
 
 namespace gradaudit::cli {
-namespace {
-
-std::optional<long long> parse_int(const std::string& s) {
-  if (s.empty()) return std::nullopt;
-  char* end = nullptr;
-  errno = 0;
-  const long long v = std::strtoll(s.c_str(), &end, 10);
-  if (errno != 0 || end != s.c_str() + s.size()) return std::nullopt;
-  return v;
-}
-
-}  // namespace
 
 int audit(std::span<const std::string> args, std::ostream& out, std::ostream& err) {
   auto opt = testing::options_from_environment();

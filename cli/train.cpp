@@ -1,4 +1,5 @@
 #include "commands.hpp"
+#include "args.hpp"
 #include "json_writer.hpp"
 
 #include "gradaudit/dataset.hpp"
@@ -34,14 +35,6 @@ void usage_text(std::ostream& os) {
         "  atomically.\n";
 }
 
-std::optional<long long> parse_int(const std::string& s) {
-  if (s.empty()) return std::nullopt;
-  char* end = nullptr;
-  errno = 0;
-  const long long v = std::strtoll(s.c_str(), &end, 10);
-  if (errno != 0 || end != s.c_str() + s.size()) return std::nullopt;
-  return v;
-}
 
 std::vector<int> parse_layers(const std::string& s) {
   std::vector<int> out;

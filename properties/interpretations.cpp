@@ -104,19 +104,14 @@ GRADAUDIT_CLAIM({
     .expected = verdict::holds,
     .as_stated =
         [] {
-          const auto w = *gen::vector_of(1, 3, gen::real_in(-3, 3));
-          const auto x = *rc::gen::container<std::vector<double>>(w.size(), gen::real_in(-3, 3));
-          const double y = *gen::real_in(-3, 3);
-          input("w", w);
-          input("x", x);
-          input("y", y);
-          ref_t z = 0;
-          for (std::size_t i = 0; i < w.size(); ++i) z += ref_t(w[i]) * ref_t(x[i]);
-          const auto g = weight_gradient(mse_linear, w, x, y);
-          for (std::size_t i = 0; i < w.size(); ++i) {
-            const ref_t claimed = 2 * (z - y) * x[i];
+          const auto c = properties::draw_case(head_kind::linear, gen::real_in(-3, 3), 3.0);
+          const auto g = weight_gradient(mse_linear, c.w, c.x, c.y);
+          for (std::size_t i = 0; i < c.w.size(); ++i) {
+            const ref_t claimed = 2 * (c.z - c.y) * c.x[i];
             check_derivative("∂L/∂w[" + std::to_string(i) + "] = 2(ŷ - y)x", claimed,
-                             formula_error(8, 2 * (abs(z) + std::abs(y)) * std::abs(x[i])), g[i]);
+                             formula_error(8, 2 * (abs(c.z) + std::abs(c.y)) * std::abs(c.x[i])) +
+                                 2 * abs(ref_t(c.x[i])) * c.yhat_error,
+                             g[i]);
           }
         },
 });
@@ -172,18 +167,11 @@ GRADAUDIT_CLAIM({
     .expected = verdict::holds,
     .as_stated =
         [] {
-          const auto w = *gen::vector_of(1, 3, gen::real_in(-5, 5));
-          const auto x = *rc::gen::container<std::vector<double>>(w.size(), gen::real_in(-3, 3));
-          const double y = *gen::label();
-          input("w", w);
-          input("x", x);
-          input("y", y);
-          ref_t z = 0;
-          for (std::size_t i = 0; i < w.size(); ++i) z += ref_t(w[i]) * ref_t(x[i]);
-          const auto g = weight_gradient(bce_sigmoid, w, x, y);
-          for (std::size_t i = 0; i < w.size(); ++i)
-            check_derivative("∂L/∂w[" + std::to_string(i) + "] = (ŷ - y)x", (sigmoid(z) - y) * x[i],
-                             formula_error(8, ref_t(std::abs(x[i]))), g[i]);
+          const auto c = properties::draw_case(head_kind::sigmoid, gen::label(), 5.0);
+          const auto g = weight_gradient(bce_sigmoid, c.w, c.x, c.y);
+          for (std::size_t i = 0; i < c.w.size(); ++i)
+            check_derivative("∂L/∂w[" + std::to_string(i) + "] = (ŷ - y)x", (c.yhat - c.y) * c.x[i],
+                             formula_error(8, ref_t(std::abs(c.x[i]))) + abs(ref_t(c.x[i])) * c.yhat_error, g[i]);
         },
 });
 
