@@ -4,6 +4,9 @@
 #include "gradaudit/testing/claim.hpp"
 #include "json_writer.hpp"
 #include "report.hpp"
+#include "figures.hpp"
+
+#include <filesystem>
 
 #include <algorithm>
 #include <cerrno>
@@ -34,7 +37,7 @@ int audit(std::span<const std::string> args, std::ostream& out, std::ostream& er
     };
     if (a == "--help" || a == "-h") {
       out << "usage: gradaudit audit [--seed S] [--cases N] [--only ID]... [--json FILE]\n"
-             "                       [--markdown FILE] [--junit FILE]\n"
+             "                       [--markdown FILE] [--junit FILE] [--figures DIR]\n"
              "  Checks every claim of the article and prints one line per claim: the verdict\n"
              "  computed by its properties, and the evidence. Exit 0 when every verdict equals\n"
              "  the expected one. The report files are written atomically; a path that cannot\n"
@@ -69,7 +72,7 @@ int audit(std::span<const std::string> args, std::ostream& out, std::ostream& er
         return usage;
       }
       only.push_back(*v);
-    } else if (a == "--json" || a == "--markdown" || a == "--junit") {
+    } else if (a == "--json" || a == "--markdown" || a == "--junit" || a == "--figures") {
       const auto* v = value(a.c_str());
       if (!v) return usage;
       if (outputs.count(a)) {
@@ -85,6 +88,13 @@ int audit(std::span<const std::string> args, std::ostream& out, std::ostream& er
   std::map<std::string, std::unique_ptr<atomic_file>> files;
   try {
     for (const auto& [flag, path] : outputs) {
+      if (flag == "--figures") {  // a directory, written after the claims: check it now
+        std::error_code ec;
+        std::filesystem::create_directories(path, ec);
+        atomic_file probe((std::filesystem::path(path) / "gradients.dat").string());
+        probe.begin();  // throws if the folder cannot be written; removed again on scope exit
+        continue;
+      }
       files[flag] = std::make_unique<atomic_file>(path);
       files[flag]->begin();
     }
@@ -134,8 +144,21 @@ int audit(std::span<const std::string> args, std::ostream& out, std::ostream& er
   if (undetermined) out << ", " << undetermined << " not checked here";
   out << "; " << mismatches
       << " differ from the expected verdict; seed " << opt.seed << "; " << secs << " s\n";
-  const report_meta meta{opt.seed, opt.cases, secs};
+  report_meta meta{opt.seed, opt.cases, secs, {}, {}};
   try {
+    if (outputs.count("--figures")) {
+      const std::string dir = outputs["--figures"];
+      const auto figs = write_figures(dir, meta.figures_note);
+      // Links relative to the Markdown report's folder, so the report can be moved with them.
+      const auto base = outputs.count("--markdown")
+                            ? std::filesystem::absolute(outputs["--markdown"]).parent_path()
+                            : std::filesystem::current_path();
+      for (const auto& f : figs)
+        meta.figures.emplace_back(
+            std::filesystem::relative(std::filesystem::absolute(std::filesystem::path(dir) / f.file), base).string(),
+            f.caption);
+      out << (figs.empty() ? meta.figures_note : "wrote figures to " + dir) << "\n";
+    }
     if (files.count("--json")) write_json(files["--json"]->stream(), results, meta);
     if (files.count("--markdown")) write_markdown(files["--markdown"]->stream(), results, meta);
     if (files.count("--junit")) write_junit(files["--junit"]->stream(), results, meta);

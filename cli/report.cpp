@@ -60,6 +60,8 @@ std::string inputs_text(const property_result& p) {
 
 }  // namespace
 
+void write_figures_section(std::ostream& os, const report_meta& meta);
+
 void write_json(std::ostream& os, const std::vector<claim_result>& results, const report_meta& meta) {
   std::map<std::string, int> counts;
   int mismatches = 0;
@@ -166,6 +168,14 @@ void write_markdown(std::ostream& os, const std::vector<claim_result>& results, 
       os << "\n";
     }
   }
+  write_figures_section(os, meta);
+}
+
+void write_figures_section(std::ostream& os, const report_meta& meta) {
+  if (meta.figures.empty() && meta.figures_note.empty()) return;
+  os << "\n## Figures\n\n";
+  if (!meta.figures_note.empty()) os << meta.figures_note << ".\n";
+  for (const auto& [path, caption] : meta.figures) os << "![" << caption << "](" << path << ")\n\n*" << caption << ".*\n\n";
 }
 
 void write_junit(std::ostream& os, const std::vector<claim_result>& results, const report_meta& meta) {

@@ -6,6 +6,8 @@
 
 #include <cstdint>
 #include <iosfwd>
+#include <string>
+#include <utility>
 #include <vector>
 
 namespace gradaudit::cli {
@@ -14,6 +16,8 @@ struct report_meta {
   std::uint64_t seed = 0;
   int cases = 0;
   double seconds = 0;
+  std::vector<std::pair<std::string, std::string>> figures;  ///< path (from the report), caption
+  std::string figures_note;  ///< why there are no pictures, if --figures was given without them
 };
 
 void write_json(std::ostream& os, const std::vector<testing::claim_result>& results, const report_meta& meta);

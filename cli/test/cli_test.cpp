@@ -9,6 +9,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -246,6 +247,37 @@ TEST(Train, ReadsTheArticleCsvAndMatchesTheExperiment) {
   // The final loss of the double replay (regression/experiment_test.cpp checks it against
   // the exact value): printed with 17 digits.
   EXPECT_NE(out.find("final loss 0.28067546337068"), std::string::npos) << out;
+}
+
+}  // namespace
+
+namespace {
+
+TEST(Audit, WritesReportsAndFigures) {
+  const std::string dir = testing::TempDir() + "gradaudit_audit_out";
+  std::filesystem::remove_all(dir);
+  std::string out;
+  ASSERT_EQ(run_exe("audit --only sigmoid.derivative.middle_step --cases 20 --markdown " + dir + "/R.md --json " + dir +
+                        "/r.json --junit " + dir + "/j.xml --figures " + dir + "/fig",
+                    "", &out),
+            0)
+      << out;
+  const std::string md = read_file(dir + "/R.md"), js = read_file(dir + "/r.json"), xml = read_file(dir + "/j.xml");
+  EXPECT_NE(md.find("### `sigmoid.derivative.middle_step` — **refuted**"), std::string::npos) << md;
+  EXPECT_NE(md.find("## Figures"), std::string::npos);
+  EXPECT_NE(js.find("\"verdict\": \"refuted\""), std::string::npos) << js;
+  EXPECT_NE(js.find("\"summary\": {\"claims\": 1"), std::string::npos) << js;
+  EXPECT_NE(xml.find("<testcase"), std::string::npos) << xml;
+  EXPECT_TRUE(std::filesystem::exists(dir + "/fig/gradients.dat"));
+  EXPECT_TRUE(std::filesystem::exists(dir + "/fig/figures.gp"));
+}
+
+TEST(Audit, UnwritableOutputFailsBeforeAnyClaim) {
+  std::string out;
+  EXPECT_EQ(run_exe("audit --json /no/such/dir/r.json", "", &out), 1);
+  EXPECT_NE(out.find("cannot write /no/such/dir/r.json"), std::string::npos) << out;
+  EXPECT_EQ(out.find("holds"), std::string::npos) << out;  // no claim ran
+  EXPECT_EQ(run_exe("audit --markdown a.md --markdown b.md", "", &out), 2);
 }
 
 }  // namespace
