@@ -221,7 +221,7 @@ claim_result run_claim(const claim& c, const run_options& opt) {
 std::string summary_line(const claim_result& r) {
   std::ostringstream os;
   if (!r.undetermined.empty()) {
-    os << "undetermined  " << r.c->id << "  (not checked: " << r.undetermined << ")";
+    os << "not-checked  " << r.c->id << "  (" << r.undetermined << ")";
     return os.str();
   }
   os << to_string(r.observed) << "  " << r.c->id << "  ";
