@@ -15,6 +15,8 @@
 #include <string>
 #include <vector>
 
+#include <unistd.h>
+
 namespace {
 
 using gradaudit::ref_t;
@@ -148,8 +150,11 @@ TEST(Eval, DoubleWithinOneUlpOfReference) {
 
 // The executable itself: exit codes and streams.
 int run_exe(const std::string& args, const std::string& input, std::string* out = nullptr) {
-  const std::string in = testing::TempDir() + "gradaudit_cli_in.txt";
-  const std::string outf = testing::TempDir() + "gradaudit_cli_out.txt";
+  // ctest runs the tests of this file as parallel processes: the files must not be shared.
+  static int calls = 0;
+  const std::string tag = std::to_string(::getpid()) + "_" + std::to_string(++calls);
+  const std::string in = testing::TempDir() + "gradaudit_cli_in_" + tag + ".txt";
+  const std::string outf = testing::TempDir() + "gradaudit_cli_out_" + tag + ".txt";
   std::ofstream(in) << input;
   const std::string cmd = std::string(GRADAUDIT_EXE) + " " + args + " < " + in + " > " + outf + " 2>&1";
   const int status = std::system(cmd.c_str());
@@ -157,6 +162,8 @@ int run_exe(const std::string& args, const std::string& input, std::string* out 
     std::ifstream f(outf);
     *out = std::string(std::istreambuf_iterator<char>(f), {});
   }
+  std::remove(in.c_str());
+  std::remove(outf.c_str());
   return WEXITSTATUS(status);
 }
 
@@ -191,7 +198,7 @@ std::string read_file(const std::string& path) {
 }
 
 TEST(Train, WritesJsonWithTheRequiredFields) {
-  const std::string json = testing::TempDir() + "gradaudit_train.json";
+  const std::string json = testing::TempDir() + "gradaudit_train_" + std::to_string(::getpid()) + ".json";
   std::remove(json.c_str());
   std::string out;
   ASSERT_EQ(run_exe("train --layers 2,4,1 --samples 500 --epochs 5 --init-weight constant:0.5 --init-bias zeros --json " + json, "",
@@ -207,7 +214,8 @@ TEST(Train, WritesJsonWithTheRequiredFields) {
 }
 
 TEST(Train, SameSeedSameBytesWhateverTheThreads) {
-  const std::string a = testing::TempDir() + "ga_a.json", b = testing::TempDir() + "ga_b.json";
+  const std::string a = testing::TempDir() + "ga_a_" + std::to_string(::getpid()) + ".json",
+                    b = testing::TempDir() + "ga_b_" + std::to_string(::getpid()) + ".json";
   ASSERT_EQ(run_exe("train --layers 2,3,1 --samples 3000 --epochs 20 --threads 1 --json " + a, ""), 0);
   ASSERT_EQ(run_exe("train --layers 2,3,1 --samples 3000 --epochs 20 --threads 2 --json " + b, ""), 0);
   auto strip_time = [](std::string s) {
@@ -232,7 +240,7 @@ TEST(Train, ErrorsNameTheArgumentAndLeaveNoFile) {
   EXPECT_EQ(run_exe("train --layers 2,1 --json /no/such/dir/out.json", "", &out), 1);
   EXPECT_NE(out.find("cannot write /no/such/dir/out.json"), std::string::npos) << out;
   // Divergence: a non-finite loss is an error naming the step, and the JSON is not written.
-  const std::string json = testing::TempDir() + "gradaudit_diverge.json";
+  const std::string json = testing::TempDir() + "gradaudit_diverge_" + std::to_string(::getpid()) + ".json";
   std::remove(json.c_str());
   EXPECT_EQ(run_exe("train --layers 2,1 --activation identity --loss mse --lr 1e200 --epochs 50 --json " + json, "", &out), 1);
   EXPECT_NE(out.find("step "), std::string::npos) << out;
@@ -254,7 +262,7 @@ TEST(Train, ReadsTheArticleCsvAndMatchesTheExperiment) {
 namespace {
 
 TEST(Audit, WritesReportsAndFigures) {
-  const std::string dir = testing::TempDir() + "gradaudit_audit_out";
+  const std::string dir = testing::TempDir() + "gradaudit_audit_out_" + std::to_string(::getpid());
   std::filesystem::remove_all(dir);
   std::string out;
   ASSERT_EQ(run_exe("audit --only sigmoid.derivative.middle_step --cases 20 --markdown " + dir + "/R.md --json " + dir +
