@@ -46,6 +46,22 @@ derivative_estimate poisson_derivative(double z, double y) {
   return {d, bound, h};
 }
 
+/// A Poisson case: a logit z in [-5, 5] and a count y in 0..10 (recorded), the oracle's
+/// ∂L/∂z and the form ŷ - y = e^z - y with its evaluation error (exp and one subtraction).
+struct poisson_case {
+  double z, y;
+  derivative_estimate d;
+  ref_t form, form_error;
+};
+poisson_case draw_poisson_case() {
+  const double z = *gen::real_in(-5, 5);
+  const double y = *rc::gen::inRange(0, 11);
+  input("z", z);
+  input("y", y);
+  const ref_t form = exp(ref_t(z)) - y;
+  return {z, y, poisson_derivative(z, y), form, formula_error(2, abs(form) + y)};
+}
+
 }  // namespace
 
 GRADAUDIT_CLAIM({
@@ -131,24 +147,14 @@ GRADAUDIT_CLAIM({
                   "first three).",
     .as_stated =
         [] {
-          const double z = *gen::real_in(-5, 5);
-          const double y = *rc::gen::inRange(0, 11);
-          input("z", z);
-          input("y", y);
-          const auto d = poisson_derivative(z, y);
-          const ref_t form = exp(ref_t(z)) - y;
-          check_that("Poisson·exp's ∂L/∂z differs from ŷ - y", !d.admits(form, formula_error(2, abs(form) + y)),
+          const auto [z, y, d, form, form_error] = draw_poisson_case();
+          check_that("Poisson·exp's ∂L/∂z differs from ŷ - y", !d.admits(form, form_error),
                      "∂L/∂z = " + to_digits(d.value, 12) + " = ŷ - y", "≠ ŷ - y");
         },
     .corrected =
         [] {
-          const double z = *gen::real_in(-5, 5);
-          const double y = *rc::gen::inRange(0, 11);
-          input("z", z);
-          input("y", y);
-          const auto d = poisson_derivative(z, y);
-          const ref_t form = exp(ref_t(z)) - y;
-          check_derivative("Poisson·exp ∂L/∂z = ŷ - y", form, formula_error(2, abs(form) + y), d);
+          const auto [z, y, d, form, form_error] = draw_poisson_case();
+          check_derivative("Poisson·exp ∂L/∂z = ŷ - y", form, form_error, d);
           const double label = y > 5 ? 1.0 : 0.0;
           const auto b = derivative(scalar_function::of(bce_sigmoid, ref_t(label)), z);
           const ref_t s = sigmoid(ref_t(z));
