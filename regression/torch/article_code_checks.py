@@ -47,7 +47,7 @@ import traceback
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from train_torch import check_output_path, distinct_units, model_layers, torch_build_info, write_json_atomic  # noqa: E402
+from train_torch import check_output_path, positive_int, distinct_units, model_layers, torch_build_info, write_json_atomic  # noqa: E402
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 PROG = "article_code_checks.py"
@@ -454,16 +454,6 @@ def constants_list(text):
     if not all(math.isfinite(v) for v in vals):
         raise argparse.ArgumentTypeError(f"'{text}': constants must be finite")
     return vals
-
-
-def positive_int(text):
-    try:
-        v = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not an integer") from None
-    if v < 1:
-        raise argparse.ArgumentTypeError(f"'{text}' must be >= 1")
-    return v
 
 
 def report(facts):

@@ -42,7 +42,7 @@ import time
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from train_torch import check_output_path, torch_build_info, write_json_atomic  # noqa: E402
+from train_torch import check_output_path, positive_int, positive_float, torch_build_info, write_json_atomic  # noqa: E402
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 PROG = "side_by_side.py"
@@ -50,26 +50,6 @@ PROG = "side_by_side.py"
 
 class Failure(Exception):
     pass
-
-
-def positive_int(text):
-    try:
-        v = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not an integer") from None
-    if v < 1:
-        raise argparse.ArgumentTypeError(f"'{text}' must be >= 1")
-    return v
-
-
-def positive_float(text):
-    try:
-        v = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a number") from None
-    if not (math.isfinite(v) and v > 0):
-        raise argparse.ArgumentTypeError(f"'{text}' is not a positive finite number")
-    return v
 
 
 def other_runnable(samples=10, interval=0.05):
