@@ -30,7 +30,8 @@ void usage_text(std::ostream& os) {
         "  INIT: zeros | constant:C | uniform:A | normal:S | torch (nn.Linear's default).\n"
         "  --activation applies to every layer (bce needs sigmoid, bce_with_logits identity).\n"
         "  Defaults: sigmoid, bce, --init-weight torch --init-bias torch, 100 epochs, lr 0.01,\n"
-        "  seed 1, one thread per core (the result is bitwise the same for any count).\n"
+        "  seed 1, up to one thread per core (one for small networks, where threads do not\n"
+        "  pay; the result is bitwise the same for any count).\n"
         "  --json writes final_loss, train_seconds, history, layers and initial_layers,\n"
         "  atomically.\n";
 }
@@ -206,7 +207,7 @@ int train(std::span<const std::string> args, std::ostream& out, std::ostream& er
   if (json) {
     try {
       auto& os = json->stream();
-      os << "{\n  \"final_loss\": " << json_number(r.final_loss) << ",\n  \"train_seconds\": " << json_number(r.seconds)
+      os << "{\n  \"final_loss\": " << json_number(r.final_loss) << ",\n  \"train_seconds\": " << json_number(r.seconds) << ",\n  \"threads\": " << r.threads
          << ",\n  \"samples\": " << data.samples() << ",\n  \"epochs\": " << epochs << ",\n  \"learning_rate\": "
          << json_number(lr) << ",\n  \"loss\": " << json_string(name(loss)) << ",\n  \"init_weight\": "
          << json_string(to_string(iw)) << ",\n  \"init_bias\": " << json_string(to_string(ib)) << ",\n  \"seed\": " << seed
