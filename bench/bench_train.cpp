@@ -1,6 +1,6 @@
 // Training benchmarks: the article's replayed experiment (10 000 x 2, one sigmoid unit, BCE,
 // 1000 epochs, lr 0.01) and a 2-8-8-1 sigmoid network (300 epochs), as gradaudit train runs
-// them; compare with PyTorch using regression/torch/side_by_side.py.
+// them; compare with PyTorch using bench/side_by_side.py.
 #include "gradaudit/dataset.hpp"
 #include "gradaudit/train.hpp"
 

@@ -41,7 +41,7 @@ import tempfile
 import time
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "regression", "torch"))
 from train_torch import check_output_path, positive_int, positive_float, torch_build_info, write_json_atomic  # noqa: E402
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
@@ -119,7 +119,7 @@ def ours_runs(binary, case, runs, samples, timeout):
         return {"error": f"--ours: '{binary}' does not exist"}
     if not os.access(binary, os.X_OK):
         return {"error": f"--ours: '{binary}' is not executable"}
-    secs, final = [], None
+    secs, final, threads = [], None, "?"
     with tempfile.TemporaryDirectory(prefix="side_by_side.") as tmp:
         out = os.path.join(tmp, "T.json")
         cmd = [binary, "train"] + case["ours_args"] + ["--json", out]
@@ -142,11 +142,13 @@ def ours_runs(binary, case, runs, samples, timeout):
                     doc = json.load(f)
                 s = float(doc["train_seconds"])
                 final = doc.get("final_loss")
+                threads = doc.get("threads", "?")
             except (OSError, ValueError, KeyError, TypeError) as e:
                 return {"error": f"run {k + 1}: cannot read train_seconds from its JSON: {e}", "command": cmd,
                         "seconds": secs}
             secs.append(s)
-    return {"command": cmd, "seconds": secs, "median": statistics.median(secs), "final_loss": final}
+    return {"command": cmd, "seconds": secs, "median": statistics.median(secs), "final_loss": final,
+            "threads": threads}
 
 
 def main(argv=None):
@@ -216,7 +218,7 @@ def main(argv=None):
                 if "error" in o:
                     lines.append(f"  ours: not timed: {o['error']}")
                 else:
-                    lines.append(f"  ours (1 thread)         median {o['median']:.4f} s "
+                    lines.append(f"  ours ({o['threads']} thread{'s' if o['threads'] != 1 else ''})        median {o['median']:.4f} s "
                                  f"({1e6 * o['median'] / case['epochs']:.1f} us/epoch)  runs "
                                  f"{' '.join(f'{s:.4f}' for s in o['seconds'])}  final loss {o['final_loss']}")
                     ratios = {}
