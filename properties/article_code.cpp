@@ -64,6 +64,15 @@ const torch_facts& facts() {
 
 std::string need_torch() { return facts().unavailable; }
 
+std::string need_matplotlib() {
+  if (!facts().unavailable.empty()) return facts().unavailable;
+  const std::string v = facts().at("d.matplotlib");
+  if (v.find("not installed") != std::string::npos || v.rfind("(missing", 0) == 0)
+    return "matplotlib is not importable by /usr/bin/python3 (Debian python3-matplotlib; "
+           "'ci/setup --with-torch' installs it)";
+  return "";
+}
+
 }  // namespace
 
 GRADAUDIT_CLAIM({
@@ -138,6 +147,32 @@ GRADAUDIT_CLAIM({
         },
     .cases = 1,
     .unavailable = need_torch,
+});
+
+GRADAUDIT_CLAIM({
+    .id = "code.xticks",
+    .section = kSection,
+    .quote = "ax1.xticks=ticks",
+    .statement = "`ax1.xticks=ticks` (and `ax2.xticks=ticks`) sets the x-axis ticks of the plot to "
+                 "ticks = np.arange(-3, 3, 0.5)",
+    .expected = verdict::refuted,
+    .correction = "matplotlib's Axes has no `xticks` property: the assignment adds a plain Python "
+                  "attribute to the Axes object, and the drawn ticks stay the automatic ones "
+                  "(checked on matplotlib 3.6.3 with the Agg backend). ax1.set_xticks(ticks) "
+                  "sets them.",
+    .as_stated =
+        [] {
+          // article_code_checks.py (d) draws a figure, assigns ax1.xticks = the article's ticks,
+          // draws again and reads the ticks back with get_xticks().
+          const auto& f = facts();
+          check_that("after ax1.xticks=ticks the drawn x ticks are the requested ones",
+                     f.at("d.ticks_equal_requested") == "True",
+                     "ticks changed: " + f.at("d.ticks_changed") + "; a new instance attribute 'xticks': " +
+                         f.at("d.instance_attribute_after") + " (matplotlib " + f.at("d.matplotlib") + ")",
+                     "ticks -3, -2.5, ..., 2.5");
+        },
+    .cases = 1,
+    .unavailable = need_matplotlib,
 });
 
 GRADAUDIT_CLAIM({

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Checks that a fresh audit reproduces the committed report (regression/REPORT.md) byte for
 # byte: same claims, verdicts, counterexamples and evidence for the default seed and cases.
-# Usage: report_check.sh GRADAUDIT_EXE REPORT.md WORK_DIR. Exit 77 (skipped) without PyTorch,
-# whose claims would then read "not checked" instead of their verdicts.
+# Usage: report_check.sh GRADAUDIT_EXE REPORT.md WORK_DIR. Exit 77 (skipped) without PyTorch or
+# matplotlib, whose claims would then read "not checked" instead of their verdicts.
 set -euo pipefail
 exe="$1"; committed="$2"; work="$3"
-if ! /usr/bin/python3 -c "import torch" 2>/dev/null; then
-  echo "SKIPPED: the code.* claims need PyTorch (Debian python3-torch; 'ci/setup --with-torch')"
+if ! /usr/bin/python3 -c "import torch, matplotlib" 2>/dev/null; then
+  echo "SKIPPED: the code.* claims need PyTorch and matplotlib (Debian python3-torch,"
+  echo "python3-matplotlib; 'ci/setup --with-torch')"
   exit 77
 fi
 mkdir -p "$work"
