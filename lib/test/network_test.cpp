@@ -83,15 +83,29 @@ TEST(Network, SameResultForEveryThreadCount) {
 }
 
 TEST(Network, TrainingIsBitwiseReproducible) {
+  // 3000 samples × 17 units is above parallel_work, so the second run really uses 2 threads.
   const auto data = article_data(3000, 5);
-  auto a = random_network({2, 4, 1}, activation::sigmoid, activation::sigmoid, 9), b = a;
+  auto a = random_network({2, 8, 8, 1}, activation::sigmoid, activation::sigmoid, 9), b = a;
   train_options o;
   o.epochs = 20;
   o.learning_rate = 0.5;
-  (void)train(a, data, o);
+  EXPECT_EQ(train(a, data, o).threads, 1);
   o.threads = 2;
-  (void)train(b, data, o);
-  for (std::size_t l = 0; l < a.layers.size(); ++l) EXPECT_TRUE((a.layers[l].weight.array() == b.layers[l].weight.array()).all());
+  EXPECT_EQ(train(b, data, o).threads, 2);
+  for (std::size_t l = 0; l < a.layers.size(); ++l) {
+    EXPECT_TRUE((a.layers[l].weight.array() == b.layers[l].weight.array()).all()) << l;
+    EXPECT_TRUE((a.layers[l].bias.array() == b.layers[l].bias.array()).all()) << l;
+  }
+}
+
+TEST(Network, SmallStepsStayOnOneThread) {
+  // 3000 samples × 5 units = 15 000 sample·units < parallel_work: threads would cost more.
+  const auto data = article_data(3000, 5);
+  auto net = random_network({2, 4, 1}, activation::sigmoid, activation::sigmoid, 9);
+  train_options o;
+  o.epochs = 2;
+  o.threads = 2;
+  EXPECT_EQ(train(net, data, o).threads, 1);
 }
 
 TEST(Network, ShapeErrorsNameTheSizes) {
