@@ -30,6 +30,11 @@ std::vector<claim>& mutable_registry() {
   return claims;
 }
 
+bool& registry_sorted() {
+  static bool sorted = false;
+  return sorted;
+}
+
 /// What the helpers record while a property runs (one run at a time per thread).
 struct recorder {
   std::vector<std::pair<std::string, std::string>> inputs;
@@ -158,7 +163,11 @@ const std::vector<claim>& registry() {
   // Within a section: formulas, then the initialisation argument, then the code, as the
   // article goes (by the ID's first component); registration order after that.
   static const std::vector<std::string> families{"sigmoid", "mse", "ce", "init", "code"};
+  // Sorted once, on the first call after the last registration (registrations happen during
+  // static initialisation): pointers to claims (find_claim) stay valid afterwards.
   auto& claims = mutable_registry();
+  if (registry_sorted()) return claims;
+  registry_sorted() = true;
   auto rank = [&](const claim& c) {
     const auto it = std::find(order.begin(), order.end(), c.section);
     const auto fam = std::find(families.begin(), families.end(), c.id.substr(0, c.id.find('.')));
@@ -172,14 +181,16 @@ const std::vector<claim>& registry() {
 
 bool register_claim(claim c) {
   if (c.id.empty()) throw std::invalid_argument("register_claim: empty id");
-  if (find_claim(c.id)) throw std::invalid_argument("register_claim: duplicate id " + c.id);
+  for (const auto& other : mutable_registry())
+    if (other.id == c.id) throw std::invalid_argument("register_claim: duplicate id " + c.id);
   if (!c.as_stated) throw std::invalid_argument("register_claim: " + c.id + " has no property");
   mutable_registry().push_back(std::move(c));
+  registry_sorted() = false;
   return true;
 }
 
 const claim* find_claim(std::string_view id) {
-  for (const auto& c : mutable_registry())
+  for (const auto& c : registry())
     if (c.id == id) return &c;
   return nullptr;
 }
