@@ -21,6 +21,35 @@
 
 namespace gradaudit::cli {
 
+namespace {
+
+/// GoogleTest's sharding variables: both unset (one shard), or GTEST_TOTAL_SHARDS >= 1 and
+/// 0 <= GTEST_SHARD_INDEX < GTEST_TOTAL_SHARDS. nullopt (after a message) when malformed.
+std::optional<std::pair<int, int>> shard_from_environment(std::ostream& err) {
+  const char* total = std::getenv("GTEST_TOTAL_SHARDS");
+  const char* index = std::getenv("GTEST_SHARD_INDEX");
+  if (!total && !index) return std::pair{0, 1};
+  if (!total || !index) {
+    err << "gradaudit audit: " << (total ? "GTEST_TOTAL_SHARDS" : "GTEST_SHARD_INDEX") << " is set but "
+        << (total ? "GTEST_SHARD_INDEX" : "GTEST_TOTAL_SHARDS") << " is not; set both or neither\n";
+    return std::nullopt;
+  }
+  const auto t = parse_int(total);
+  if (!t || *t < 1 || *t > 1000000) {
+    err << "gradaudit audit: GTEST_TOTAL_SHARDS='" << total << "' is not an integer in [1, 1000000]\n";
+    return std::nullopt;
+  }
+  const auto i = parse_int(index);
+  if (!i || *i < 0 || *i >= *t) {
+    err << "gradaudit audit: GTEST_SHARD_INDEX='" << index << "' is not an integer in [0, " << *t - 1
+        << "] (GTEST_TOTAL_SHARDS=" << *t << ")\n";
+    return std::nullopt;
+  }
+  return std::pair{static_cast<int>(*i), static_cast<int>(*t)};
+}
+
+}  // namespace
+
 int audit(std::span<const std::string> args, std::ostream& out, std::ostream& err) {
   auto opt = testing::options_from_environment();
   std::vector<std::string> only;
@@ -41,7 +70,9 @@ int audit(std::span<const std::string> args, std::ostream& out, std::ostream& er
              "  Checks every claim of the article and prints one line per claim: the verdict\n"
              "  computed by its properties, and the evidence. Exit 0 when every verdict equals\n"
              "  the expected one. The report files are written atomically; a path that cannot\n"
-             "  be written is an error before any claim runs.\n";
+             "  be written is an error before any claim runs. With GTEST_TOTAL_SHARDS=N and\n"
+             "  GTEST_SHARD_INDEX=I set it runs shard I of N (claims I, I+N, ...); 'gradaudit\n"
+             "  report merge' joins the shards' JSON reports.\n";
       return ok;
     } else if (a == "--seed") {
       const auto* v = value("--seed");
@@ -85,6 +116,9 @@ int audit(std::span<const std::string> args, std::ostream& out, std::ostream& er
       return usage;
     }
   }
+  const auto shard = shard_from_environment(err);
+  if (!shard) return usage;
+  const auto [shard_index, shard_total] = *shard;
   std::map<std::string, std::unique_ptr<atomic_file>> files;
   try {
     for (const auto& [flag, path] : outputs) {
@@ -121,9 +155,14 @@ int audit(std::span<const std::string> args, std::ostream& out, std::ostream& er
   int mismatches = 0, total = 0, undetermined = 0;
   const auto& claims = testing::registry();
   out << "gradaudit audit: seed=" << opt.seed << " cases=" << opt.cases << " (replay with --seed "
-      << opt.seed << ")\n";
+      << opt.seed << ")";
+  if (shard_total > 1) out << "; shard " << shard_index << " of " << shard_total << " (GTEST_SHARD_INDEX/GTEST_TOTAL_SHARDS)";
+  out << "\n";
+  int selected = 0;
   for (const auto& c : claims) {
     if (!only.empty() && std::find(only.begin(), only.end(), c.id) == only.end()) continue;
+    // The k-th selected claim belongs to shard k mod total, as GoogleTest deals out tests.
+    if (selected++ % shard_total != shard_index) continue;
     ++total;
     const auto r = testing::run_claim(c, opt);
     results.push_back(r);
@@ -144,7 +183,7 @@ int audit(std::span<const std::string> args, std::ostream& out, std::ostream& er
   if (undetermined) out << ", " << undetermined << " not checked here";
   out << "; " << mismatches
       << " differ from the expected verdict; seed " << opt.seed << "; " << secs << " s\n";
-  report_meta meta{opt.seed, opt.cases, secs, {}, {}};
+  report_meta meta{opt.seed, opt.cases, secs, {}, {}, shard_index, shard_total};
   try {
     if (outputs.count("--figures")) {
       const std::string dir = outputs["--figures"];

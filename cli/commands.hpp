@@ -23,4 +23,8 @@ int train(std::span<const std::string> args, std::ostream& out, std::ostream& er
 /// `gradaudit audit [--seed S] [--cases N] [--only ID]...`: runs the claims and reports.
 int audit(std::span<const std::string> args, std::ostream& out, std::ostream& err);
 
+/// `gradaudit report merge A.json B.json … [--json OUT] [--markdown OUT] [--junit OUT]`:
+/// joins the reports of audit shards.
+int report(std::span<const std::string> args, std::ostream& out, std::ostream& err);
+
 }  // namespace gradaudit::cli

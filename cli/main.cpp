@@ -12,6 +12,7 @@ void print_usage(std::ostream& os) {
         "  audit   check every claim of the article and report the verdicts\n"
         "  eval    evaluate a function on numbers read from standard input\n"
         "  train   train a network by full-batch gradient descent\n"
+        "  report  'report merge': join the JSON reports of audit shards\n"
         "Run 'gradaudit COMMAND --help' for a command's options.\n";
 }
 }  // namespace
@@ -28,6 +29,7 @@ int main(int argc, char** argv) {
     if (cmd == "eval") return eval(args, std::cin, std::cout, std::cerr);
     if (cmd == "audit") return audit(args, std::cout, std::cerr);
     if (cmd == "train") return train(args, std::cout, std::cerr);
+    if (cmd == "report") return report(args, std::cout, std::cerr);
     if (cmd == "--help" || cmd == "-h" || cmd == "help") {
       print_usage(std::cout);
       return ok;

@@ -1,11 +1,13 @@
 #include "report.hpp"
 
+#include "json_reader.hpp"
 #include "json_writer.hpp"
 
 #include <algorithm>
 #include <map>
 #include <ostream>
 #include <sstream>
+#include <stdexcept>
 
 namespace gradaudit::cli {
 namespace {
@@ -104,17 +106,22 @@ void write_json(std::ostream& os, const std::vector<claim_result>& results, cons
       }
       os << ", \"under_conditions\": "
          << (r.under_conditions.ran ? (r.under_conditions.passed ? "\"holds\"" : "\"fails\"") : "null")
-         << ", \"correction_checked\": "
-         << (r.corrected.ran ? (r.corrected.passed ? "\"holds\"" : "\"fails\"") : "null");
+         << ", \"under_conditions_cases\": " << r.under_conditions.cases << ", \"correction_checked\": "
+         << (r.corrected.ran ? (r.corrected.passed ? "\"holds\"" : "\"fails\"") : "null")
+         << ", \"correction_cases\": " << r.corrected.cases << ", \"correction_failure\": "
+         << (r.correction_holds ? "null" : json_string(r.corrected.message));
     }
+    os << ", \"seconds\": " << json_number(r.seconds);
     os << ", \"matches_expected\": " << (r.matches() ? "true" : "false") << ", \"property\": "
        << json_string(test_name(c.id)) << "}";
   }
   os << "\n  ],\n  \"summary\": {\"claims\": " << results.size() << ", \"holds\": " << counts["holds"]
      << ", \"refuted\": " << counts["refuted"] << ", \"needs_correction\": " << counts["needs-correction"]
      << ", \"not_checked\": " << counts["not-checked"] << ", \"differ_from_expected\": " << mismatches
-     << ", \"seed\": " << meta.seed << ", \"cases\": " << meta.cases << ", \"seconds\": " << json_number(meta.seconds)
-     << "}\n}\n";
+     << ", \"seed\": " << meta.seed << ", \"cases\": " << meta.cases << ", \"seconds\": " << json_number(meta.seconds);
+  if (meta.shard_total > 1)
+    os << ", \"shard\": {\"index\": " << meta.shard_index << ", \"total\": " << meta.shard_total << "}";
+  os << "}\n}\n";
 }
 
 void write_markdown(std::ostream& os, const std::vector<claim_result>& results, const report_meta& meta) {
@@ -130,6 +137,9 @@ void write_markdown(std::ostream& os, const std::vector<claim_result>& results, 
      << counts["needs-correction"] << " need correction";
   if (counts["not-checked"]) os << ", " << counts["not-checked"] << " not checked here";
   os << ".\n";
+  if (meta.shard_total > 1)
+    os << "\nShard " << meta.shard_index << " of " << meta.shard_total << " (GTEST_SHARD_INDEX / GTEST_TOTAL_SHARDS): "
+       << "`gradaudit report merge` joins the shards' JSON reports into the whole report.\n";
   std::string section;
   for (const auto& r : results) {
     const auto& c = *r.c;
@@ -200,6 +210,141 @@ void write_junit(std::ostream& os, const std::vector<claim_result>& results, con
     os << "</testcase>\n";
   }
   os << "</testsuite>\n";
+}
+
+namespace {
+
+/// Typed access to a report's members, with errors naming the file and the member.
+struct reader {
+  const std::string& file;
+  std::string where;  // e.g. "claim 'sigmoid.derivative'"
+
+  [[noreturn]] void fail(const std::string& what) const {
+    throw std::runtime_error(file + ": " + (where.empty() ? "" : where + ": ") + what);
+  }
+  const json_value& member(const json_value& obj, std::string_view key) const {
+    const json_value* v = obj.find(key);
+    if (!v) fail("missing member \"" + std::string(key) + "\"");
+    return *v;
+  }
+  std::string str(const json_value& obj, std::string_view key) const {
+    const auto& v = member(obj, key);
+    if (v.type != json_value::kind::string) fail("\"" + std::string(key) + "\" is not a string");
+    return v.text;
+  }
+  /// A string member that may be null ("" then).
+  std::string str_or_null(const json_value& obj, std::string_view key) const {
+    const auto& v = member(obj, key);
+    return v.is_null() ? std::string() : str(obj, key);
+  }
+  double num(const json_value& obj, std::string_view key) const {
+    const auto& v = member(obj, key);
+    if (v.type != json_value::kind::number) fail("\"" + std::string(key) + "\" is not a number");
+    return v.number;
+  }
+  long long integer(const json_value& obj, std::string_view key, long long lo, long long hi) const {
+    const double d = num(obj, key);
+    if (!(d >= static_cast<double>(lo) && d <= static_cast<double>(hi)) || d != static_cast<double>(static_cast<long long>(d)))
+      fail("\"" + std::string(key) + "\" is " + member(obj, key).text + ", not an integer in [" + std::to_string(lo) +
+           ", " + std::to_string(hi) + "]");
+    return static_cast<long long>(d);
+  }
+  bool boolean(const json_value& obj, std::string_view key) const {
+    const auto& v = member(obj, key);
+    if (v.type != json_value::kind::boolean) fail("\"" + std::string(key) + "\" is not true or false");
+    return v.boolean;
+  }
+  /// "holds" | "fails" | null, as property_result's ran/passed.
+  void outcome(const json_value& obj, std::string_view key, property_result& p) const {
+    const std::string v = str_or_null(obj, key);
+    if (v.empty()) return;
+    if (v != "holds" && v != "fails") fail("\"" + std::string(key) + "\" is \"" + v + "\", not holds, fails or null");
+    p.ran = true;
+    p.passed = v == "holds";
+  }
+};
+
+}  // namespace
+
+read_report_result read_json_report(const std::string& path) {
+  const json_value doc = read_json_file(path);
+  reader rd{path, ""};
+  if (doc.type != json_value::kind::object) rd.fail("not a gradaudit report (the top level is not an object)");
+  const auto& claims = rd.member(doc, "claims");
+  const auto& summary = rd.member(doc, "summary");
+  if (claims.type != json_value::kind::array) rd.fail("\"claims\" is not an array");
+  read_report_result out;
+  out.meta.seed = static_cast<std::uint64_t>(rd.integer(summary, "seed", 0, (1LL << 53)));
+  out.meta.cases = static_cast<int>(rd.integer(summary, "cases", 1, 100000000));
+  out.meta.seconds = rd.num(summary, "seconds");
+  if (const auto* shard = summary.find("shard")) {
+    reader sr{path, "summary.shard"};
+    out.meta.shard_total = static_cast<int>(sr.integer(*shard, "total", 1, 1 << 20));
+    out.meta.shard_index = static_cast<int>(sr.integer(*shard, "index", 0, out.meta.shard_total - 1));
+  }
+  for (std::size_t k = 0; k < claims.items.size(); ++k) {
+    const json_value& j = claims.items[k];
+    reader cr{path, "claim " + std::to_string(k + 1)};
+    if (j.type != json_value::kind::object) cr.fail("not an object");
+    const std::string id = cr.str(j, "id");
+    cr.where = "claim '" + id + "'";
+    const testing::claim* c = testing::find_claim(id);
+    if (!c) cr.fail("not a claim of this gradaudit (a report from another version?)");
+    if (cr.str(j, "quote") != c->quote || cr.str(j, "statement") != c->statement)
+      cr.fail("its quote or statement differ from this gradaudit's (a report from another version?)");
+    claim_result r;
+    r.c = c;
+    const std::string v = cr.str(j, "verdict");
+    if (v == "not-checked") {
+      r.undetermined = cr.str(j, "not_checked");
+      if (r.undetermined.empty()) cr.fail("\"not_checked\" gives no reason");
+      r.seconds = cr.num(j, "seconds");
+      out.results.push_back(std::move(r));
+      continue;
+    }
+    if (v == "holds") r.observed = verdict::holds;
+    else if (v == "refuted") r.observed = verdict::refuted;
+    else if (v == "needs-correction") r.observed = verdict::needs_correction;
+    else cr.fail("\"verdict\" is \"" + v + "\", not holds, refuted, needs-correction or not-checked");
+    property_result& p = r.as_stated;
+    p.ran = true;
+    p.cases = static_cast<int>(cr.integer(j, "cases", 0, 1LL << 31));
+    const auto& ce = cr.member(j, "counterexample");
+    p.passed = ce.is_null();
+    if (!p.passed) {
+      const auto& inputs = cr.member(ce, "inputs");
+      if (inputs.type != json_value::kind::object) cr.fail("\"counterexample.inputs\" is not an object");
+      for (const auto& [name, value] : inputs.members) {
+        if (value.type != json_value::kind::string) cr.fail("counterexample input '" + name + "' is not a string");
+        p.counterexample.emplace_back(name, value.text);
+      }
+      const auto& checks = cr.member(ce, "checks");
+      if (checks.type != json_value::kind::array) cr.fail("\"counterexample.checks\" is not an array");
+      for (const auto& ch : checks.items)
+        p.counterexample_checks.push_back(
+            {cr.str(ch, "what"), cr.str(ch, "claimed"), cr.str(ch, "actual"), cr.str(ch, "allowed"), cr.boolean(ch, "ok")});
+      p.reproduce = cr.str(j, "reproduce");
+    }
+    if (const auto& me = cr.member(j, "max_error"); !me.is_null()) {
+      p.max_ulps = cr.num(me, "ulp");
+      p.max_ulps_at = cr.str(me, "at");
+    }
+    if (const auto& dv = cr.member(j, "digits_verified"); !dv.is_null()) {
+      p.min_digits = static_cast<double>(cr.integer(dv, "min", 0, 50));
+      p.fewest_digits_at = cr.str(dv, "at");
+    }
+    cr.outcome(j, "under_conditions", r.under_conditions);
+    r.under_conditions.cases = static_cast<int>(cr.integer(j, "under_conditions_cases", 0, 1LL << 31));
+    cr.outcome(j, "correction_checked", r.corrected);
+    r.corrected.cases = static_cast<int>(cr.integer(j, "correction_cases", 0, 1LL << 31));
+    r.corrected.message = cr.str_or_null(j, "correction_failure");
+    r.correction_holds = !r.corrected.ran || r.corrected.passed;
+    r.seconds = cr.num(j, "seconds");
+    if (r.matches() != cr.boolean(j, "matches_expected"))
+      cr.fail("\"matches_expected\" disagrees with its verdict and this gradaudit's expected verdict");
+    out.results.push_back(std::move(r));
+  }
+  return out;
 }
 
 }  // namespace gradaudit::cli

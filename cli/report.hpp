@@ -18,7 +18,19 @@ struct report_meta {
   double seconds = 0;
   std::vector<std::pair<std::string, std::string>> figures;  ///< path (from the report), caption
   std::string figures_note;  ///< why there are no pictures, if --figures was given without them
+  int shard_index = 0, shard_total = 1;  ///< GTEST_SHARD_INDEX / GTEST_TOTAL_SHARDS of the run
 };
+
+/// A report read back from its JSON (`gradaudit report merge`).
+struct read_report_result {
+  std::vector<testing::claim_result> results;  ///< claims point into this binary's registry
+  report_meta meta;
+};
+
+/// Reads a report written by write_json. Throws std::runtime_error naming the file and the
+/// member when it is not such a report, or when a claim is unknown to this binary or its quote
+/// or statement differ from the registry's (a report from another version).
+read_report_result read_json_report(const std::string& path);
 
 void write_json(std::ostream& os, const std::vector<testing::claim_result>& results, const report_meta& meta);
 void write_markdown(std::ostream& os, const std::vector<testing::claim_result>& results, const report_meta& meta);

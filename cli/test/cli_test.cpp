@@ -1,6 +1,7 @@
 // The `gradaudit` command line: eval's output format, errors and exit codes, in-process and
 // through the real executable; and eval's 1-ULP accuracy end to end.
 #include "commands.hpp"
+#include "json_reader.hpp"
 
 #include "gradaudit/testing/generators.hpp"
 #include "gradaudit/testing/ulp.hpp"
@@ -149,14 +150,16 @@ TEST(Eval, DoubleWithinOneUlpOfReference) {
 }
 
 // The executable itself: exit codes and streams.
-int run_exe(const std::string& args, const std::string& input, std::string* out = nullptr) {
+int run_exe(const std::string& args, const std::string& input, std::string* out = nullptr, const std::string& env = "") {
   // ctest runs the tests of this file as parallel processes: the files must not be shared.
   static int calls = 0;
   const std::string tag = std::to_string(::getpid()) + "_" + std::to_string(++calls);
   const std::string in = testing::TempDir() + "gradaudit_cli_in_" + tag + ".txt";
   const std::string outf = testing::TempDir() + "gradaudit_cli_out_" + tag + ".txt";
   std::ofstream(in) << input;
-  const std::string cmd = std::string(GRADAUDIT_EXE) + " " + args + " < " + in + " > " + outf + " 2>&1";
+  // Sharding variables of a sharded run of this test binary must not shard the audits below.
+  const std::string cmd = "env -u GTEST_TOTAL_SHARDS -u GTEST_SHARD_INDEX " + env + " " + std::string(GRADAUDIT_EXE) +
+                          " " + args + " < " + in + " > " + outf + " 2>&1";
   const int status = std::system(cmd.c_str());
   if (out) {
     std::ifstream f(outf);
@@ -216,13 +219,17 @@ TEST(Train, WritesJsonWithTheRequiredFields) {
 TEST(Train, SameSeedSameBytesWhateverTheThreads) {
   const std::string a = testing::TempDir() + "ga_a_" + std::to_string(::getpid()) + ".json",
                     b = testing::TempDir() + "ga_b_" + std::to_string(::getpid()) + ".json";
-  ASSERT_EQ(run_exe("train --layers 2,3,1 --samples 3000 --epochs 20 --threads 1 --json " + a, ""), 0);
-  ASSERT_EQ(run_exe("train --layers 2,3,1 --samples 3000 --epochs 20 --threads 2 --json " + b, ""), 0);
-  auto strip_time = [](std::string s) {
-    const auto p = s.find("\"train_seconds\"");
-    return s.erase(p, s.find('\n', p) - p);
+  // 3000 samples × 17 units: above train's parallel_work, so --threads 2 does use two.
+  ASSERT_EQ(run_exe("train --layers 2,8,8,1 --samples 3000 --epochs 20 --threads 1 --json " + a, ""), 0);
+  ASSERT_EQ(run_exe("train --layers 2,8,8,1 --samples 3000 --epochs 20 --threads 2 --json " + b, ""), 0);
+  auto strip = [](std::string s, const char* key) {
+    const auto p = s.find(key);
+    return p == std::string::npos ? s : s.erase(p, s.find('\n', p) - p);
   };
-  EXPECT_EQ(strip_time(read_file(a)), strip_time(read_file(b)));
+  const std::string ja = read_file(a), jb = read_file(b);
+  EXPECT_NE(ja.find("\"threads\": 1,"), std::string::npos);
+  EXPECT_NE(jb.find("\"threads\": 2,"), std::string::npos);
+  EXPECT_EQ(strip(strip(ja, "\"train_seconds\""), "\"threads\""), strip(strip(jb, "\"train_seconds\""), "\"threads\""));
 }
 
 TEST(Train, ErrorsNameTheArgumentAndLeaveNoFile) {
@@ -286,6 +293,143 @@ TEST(Audit, UnwritableOutputFailsBeforeAnyClaim) {
   EXPECT_NE(out.find("cannot write /no/such/dir/r.json"), std::string::npos) << out;
   EXPECT_EQ(out.find("holds"), std::string::npos) << out;  // no claim ran
   EXPECT_EQ(run_exe("audit --markdown a.md --markdown b.md", "", &out), 2);
+}
+
+}  // namespace
+
+namespace {
+
+/// A fresh folder for one test's files (per process: ctest runs tests in parallel).
+std::string fresh_dir(const std::string& name) {
+  const std::string dir = testing::TempDir() + name + "_" + std::to_string(::getpid());
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+TEST(Audit, ShardsMergeIntoTheUnshardedReport) {
+  const std::string d = fresh_dir("gradaudit_shards");
+  std::string out;
+  // Every claim, few cases: the reader meets every kind of result (holds, refuted with
+  // counterexamples, needs-correction, corrections, and not-checked where torch is missing).
+  ASSERT_LE(run_exe("audit --cases 20 --json " + d + "/all.json --markdown " + d + "/all.md --junit " + d + "/all.xml", "",
+                    &out),
+            1)
+      << out;
+  std::string parts;
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_LE(run_exe("audit --cases 20 --json " + d + "/s" + std::to_string(i) + ".json", "", &out,
+                      "GTEST_TOTAL_SHARDS=3 GTEST_SHARD_INDEX=" + std::to_string(i)),
+              1)
+        << out;
+    EXPECT_NE(out.find("shard " + std::to_string(i) + " of 3"), std::string::npos) << out;
+    parts += " " + d + "/s" + std::to_string(i) + ".json";
+  }
+  run_exe("report merge" + parts + " --json " + d + "/m.json --markdown " + d + "/m.md --junit " + d + "/m.xml", "", &out);
+  EXPECT_NE(out.find("merged 3 report(s)"), std::string::npos) << out;
+  // The Markdown has no times: byte for byte the same as the unsharded run's.
+  EXPECT_EQ(read_file(d + "/m.md"), read_file(d + "/all.md"));
+  // JSON and JUnit differ only in times.
+  auto untimed = [](std::string s) {
+    for (const std::string key : {"\"seconds\": ", "time=\""}) {
+      for (auto p = s.find(key); p != std::string::npos; p = s.find(key, p + key.size())) {
+        const auto q = s.find_first_of(",}\"", p + key.size());
+        s.erase(p + key.size(), q - p - key.size());
+      }
+    }
+    return s;
+  };
+  EXPECT_EQ(untimed(read_file(d + "/m.json")), untimed(read_file(d + "/all.json")));
+  EXPECT_EQ(untimed(read_file(d + "/m.xml")), untimed(read_file(d + "/all.xml")));
+  std::filesystem::remove_all(d);
+}
+
+TEST(Audit, BadShardVariablesAreUsageErrors) {
+  std::string out;
+  EXPECT_EQ(run_exe("audit --only sigmoid.derivative.identity", "", &out, "GTEST_TOTAL_SHARDS=3 GTEST_SHARD_INDEX=3"), 2);
+  EXPECT_NE(out.find("GTEST_SHARD_INDEX='3' is not an integer in [0, 2]"), std::string::npos) << out;
+  EXPECT_EQ(run_exe("audit --only sigmoid.derivative.identity", "", &out, "GTEST_TOTAL_SHARDS=0 GTEST_SHARD_INDEX=0"), 2);
+  EXPECT_NE(out.find("GTEST_TOTAL_SHARDS='0'"), std::string::npos) << out;
+  EXPECT_EQ(run_exe("audit --only sigmoid.derivative.identity", "", &out, "GTEST_SHARD_INDEX=1"), 2);
+  EXPECT_NE(out.find("GTEST_SHARD_INDEX is set but GTEST_TOTAL_SHARDS is not"), std::string::npos) << out;
+  // A shard may hold no claim at all: not an error.
+  EXPECT_EQ(run_exe("audit --only sigmoid.derivative.identity", "", &out, "GTEST_TOTAL_SHARDS=2 GTEST_SHARD_INDEX=1"), 0);
+  EXPECT_NE(out.find("0 claims"), std::string::npos) << out;
+}
+
+TEST(ReportMerge, RefusesReportsThatAreNotShardsOfOneRun) {
+  const std::string d = fresh_dir("gradaudit_merge_bad");
+  std::string out;
+  const std::string id = "sigmoid.derivative.identity";
+  ASSERT_EQ(run_exe("audit --only " + id + " --cases 10 --json " + d + "/a.json", "", &out), 0) << out;
+  ASSERT_EQ(run_exe("audit --only " + id + " --cases 10 --seed 5 --json " + d + "/b.json", "", &out), 0) << out;
+  EXPECT_EQ(run_exe("report merge " + d + "/a.json " + d + "/b.json", "", &out), 1);
+  EXPECT_NE(out.find("has seed 5 and cases 10"), std::string::npos) << out;
+  EXPECT_EQ(run_exe("report merge " + d + "/a.json " + d + "/a.json", "", &out), 1);
+  EXPECT_NE(out.find("claim '" + id + "' is in both"), std::string::npos) << out;
+  // Not JSON, not a report, a claim this binary does not know, a missing file.
+  std::ofstream(d + "/broken.json") << "{\"claims\": [\n  {\"id\": tru}]}";
+  EXPECT_EQ(run_exe("report merge " + d + "/broken.json", "", &out), 1);
+  EXPECT_NE(out.find("broken.json:2:"), std::string::npos) << out;
+  std::ofstream(d + "/other.json") << "{\"claims\": [], \"summary\": {\"seed\": 1}}";
+  EXPECT_EQ(run_exe("report merge " + d + "/other.json", "", &out), 1);
+  EXPECT_NE(out.find("missing member \"cases\""), std::string::npos) << out;
+  std::string a = read_file(d + "/a.json");
+  a.replace(a.find(id), id.size(), "no.such.claim");
+  std::ofstream(d + "/unknown.json") << a;
+  EXPECT_EQ(run_exe("report merge " + d + "/unknown.json", "", &out), 1);
+  EXPECT_NE(out.find("claim 'no.such.claim': not a claim of this gradaudit"), std::string::npos) << out;
+  EXPECT_EQ(run_exe("report merge " + d + "/none.json", "", &out), 1);
+  EXPECT_NE(out.find("cannot read " + d + "/none.json"), std::string::npos) << out;
+  // Usage errors, and an unwritable output before anything is read.
+  EXPECT_EQ(run_exe("report merge", "", &out), 2);
+  EXPECT_EQ(run_exe("report split " + d + "/a.json", "", &out), 2);
+  EXPECT_EQ(run_exe("report merge " + d + "/a.json --json /no/such/dir/m.json", "", &out), 1);
+  EXPECT_NE(out.find("cannot write /no/such/dir/m.json"), std::string::npos) << out;
+  std::filesystem::remove_all(d);
+}
+
+}  // namespace
+
+namespace {
+
+using gradaudit::cli::json_error;
+using gradaudit::cli::json_value;
+using gradaudit::cli::parse_json;
+
+TEST(JsonReader, ReadsWhatTheReportsWrite) {
+  const auto v = parse_json(R"({"a": [1, -2.5e-3, 0.30000000000000004], "s": "x\"\\\n\u00e9\ud83d\ude00", "t": true,
+                                "n": null, "o": {}})",
+                            "doc");
+  ASSERT_EQ(v.type, json_value::kind::object);
+  const auto* a = v.find("a");
+  ASSERT_TRUE(a && a->items.size() == 3u);
+  EXPECT_EQ(a->items[1].number, -2.5e-3);
+  EXPECT_EQ(a->items[2].number, 0.1 + 0.2);  // %.17g round-trips
+  EXPECT_EQ(v.find("s")->text, "x\"\\\n\xc3\xa9\xf0\x9f\x98\x80");
+  EXPECT_TRUE(v.find("t")->boolean);
+  EXPECT_TRUE(v.find("n")->is_null());
+  EXPECT_EQ(v.find("missing"), nullptr);
+}
+
+TEST(JsonReader, ErrorsNameLineAndColumn) {
+  auto message = [](const std::string& doc) {
+    try {
+      (void)parse_json(doc, "f.json");
+    } catch (const json_error& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  EXPECT_EQ(message("{\"a\": 1,\n \"b\" 2}"), "f.json:2:6: expected ':'");
+  EXPECT_EQ(message("[1, 2"), "f.json:1:6: expected ']'");
+  EXPECT_EQ(message("\"abc"), "f.json:1:5: unterminated string");
+  EXPECT_EQ(message("1x"), "f.json:1:2: trailing text after the JSON value");
+  EXPECT_EQ(message("01"), "f.json:1:1: a number may not start with 0");
+  EXPECT_EQ(message("1e999"), "f.json:1:1: number 1e999 is out of the range of a double");
+  EXPECT_EQ(message("\"\\ud800\""), "f.json:1:8: a high surrogate must be followed by a low one");
+  EXPECT_EQ(message(std::string(300, '[')), "f.json:1:202: nested deeper than 200");
+  EXPECT_EQ(message(""), "f.json:1:1: unexpected end of the document");
 }
 
 }  // namespace
