@@ -182,7 +182,9 @@ int audit(std::span<const std::string> args, std::ostream& out, std::ostream& er
       << counts[testing::verdict::needs_correction] << " need correction";
   if (undetermined) out << ", " << undetermined << " not checked here";
   out << "; " << mismatches
-      << " differ from the expected verdict; seed " << opt.seed << "; " << secs << " s\n";
+      << " differ from the expected verdict; seed " << opt.seed << "; " << cases_run(results) << " cases in " << secs
+      << " s (" << static_cast<long long>(static_cast<double>(cases_run(results)) / std::max(secs, 1e-9))
+      << " cases/s)\n";
   report_meta meta{opt.seed, opt.cases, secs, {}, {}, shard_index, shard_total};
   try {
     if (outputs.count("--figures")) {

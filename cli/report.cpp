@@ -64,6 +64,12 @@ std::string inputs_text(const property_result& p) {
 
 void write_figures_section(std::ostream& os, const report_meta& meta);
 
+long long cases_run(const std::vector<claim_result>& results) {
+  long long n = 0;
+  for (const auto& r : results) n += r.as_stated.cases + r.under_conditions.cases + r.corrected.cases;
+  return n;
+}
+
 void write_json(std::ostream& os, const std::vector<claim_result>& results, const report_meta& meta) {
   std::map<std::string, int> counts;
   int mismatches = 0;
@@ -118,7 +124,8 @@ void write_json(std::ostream& os, const std::vector<claim_result>& results, cons
   os << "\n  ],\n  \"summary\": {\"claims\": " << results.size() << ", \"holds\": " << counts["holds"]
      << ", \"refuted\": " << counts["refuted"] << ", \"needs_correction\": " << counts["needs-correction"]
      << ", \"not_checked\": " << counts["not-checked"] << ", \"differ_from_expected\": " << mismatches
-     << ", \"seed\": " << meta.seed << ", \"cases\": " << meta.cases << ", \"seconds\": " << json_number(meta.seconds);
+     << ", \"seed\": " << meta.seed << ", \"cases\": " << meta.cases << ", \"cases_run\": " << cases_run(results)
+     << ", \"seconds\": " << json_number(meta.seconds);
   if (meta.shard_total > 1)
     os << ", \"shard\": {\"index\": " << meta.shard_index << ", \"total\": " << meta.shard_total << "}";
   os << "}\n}\n";

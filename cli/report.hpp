@@ -21,6 +21,10 @@ struct report_meta {
   int shard_index = 0, shard_total = 1;  ///< GTEST_SHARD_INDEX / GTEST_TOTAL_SHARDS of the run
 };
 
+/// Property cases run for these results: the claim as stated, under the omitted conditions,
+/// and the correction (each case evaluates both sides at 50 digits).
+long long cases_run(const std::vector<testing::claim_result>& results);
+
 /// A report read back from its JSON (`gradaudit report merge`).
 struct read_report_result {
   std::vector<testing::claim_result> results;  ///< claims point into this binary's registry
