@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstddef>
+#include <vector>
 
 namespace gradaudit::bench::naive {
 
@@ -51,6 +53,16 @@ template <class T>
 T tanh_grad(T x) {
   const T t = std::tanh(x);
   return T(1) - t * t;
+}
+
+/// logsumexp(z) - z_y with the usual max shift: m + log Σ e^{z_k - m} - z_y.
+template <class T>
+T softmax_cross_entropy(const std::vector<T>& z, std::size_t y) {
+  T m = z[0];
+  for (const T& v : z) m = v > m ? v : m;
+  T s = 0;
+  for (const T& v : z) s += std::exp(v - m);
+  return (m + std::log(s)) - z[y];
 }
 
 }  // namespace gradaudit::bench::naive

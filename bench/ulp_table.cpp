@@ -14,6 +14,7 @@
 #include "gradaudit/activation.hpp"
 #include "gradaudit/loss.hpp"
 #include "gradaudit/scalar.hpp"
+#include "gradaudit/softmax.hpp"
 #include "gradaudit/testing/generators.hpp"
 #include "gradaudit/testing/ulp.hpp"
 
@@ -183,6 +184,31 @@ int main(int argc, char** argv) {
       {"tanh_grad", "x", &xs, [](const ref_t& x) { return ga::tanh_grad<ref_t>(x); },
        {{"gradaudit::tanh_grad", [](double x) { return ga::tanh_grad<double>(x); }},
         {"naive 1-tanh(x)^2", [](double x) { return naive::tanh_grad(x); }}}});
+
+  // Softmax cross-entropy along one line through logit space: z = (x, 0, …, 0), class 0, for
+  // K = 2 and 10: the true class dominates for large x (where logsumexp - z_y cancels), is
+  // dominated for very negative x.
+  for (const int k : {2, 10}) {
+    const std::string name = "softmax_ce (K=" + std::to_string(k) + ", z=(x,0…), y=0)";
+    cases.push_back(
+        {name, "x", &xs,
+         [k](const ref_t& x) {
+           std::vector<ref_t> z(static_cast<std::size_t>(k), ref_t(0));
+           z[0] = x;
+           return ga::softmax_cross_entropy<ref_t>(z, 0);
+         },
+         {{"gradaudit::softmax_cross_entropy",
+           [k](double x) {
+             std::vector<double> z(static_cast<std::size_t>(k), 0.0);
+             z[0] = x;
+             return ga::softmax_cross_entropy<double>(z, 0);
+           }},
+          {"naive logsumexp(z) - z_y", [k](double x) {
+             std::vector<double> z(static_cast<std::size_t>(k), 0.0);
+             z[0] = x;
+             return naive::softmax_cross_entropy(z, 0);
+           }}}});
+  }
 
   for (auto& c : cases) measure(c);
 

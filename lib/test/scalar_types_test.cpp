@@ -186,3 +186,40 @@ RC_GTEST_PROP(BceWithLogitsGrad, HalfTargetWithinOneUlp, ()) {
   RC_ASSERT(gradaudit::testing::ulp_distance(gradaudit::bce_with_logits_grad(z, 0.5), exact) <= 1.0);
 }
 }  // namespace
+
+namespace {
+
+TEST(AllTypes, SoftmaxCrossEntropyEdges) {
+  using gradaudit::softmax_cross_entropy;
+  using gradaudit::softmax_cross_entropy_grad;
+  std::vector<std::string> empty_messages, index_messages;
+  at_every_type([&](auto zero) {
+    using T = decltype(zero);
+    const T inf = std::numeric_limits<T>::infinity(), nan = std::numeric_limits<T>::quiet_NaN();
+    auto L = [](std::vector<T> z, std::size_t y) { return softmax_cross_entropy<T>(z, y); };
+    // Domain errors name the argument, the same at every type.
+    empty_messages.push_back(domain_message([&] { (void)L({}, 0); }));
+    index_messages.push_back(domain_message([&] { (void)L({T(1), T(2)}, 2); }));
+    EXPECT_FALSE(domain_message([&] { (void)softmax_cross_entropy_grad<T>(std::vector<T>{T(1)}, 1); }).empty());
+    // Values: K = 1 is 0; equal logits give log K; the limits at infinities.
+    EXPECT_EQ(L({T(3)}, 0), T(0));
+    EXPECT_EQ(L({T(0), T(0)}, 1), T(log(T(2))));
+    EXPECT_TRUE(is_nan(L({T(0), nan}, 0)));
+    EXPECT_EQ(L({inf, T(0)}, 0), T(0));
+    EXPECT_EQ(L({inf, T(0)}, 1), inf);
+    EXPECT_EQ(L({-inf, T(0)}, 0), inf);
+    EXPECT_TRUE(is_nan(L({-inf, -inf}, 0)));
+    EXPECT_TRUE(is_nan(L({inf, inf}, 0)));
+    // The gradient sums to 0 and is p - onehot.
+    const auto g = softmax_cross_entropy_grad<T>(std::vector<T>{T(0), T(0), T(0), T(0)}, 2);
+    EXPECT_EQ(g[0], T(0.25));
+    EXPECT_EQ(g[2], T(-0.75));
+    const auto gi = softmax_cross_entropy_grad<T>(std::vector<T>{inf, T(0)}, 1);
+    EXPECT_EQ(gi[0], T(1));
+    EXPECT_EQ(gi[1], T(-1));
+  });
+  for (const auto& m : empty_messages) EXPECT_EQ(m, "softmax_cross_entropy: z is empty (K = 0 classes)");
+  for (const auto& m : index_messages) EXPECT_EQ(m, "softmax_cross_entropy: y = 2 is not a class index in [0, 2)");
+}
+
+}  // namespace

@@ -5,3 +5,7 @@
 #include "gradaudit/activation.hpp"
 #include "gradaudit/loss.hpp"
 #include "gradaudit/output_layer.hpp"
+#include "gradaudit/softmax.hpp"
+#include "gradaudit/network.hpp"
+#include "gradaudit/train.hpp"
+#include "gradaudit/dataset.hpp"
