@@ -170,8 +170,8 @@ namespace {
 
 /// d/dt f(z(t)) at t = 0 where z(t) = z0 + t·xi is computed as `z_at(t)` with absolute error
 /// at most `z_err(h)` for |t| <= h.
-template <class ZAt, class ZErr>
-derivative_estimate estimate(scalar_function f, const ref_t& z0, const ref_t& xi,
+template <class F, class ZAt, class ZErr>
+derivative_estimate estimate(F f, const ref_t& z0, const ref_t& xi,
                              const ref_t& scale, ZAt z_at, ZErr z_err) {
   const ref_t axi = abs(xi);
   const ref_t radius = f.domain_radius(z0);
@@ -204,7 +204,30 @@ derivative_estimate estimate(scalar_function f, const ref_t& z0, const ref_t& xi
   return {d, bound, h};
 }
 
+/// A smooth_function seen through scalar_function's interface.
+struct smooth_adapter {
+  const smooth_function* f;
+  bool upper = false;  // unused: the caller's value is taken as it is
+  ref_t value(const ref_t& z) const { return f->value(z); }
+  ref_t value_error(const ref_t& z) const { return f->value_error(z); }
+  ref_t max_abs_d1(const ref_t& lo, const ref_t& hi) const { return f->max_abs_d1(lo, hi); }
+  ref_t max_abs_d3(const ref_t& lo, const ref_t& hi) const { return f->max_abs_d3(lo, hi); }
+  ref_t domain_radius(const ref_t& z) const { return std::min(z - f->lo, f->hi - z); }
+};
+
 }  // namespace
+
+derivative_estimate derivative(const smooth_function& f, const ref_t& z) {
+  if (!f.value || !f.value_error || !f.max_abs_d1 || !f.max_abs_d3)
+    throw std::invalid_argument("derivative: the smooth_function lacks a value, error or derivative bound");
+  if (!(z > f.lo && z < f.hi))
+    throw std::invalid_argument("derivative: z = " + z.str(20) + " is not inside the domain (" + f.lo.str(20) + ", " +
+                                f.hi.str(20) + ")");
+  const ref_t z0 = z;
+  auto z_at = [&](const ref_t& t) { return z0 + t; };
+  auto z_err = [&](const ref_t& h) { return up(u() * (abs(z0) + h)); };
+  return estimate(smooth_adapter{&f}, z0, ref_t(1), abs(z0), z_at, z_err);
+}
 
 derivative_estimate derivative(const scalar_function& f, const ref_t& z) {
   const ref_t z0 = z;

@@ -15,6 +15,8 @@
 #include "gradaudit/output_layer.hpp"
 #include "gradaudit/scalar.hpp"
 
+#include <functional>
+#include <limits>
 #include <span>
 #include <string>
 #include <vector>
@@ -63,6 +65,21 @@ struct scalar_function {
 
 /// d/dz f(z) at z (a double, or a ref_t such as a 50-digit ŷ).
 derivative_estimate derivative(const scalar_function& f, const ref_t& z);
+
+/// Any function of one variable, for losses beyond the article's four (Poisson, softmax, …).
+/// The caller supplies what the oracle cannot know — and owes their proofs, in a comment:
+/// the value in ref_t with a bound on its absolute error, bounds on |f'| and |f'''| over an
+/// interval, and the open domain (lo, hi).
+struct smooth_function {
+  std::function<ref_t(const ref_t&)> value;
+  std::function<ref_t(const ref_t&)> value_error;
+  std::function<ref_t(const ref_t&, const ref_t&)> max_abs_d1, max_abs_d3;
+  ref_t lo = -std::numeric_limits<double>::infinity(), hi = std::numeric_limits<double>::infinity();
+};
+
+/// d/dz f(z) at z by the same central difference and error bound as for scalar_function.
+/// Throws std::invalid_argument if a member is missing or z is not inside (lo, hi).
+derivative_estimate derivative(const smooth_function& f, const ref_t& z);
 
 /// ∂L/∂w_i for L(w) = loss(head(w·x), y), each component by a central difference in w_i.
 /// Throws std::invalid_argument if w and x differ in length, domain_error if BCE·linear is
