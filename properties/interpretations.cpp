@@ -144,7 +144,9 @@ GRADAUDIT_CLAIM({
                   "family with its canonical link (Gaussian/identity, Bernoulli/sigmoid, "
                   "Poisson/exp, categorical/softmax), and for all of them ∂L/∂z = c·(ŷ - y) — "
                   "c = 2 for the squared error, 1 for the others (checked at 50 digits for the "
-                  "first three).",
+                  "first three here, and for all four, softmax with K = 2…10 classes, in the "
+                  "ext.canonical.* claims; the non-canonical pairs carry an extra factor, "
+                  "ext.noncanonical.*).",
     .as_stated =
         [] {
           const auto [z, y, d, form, form_error] = draw_poisson_case();

@@ -18,27 +18,7 @@ using namespace gradaudit::testing;
 
 const char* const kSection = "Cross Entropy › 如果最后一层是sigmoid层";
 
-/// A small random data set: n samples of d features in [-3, 3] (short decimals mixed in),
-/// labels in {0, 1}.
-/// With `coarse`, features come from {-2, -1, 0, 1, 2}, so that repeated samples — and the
-/// exact cancellations they allow — are common, as in real data with duplicates.
-batch<double> draw_data(int max_samples, int max_features, bool coarse = false) {
-  const int n = *rc::gen::inRange(1, max_samples + 1);
-  const int d = *rc::gen::inRange(1, max_features + 1);
-  batch<double> b;
-  b.x.resize(d, n);
-  b.y.resize(1, n);
-  const auto feature = coarse ? rc::gen::element(0.0, 1.0, -1.0, 2.0, -2.0) : gen::real_in(-3, 3);
-  const auto xs = *rc::gen::container<std::vector<double>>(static_cast<std::size_t>(n * d), feature);
-  const auto ys = *rc::gen::container<std::vector<double>>(static_cast<std::size_t>(n), gen::label());
-  for (int s = 0; s < n; ++s) {
-    for (int i = 0; i < d; ++i) b.x(i, s) = xs[static_cast<std::size_t>(s * d + i)];
-    b.y(0, s) = ys[static_cast<std::size_t>(s)];
-  }
-  input("x (features × samples)", xs);
-  input("y", ys);
-  return b;
-}
+using properties::draw_data;
 
 /// A sigmoid network with `hidden` hidden layers of random widths in [1, max_width].
 network<double> draw_network(int inputs, int min_hidden, int max_hidden, int max_width) {

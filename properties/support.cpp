@@ -69,4 +69,22 @@ double logistic_accuracy(const batch<double>& train_set, const batch<double>& sc
   return ((p.array() > 0.5) == (score_set.y.array() > 0.5)).cast<double>().mean();
 }
 
+batch<double> draw_data(int max_samples, int max_features, bool coarse) {
+  const int n = *rc::gen::inRange(1, max_samples + 1);
+  const int d = *rc::gen::inRange(1, max_features + 1);
+  batch<double> b;
+  b.x.resize(d, n);
+  b.y.resize(1, n);
+  const auto feature = coarse ? rc::gen::element(0.0, 1.0, -1.0, 2.0, -2.0) : testing::gen::real_in(-3, 3);
+  const auto xs = *rc::gen::container<std::vector<double>>(static_cast<std::size_t>(n * d), feature);
+  const auto ys = *rc::gen::container<std::vector<double>>(static_cast<std::size_t>(n), testing::gen::label());
+  for (int s = 0; s < n; ++s) {
+    for (int i = 0; i < d; ++i) b.x(i, s) = xs[static_cast<std::size_t>(s * d + i)];
+    b.y(0, s) = ys[static_cast<std::size_t>(s)];
+  }
+  testing::input("x (features × samples)", xs);
+  testing::input("y", ys);
+  return b;
+}
+
 }  // namespace gradaudit::properties

@@ -16,6 +16,11 @@ namespace gradaudit::properties {
 using testing::derivative_estimate;
 using testing::scalar_function;
 
+/// A small random data set: n <= max_samples samples of d <= max_features features in
+/// [-3, 3] (or, with `coarse`, from {-2, -1, 0, 1, 2}, so that repeated samples and the exact
+/// cancellations they allow are common), labels in {0, 1}; recorded as the case's inputs.
+batch<double> draw_data(int max_samples, int max_features, bool coarse = false);
+
 /// A single-output layer ŷ = head(w·x) with target y.
 struct layer_case {
   std::vector<double> w, x;
