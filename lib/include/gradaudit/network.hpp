@@ -92,6 +92,12 @@ inline constexpr std::size_t chunk_size = 1024;
 template <Real T>
 void check_shapes(const network<T>& net, const batch<T>& data, loss_function loss);
 
+/// Throws domain_error naming the first offending sample (0-based) and its value unless every
+/// target is finite and, for bce and bce_with_logits, in [0, 1]. `evaluate` and `train` call
+/// it once per call; it is separate from check_shapes so that a training step does not pay it.
+template <Real T>
+void check_targets(const batch<T>& data, loss_function loss);
+
 /// Outputs (outputs × samples) of the network.
 template <Real T>
 matrix<T> predict(const network<T>& net, const matrix<T>& x);
@@ -402,6 +408,19 @@ network<T> network<T>::zeros(const std::vector<int>& widths, const std::vector<a
 }
 
 template <Real T>
+void check_targets(const batch<T>& data, loss_function loss) {
+  const bool probabilities = loss != loss_function::mse;
+  for (Eigen::Index s = 0; s < data.y.cols(); ++s)
+    for (Eigen::Index j = 0; j < data.y.rows(); ++j) {
+      const T& y = data.y(j, s);
+      if (detail::is_nan(y) || detail::is_inf(y) || (probabilities && !(y >= 0 && y <= 1)))
+        throw domain_error("targets: sample " + std::to_string(s) + " has y = " + detail::show(y) +
+                           (probabilities ? ", outside [0, 1], which loss " + std::string(name(loss)) + " needs"
+                                          : ", which is not finite"));
+    }
+}
+
+template <Real T>
 void check_shapes(const network<T>& net, const batch<T>& data, loss_function loss) {
   if (net.layers.empty()) throw std::invalid_argument("network has no layers");
   for (std::size_t l = 0; l < net.layers.size(); ++l) {
@@ -542,6 +561,7 @@ loss_gradient<T> evaluate(const network<T>& net, const batch<T>& data, loss_func
 
 template <Real T>
 loss_gradient<T> evaluate(const network<T>& net, const batch<T>& data, loss_function loss, int threads) {
+  check_targets(data, loss);
   if (threads <= 1) return evaluate(net, data, loss, static_cast<worker_pool*>(nullptr));
   worker_pool pool(threads);
   return evaluate(net, data, loss, &pool);

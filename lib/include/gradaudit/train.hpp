@@ -219,6 +219,7 @@ train_result<T> train(network<T>& net, const batch<T>& data, const train_options
     throw std::invalid_argument("learning rate " + detail::show(opt.learning_rate) + " is not a positive finite number");
   if (opt.epochs < 0) throw std::invalid_argument("epochs " + std::to_string(opt.epochs) + " is negative");
   check_shapes(net, data, opt.loss);
+  check_targets(data, opt.loss);
   train_result<T> result;
   const T lr = T(opt.learning_rate);
   const auto t0 = std::chrono::steady_clock::now();
