@@ -16,6 +16,11 @@
 #include <string>
 #include <vector>
 
+#include <csignal>
+#include <thread>
+
+#include <fcntl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 namespace {
@@ -439,6 +444,205 @@ TEST(JsonReader, ErrorsNameLineAndColumn) {
   EXPECT_EQ(message("\"\\ud800\""), "f.json:1:8: a high surrogate must be followed by a low one");
   EXPECT_EQ(message(std::string(300, '[')), "f.json:1:202: nested deeper than 200");
   EXPECT_EQ(message(""), "f.json:1:1: unexpected end of the document");
+}
+
+}  // namespace
+
+namespace {
+
+/// Starts the executable without a shell (a shell's background job would ignore SIGINT) and
+/// with its output discarded; returns its pid.
+pid_t spawn(const std::vector<std::string>& args) {
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    const int null = ::open("/dev/null", O_WRONLY);
+    ::dup2(null, 1);
+    ::dup2(null, 2);
+    ::unsetenv("GTEST_TOTAL_SHARDS");
+    ::unsetenv("GTEST_SHARD_INDEX");
+    std::vector<char*> argv{const_cast<char*>(GRADAUDIT_EXE)};
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    ::execv(GRADAUDIT_EXE, argv.data());
+    ::_exit(127);
+  }
+  return pid;
+}
+
+TEST(Signals, InterruptLeavesThePreviousReportAndNoTemporary) {
+  const std::string d = fresh_dir("gradaudit_sigint");
+  const std::string out = d + "/out.json", tmp = out + ".tmp-gradaudit";
+  for (const auto& cmd : std::vector<std::vector<std::string>>{
+           {"train", "--layers", "2,8,8,1", "--samples", "20000", "--epochs", "100000000", "--json", out},
+           {"audit", "--cases", "100000", "--json", out, "--markdown", d + "/out.md"}}) {
+    std::ofstream(out) << "previous\n";
+    const pid_t pid = spawn(cmd);
+    ASSERT_GT(pid, 0);
+    // The temporary exists from before the work starts; then let the work run a little.
+    for (int k = 0; k < 2000 && !std::filesystem::exists(tmp); ++k) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    ASSERT_TRUE(std::filesystem::exists(tmp)) << cmd[0] << " never created " << tmp;
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    ASSERT_EQ(::kill(pid, SIGINT), 0);
+    int status = 0;
+    ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+    EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGINT) << cmd[0] << " status " << status;
+    EXPECT_EQ(read_file(out), "previous\n") << cmd[0];
+    EXPECT_FALSE(std::filesystem::exists(tmp)) << cmd[0];
+    EXPECT_FALSE(std::filesystem::exists(d + "/out.md.tmp-gradaudit")) << cmd[0];
+    EXPECT_FALSE(std::filesystem::exists(d + "/out.md")) << cmd[0];
+  }
+  std::filesystem::remove_all(d);
+}
+
+TEST(Audit, SameSeedSameReport) {
+  // Byte-identical JSON apart from times, and identical Markdown, for the same seed and cases.
+  const std::string d = fresh_dir("gradaudit_same_seed");
+  const std::string only = " --only mse.grad_yhat --only ext.softmax.accuracy --only init.constant.units_identical";
+  std::string out;
+  for (const char* name : {"a", "b"})
+    ASSERT_EQ(run_exe(std::string("audit --cases 50 --seed 7") + only + " --json " + d + "/" + name + ".json --markdown " +
+                          d + "/" + name + ".md",
+                      "", &out),
+              0)
+        << out;
+  auto untimed = [](std::string s) {
+    const std::string key = "\"seconds\": ";
+    for (auto p = s.find(key); p != std::string::npos; p = s.find(key, p + key.size()))
+      s.erase(p + key.size(), s.find_first_of(",}", p + key.size()) - p - key.size());
+    return s;
+  };
+  EXPECT_EQ(untimed(read_file(d + "/a.json")), untimed(read_file(d + "/b.json")));
+  EXPECT_EQ(read_file(d + "/a.md"), read_file(d + "/b.md"));
+  std::filesystem::remove_all(d);
+}
+
+}  // namespace
+
+namespace {
+
+/// One bad (or edge) input to an entry point, the exit code it must give and a piece of the
+/// message it must print. README.md's "Bad input" section lists the same behaviour.
+struct bad_input {
+  std::string args;   ///< after the executable; DATA/ and OUT/ are replaced by folders
+  std::string stdin_text;
+  int code;
+  std::string message;  ///< must appear in stdout + stderr ("" when the code says it all)
+};
+
+TEST(BadInput, EveryEntryPointGivesAClearErrorAndItsExitCode) {
+  const std::string d = fresh_dir("gradaudit_bad_input");
+  auto file = [&](const std::string& name, const std::string& text) {
+    std::ofstream(d + "/" + name, std::ios::binary) << text;
+  };
+  file("ok.csv", "x1,x2,y\n0.5,-1,1\n2,3,0\n");
+  file("crlf.csv", "x1,x2,y\r\n0.5,-1,1\r\n2,3,0\r\n");
+  file("bom.csv", "\xEF\xBB\xBFx1,x2,y\n0.5,-1,1\n2,3,0\n");
+  file("empty.csv", "");
+  file("header_only.csv", "x1,x2,y\n");
+  file("ragged.csv", "x1,x2,y\n0.5,-1,1\n2,0\n");
+  file("text.csv", "x1,x2,y\n0.5,abc,1\n");
+  file("inf.csv", "x1,x2,y\n0.5,inf,1\n");
+  file("blank.csv", "x1,x2,y\n0.5,1,1\n\n2,3,0\n");
+  file("y2.csv", "x1,x2,y\n0.5,1,1\n2,3,2\n");
+  file("yhalf.csv", "x1,x2,y\n0.5,1,0.5\n2,3,0\n");
+  file("same.csv", "x1,x2,y\n0.5,1,1\n2,3,1\n");
+  file("one.csv", "x1,x2,y\n0.5,1,1\n");
+  file("noheader.csv", "0.5,1,1\n");
+  file("previous.json", "previous\n");
+  file("broken.json", "{\"claims\": [\n");
+  const std::vector<bad_input> table{
+      // eval: numbers at and beyond the domains
+      {"eval sigmoid", "nan\ninf\n-inf\n-0\n4.9e-324\n1.7976931348623157e308\n", 0, ""},
+      {"eval sigmoid", "0\nabc\n1\n", 1, "line 2: 'abc' is not a number"},
+      {"eval sigmoid", "\n", 1, "line 1"},
+      {"eval bce --y 1", "-1e-300\n", 1, "line 1: bce: yhat = -1e-300 is outside [0, 1]"},
+      {"eval bce --y 0", "1.0000000000000002\n", 1, "bce: yhat = 1.0000000000000002 is outside [0, 1]"},
+      {"eval bce --y 2", "0.5\n", 1, "y = 2 is outside [0, 1]"},
+      {"eval bce --y 0.5", "0.25\n", 0, ""},  // a soft target is in the domain
+      {"eval bce_grad --y 1", "0\n", 0, ""},   // -inf, the one-sided limit
+      {"eval cosine", "", 2, "cosine"},
+      {"eval sigmoid --y", "", 2, "--y"},
+      {"eval sigmoid --y abc", "", 2, "--y"},
+      {"eval", "", 2, "usage"},
+      // train: shapes
+      {"train --layers 3,1 --samples 10", "", 2, "the data has 2 features but the network takes 3 inputs"},
+      {"train --layers 2,0,1", "", 2, "--layers: '0' is not a width in [1, 100000]"},
+      {"train --layers 2", "", 2, "--layers"},
+      {"train --layers 2,1 --samples 0", "", 2, "--samples: '0' is not an integer in [1, 100000000]"},
+      {"train --layers 2,1 --samples 1 --epochs 3", "", 0, "on 1 samples"},
+      {"train --layers 2,1 --data DATA/same.csv --epochs 3", "", 0, "on 2 samples"},
+      {"train --layers 2,1 --data DATA/one.csv --epochs 3", "", 0, "on 1 samples"},
+      // train: training options
+      {"train --layers 2,1 --samples 10 --epochs 0", "", 0, "0 epochs"},
+      {"train --layers 2,1 --epochs -1", "", 2, "--epochs: '-1'"},
+      {"train --layers 2,1 --lr -1", "", 2, "--lr: '-1' is not a positive finite number"},
+      {"train --layers 2,1 --lr nan", "", 2, "--lr: 'nan'"},
+      {"train --layers 2,1 --activation identity --loss mse --lr 1e200 --epochs 50 --json OUT/previous.json", "", 1,
+       "step "},
+      {"train --layers 2,1 --init-weight constant:", "", 2, "initializer 'constant:'"},
+      {"train --layers 2,1 --init-weight uniform:-1", "", 2, "the scale must be >= 0"},
+      {"train --layers 2,1 --init-bias normal:abc", "", 2, "'abc' is not a finite number"},
+      {"train --layers 2,1 --init-weight magic", "", 2, "initializer 'magic'"},
+      {"train --layers 2,1 --activation softsign", "", 2, "activation 'softsign'"},
+      {"train --layers 2,1 --loss hinge", "", 2, "loss 'hinge'"},
+      {"train --layers 2,1 --activation identity --loss bce", "", 2, "loss bce needs a sigmoid output layer"},
+      // train: files
+      {"train --layers 2,1 --data DATA/missing.csv", "", 1, "cannot read DATA/missing.csv"},
+      {"train --layers 2,1 --data DATA/empty.csv", "", 1, "empty file"},
+      {"train --layers 2,1 --data DATA/header_only.csv", "", 1, "no data rows after the header"},
+      {"train --layers 2,1 --data DATA/noheader.csv", "", 1, "line 1: the header must name the features and end with y"},
+      {"train --layers 2,1 --data DATA/ragged.csv", "", 1, "line 3: 2 cells, the header has 3"},
+      {"train --layers 2,1 --data DATA/text.csv", "", 1, "line 2: column x2: 'abc' is not a number"},
+      {"train --layers 2,1 --data DATA/inf.csv", "", 1, "line 2: column x2: inf is not finite"},
+      {"train --layers 2,1 --data DATA/blank.csv", "", 1, "line 3: blank line"},
+      {"train --layers 2,1 --data DATA/y2.csv", "", 1, "line 3: y = 2 is outside [0, 1], which loss bce needs"},
+      {"train --layers 2,1 --data DATA/yhalf.csv --epochs 2", "", 0, ""},
+      {"train --layers 2,1 --data DATA/crlf.csv --epochs 2", "", 0, "on 2 samples"},
+      {"train --layers 2,1 --data DATA/bom.csv --epochs 2", "", 0, "on 2 samples"},
+      {"train --layers 2,1 --json /no/such/dir/out.json", "", 1, "cannot write /no/such/dir/out.json"},
+      // train: command line
+      {"train --layers 2,1 --bogus", "", 2, "unknown argument '--bogus'"},
+      {"train --layers", "", 2, "--layers needs a value"},
+      {"train --layers 2,1 --epochs 1 --epochs 2", "", 2, "--epochs"},
+      // audit
+      {"audit --cases 0", "", 2, "--cases: '0' is not an integer in [1, 1e8]"},
+      {"audit --cases many", "", 2, "--cases: 'many'"},
+      {"audit --seed -1", "", 2, "--seed: '-1' is not a non-negative integer"},
+      {"audit --seed 1 --seed 2", "", 2, "--seed: given twice"},
+      {"audit --only no.such.claim", "", 2, "no claim 'no.such.claim'"},
+      {"audit --json", "", 2, "--json needs a value"},
+      {"audit --frobnicate", "", 2, "unknown argument '--frobnicate'"},
+      {"audit --json /no/such/dir/r.json", "", 1, "cannot write /no/such/dir/r.json"},
+      {"audit --markdown OUT/r.md --markdown OUT/s.md", "", 2, "--markdown given twice"},
+      // report merge
+      {"report", "", 2, "usage"},
+      {"report split", "", 2, "unknown subcommand 'split'"},
+      {"report merge", "", 2, "no input reports"},
+      {"report merge DATA/missing.json", "", 1, "cannot read DATA/missing.json"},
+      {"report merge DATA/broken.json", "", 1, "DATA/broken.json:2:1: unexpected end of the document"},
+      {"report merge DATA/ok.csv", "", 1, "DATA/ok.csv:1:1: unexpected character 'x'"},
+      {"report merge DATA/previous.json --frob", "", 2, "unknown option '--frob'"},
+      // the executable
+      {"frobnicate", "", 2, "unknown command 'frobnicate'"},
+      {"", "", 2, "usage"},
+  };
+  auto expand = [&](std::string s) {
+    for (const std::string key : {"DATA/", "OUT/"})
+      for (auto p = s.find(key); p != std::string::npos; p = s.find(key, p)) s.replace(p, key.size(), d + "/");
+    return s;
+  };
+  for (const auto& t : table) {
+    std::string out;
+    const int code = run_exe(expand(t.args), t.stdin_text, &out);
+    EXPECT_EQ(code, t.code) << t.args << "\n" << out;
+    EXPECT_NE(out.find(expand(t.message)), std::string::npos) << t.args << "\nwanted: " << t.message << "\ngot: " << out;
+  }
+  // No failed run left a file or a temporary behind, or touched the previous report.
+  EXPECT_EQ(read_file(d + "/previous.json"), "previous\n");
+  for (const auto& e : std::filesystem::directory_iterator(d))
+    EXPECT_EQ(e.path().string().find(".tmp-gradaudit"), std::string::npos) << e.path();
+  EXPECT_FALSE(std::filesystem::exists(d + "/r.md"));
+  std::filesystem::remove_all(d);
 }
 
 }  // namespace
