@@ -72,7 +72,8 @@ class parser {
         if (i_ >= s_.size() || s_[i_] != '"') fail("expected a member name");
         std::string key = string();
         expect(':');
-        v.members.emplace_back(std::move(key), value(depth + 1));
+        json_value member_value = value(depth + 1);
+        v.members.push_back({std::move(key), std::move(member_value)});
         skip_space();
         if (i_ < s_.size() && s_[i_] == ',') { ++i_; continue; }
         expect('}');

@@ -16,6 +16,8 @@ class json_error : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+struct json_member;
+
 struct json_value {
   enum class kind { null, boolean, number, string, array, object };
   kind type = kind::null;
@@ -23,11 +25,16 @@ struct json_value {
   double number = 0;
   std::string text;  ///< the string, or the number as written
   std::vector<json_value> items;  ///< array elements
-  std::vector<std::pair<std::string, json_value>> members;  ///< object members, in order
+  std::vector<json_member> members;  ///< object members, in order
 
   bool is_null() const { return type == kind::null; }
   /// The member `key` of an object, or nullptr (also when this is not an object).
   const json_value* find(std::string_view key) const;
+};
+
+struct json_member {
+  std::string key;
+  json_value value;
 };
 
 /// Parses a whole document; `source` names it in errors ("report.json:3:17: expected ':'").
