@@ -202,3 +202,16 @@ TEST(Dataset, CsvRoundTripsAndNamesBadLines) {
 }
 
 }  // namespace
+
+TEST(Network, DistinctUnitsComparesBitwise) {
+  // Layer 0 has 5 units: 0 and 3 equal, 1 and 4 differ only in the sign of a zero weight,
+  // 2 differs from 0 only in its outgoing weight.
+  auto net = network<double>::zeros({2, 5, 1}, {activation::sigmoid, activation::sigmoid});
+  net.layers[0].weight << 1, 2, 0.0, 3, 1, 2, 1, 2, -0.0, 3;
+  net.layers[0].bias << 0.5, 0.5, 0.5, 0.5, 0.5;
+  net.layers[1].weight << 7, 7, 8, 7, 7;
+  EXPECT_EQ(distinct_units(net, 0), 4);
+  net.layers[1].weight(0, 2) = 7;
+  EXPECT_EQ(distinct_units(net, 0), 3);
+  EXPECT_THROW((void)distinct_units(net, 1), std::invalid_argument);
+}

@@ -226,7 +226,10 @@ void chunk_sums(const network<T>& net, const batch<T>& data, loss_function loss,
   thread_local std::vector<matrix<T>> zs, as, ds;
   thread_local std::vector<view> z, a, d;
   thread_local vector<T> gact;
-  const Eigen::Index cap = static_cast<Eigen::Index>(padded(chunk_size)), w = static_cast<Eigen::Index>(mp);
+  // Room for the widest chunk of this data set (a whole chunk, or all of a smaller data set:
+  // a wide layer on few samples must not touch 1024 columns' worth of pages per unit).
+  const Eigen::Index cap = static_cast<Eigen::Index>(padded(std::min(chunk_size, data.samples()))),
+                     w = static_cast<Eigen::Index>(mp);
   auto bind = [&](std::vector<matrix<T>>& store, std::vector<view>& views, std::size_t count, auto rows_of) {
     store.resize(count);
     views.clear();

@@ -5,6 +5,7 @@
 
 #include "gradaudit/network.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <functional>
@@ -191,25 +192,32 @@ int distinct_units(const network<T>& net, std::size_t l) {
   if (l + 1 >= net.layers.size()) throw std::invalid_argument("distinct_units: layer " + std::to_string(l) + " is not hidden");
   const auto& in = net.layers[l];
   const auto& out = net.layers[l + 1];
-  std::vector<Eigen::Index> reps;
-  for (Eigen::Index j = 0; j < in.weight.rows(); ++j) {
-    bool seen = false;
-    for (Eigen::Index r : reps) {
-      // Bitwise: == on the values (and the same sign of zero) for every parameter.
-      auto same = [](const T& a, const T& b) {
-        return a == b && std::signbit(static_cast<double>(a)) == std::signbit(static_cast<double>(b));
-      };
-      bool eq = same(in.bias(j), in.bias(r));
-      for (Eigen::Index i = 0; eq && i < in.weight.cols(); ++i) eq = same(in.weight(j, i), in.weight(r, i));
-      for (Eigen::Index k = 0; eq && k < out.weight.rows(); ++k) eq = same(out.weight(k, j), out.weight(k, r));
-      if (eq) {
-        seen = true;
-        break;
-      }
-    }
-    if (!seen) reps.push_back(j);
-  }
-  return static_cast<int>(reps.size());
+  // Units sorted by their parameters (bias, incoming weights, outgoing weights), compared by
+  // value and then by the sign of zero (so "equal" is bitwise equal for finite values; NaNs
+  // sort last and count as equal to each other), then runs counted: O(n log n) comparisons
+  // of units, where comparing every pair made a 20 000-unit layer take seconds per step
+  // (found by fuzzing `gradaudit train`).
+  auto order = [](const T& a, const T& b) -> int {
+    const bool na = detail::is_nan(a), nb = detail::is_nan(b);
+    if (na || nb) return static_cast<int>(na) - static_cast<int>(nb);
+    if (a < b) return -1;
+    if (b < a) return 1;
+    return static_cast<int>(std::signbit(static_cast<double>(b))) - static_cast<int>(std::signbit(static_cast<double>(a)));
+  };
+  auto compare = [&](Eigen::Index j, Eigen::Index r) -> int {
+    if (const int c = order(in.bias(j), in.bias(r))) return c;
+    for (Eigen::Index i = 0; i < in.weight.cols(); ++i)
+      if (const int c = order(in.weight(j, i), in.weight(r, i))) return c;
+    for (Eigen::Index k = 0; k < out.weight.rows(); ++k)
+      if (const int c = order(out.weight(k, j), out.weight(k, r))) return c;
+    return 0;
+  };
+  std::vector<Eigen::Index> units(static_cast<std::size_t>(in.weight.rows()));
+  for (std::size_t j = 0; j < units.size(); ++j) units[j] = static_cast<Eigen::Index>(j);
+  std::sort(units.begin(), units.end(), [&](Eigen::Index a, Eigen::Index b) { return compare(a, b) < 0; });
+  int distinct = units.empty() ? 0 : 1;
+  for (std::size_t j = 1; j < units.size(); ++j) distinct += compare(units[j - 1], units[j]) != 0;
+  return distinct;
 }
 
 template <Real T>
