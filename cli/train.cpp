@@ -48,6 +48,13 @@ std::vector<int> parse_layers(const std::string& s) {
     out.push_back(static_cast<int>(*v));
   }
   if (out.size() < 2) throw std::invalid_argument("--layers: need at least an input and an output width, got '" + s + "'");
+  // A clear limit instead of an allocation failure or hours of work: 1e8 parameters are
+  // 800 MB of weights, and the training keeps gradients and per-thread buffers besides.
+  double parameters = 0;
+  for (std::size_t l = 0; l + 1 < out.size(); ++l) parameters += (static_cast<double>(out[l]) + 1) * out[l + 1];
+  if (parameters > 1e8)
+    throw std::invalid_argument("--layers: '" + s + "' has " + json_number(parameters) +
+                                " weights and biases; the limit is 1e8");
   return out;
 }
 

@@ -569,6 +569,7 @@ TEST(BadInput, EveryEntryPointGivesAClearErrorAndItsExitCode) {
       {"train --layers 2,0,1", "", 2, "--layers: '0' is not a width in [1, 100000]"},
       {"train --layers 2", "", 2, "--layers"},
       {"train --layers 2,1 --samples 0", "", 2, "--samples: '0' is not an integer in [1, 100000000]"},
+      {"train --layers 2,100000,100000,1", "", 2, "has 10000500001 weights and biases; the limit is 1e8"},
       {"train --layers 2,1 --samples 1 --epochs 3", "", 0, "on 1 samples"},
       {"train --layers 2,1 --data DATA/same.csv --epochs 3", "", 0, "on 2 samples"},
       {"train --layers 2,1 --data DATA/one.csv --epochs 3", "", 0, "on 1 samples"},
