@@ -15,18 +15,10 @@ namespace {
 
 using namespace gradaudit;
 using namespace gradaudit::testing;
+using properties::bce_step;
 using properties::draw_data;
 
 const char* const kSection = "gradaudit extensions › tanh and ReLU";
-
-template <Real T>
-void gradient_step(network<T>& net, const batch<T>& data, const T& lr) {
-  const auto g = evaluate(net, data, loss_function::bce, 1);
-  for (std::size_t l = 0; l < net.layers.size(); ++l) {
-    net.layers[l].weight -= lr * g.weight[l];
-    net.layers[l].bias -= lr * g.bias[l];
-  }
-}
 
 }  // namespace
 
@@ -90,7 +82,7 @@ GRADAUDIT_CLAIM({
                      "weight gradient " + shortest(g.weight[0].row(0).cwiseAbs().maxCoeff()) + ", bias gradient " +
                          shortest(g.bias[0](0)),
                      "0");
-          for (int k = 0; k < steps; ++k) gradient_step(net, data, lr);
+          for (int k = 0; k < steps; ++k) bce_step(net, data, lr);
           check_that("its parameters are unchanged after the steps",
                      (net.layers[0].weight.row(0).array() == w0.array()).all() && net.layers[0].bias(0) == b0,
                      "bias " + shortest(net.layers[0].bias(0)) + " (was " + shortest(b0) + ")", "unchanged");
@@ -129,7 +121,7 @@ GRADAUDIT_CLAIM({
           acts.back() = activation::sigmoid;
           auto net = network<ref_t>::zeros(widths, acts);
           const batch<ref_t> d{data.x.cast<ref_t>(), data.y.cast<ref_t>()};
-          for (int k = 0; k < steps; ++k) gradient_step(net, d, ref_t(lr));
+          for (int k = 0; k < steps; ++k) bce_step(net, d, ref_t(lr));
           bool frozen = true;
           for (std::size_t l = 0; l < net.layers.size(); ++l) {
             frozen = frozen && (net.layers[l].weight.array() == 0).all();

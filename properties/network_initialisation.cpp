@@ -19,6 +19,7 @@ using namespace gradaudit::testing;
 const char* const kSection = "Cross Entropy › 如果最后一层是sigmoid层";
 
 using properties::draw_data;
+using properties::bce_step;
 
 /// A sigmoid network with `hidden` hidden layers of random widths in [1, max_width].
 network<double> draw_network(int inputs, int min_hidden, int max_hidden, int max_width) {
@@ -37,14 +38,6 @@ void set_constant(network<double>& net, double c) {
   }
 }
 
-template <Real T>
-void step(network<T>& net, const batch<T>& data, const T& lr) {
-  const auto g = evaluate(net, data, loss_function::bce, 1);
-  for (std::size_t l = 0; l < net.layers.size(); ++l) {
-    net.layers[l].weight -= lr * g.weight[l];
-    net.layers[l].bias -= lr * g.bias[l];
-  }
-}
 
 bool all_zero(const dense_layer<double>& l) {
   return (l.weight.array() == 0).all() && (l.bias.array() == 0).all();
@@ -87,8 +80,8 @@ void check_units_identical() {
                  dr == 1, std::to_string(dr), "1");
     }
     if (k < steps) {
-      step(net, data, lr);
-      step(ref, rdata, ref_t(lr));
+      bce_step(net, data, lr);
+      bce_step(ref, rdata, ref_t(lr));
     }
   }
 }
@@ -104,7 +97,7 @@ void check_components_from(std::size_t first) {
                      std::to_string(k) + " steps",
                  (w.array() == w(0, 0)).all(), "not all equal", "all equal");
     }
-    if (k < steps) step(net, data, lr);
+    if (k < steps) bce_step(net, data, lr);
   }
 }
 
@@ -147,7 +140,7 @@ struct trained_constant {
 trained_constant train_constant_ref() {
   const auto [data, net, lr, steps] = draw_constant_start(8, 3, 6, 0, 7);
   trained_constant t{net.cast<ref_t>(), {data.x.cast<ref_t>(), data.y.cast<ref_t>()}};
-  for (int k = 0; k < steps; ++k) step(t.net, t.data, ref_t(lr));
+  for (int k = 0; k < steps; ++k) bce_step(t.net, t.data, ref_t(lr));
   return t;
 }
 
@@ -231,7 +224,7 @@ GRADAUDIT_CLAIM({
                              std::to_string(k) + " steps",
                          zero == expect_zero, zero ? "zero" : "nonzero", expect_zero ? "zero" : "nonzero");
             }
-            step(net, data, lr);
+            bce_step(net, data, lr);
           }
         },
 });
@@ -355,7 +348,7 @@ GRADAUDIT_CLAIM({
               check_that("distinct units of hidden layer " + std::to_string(l), d == w, std::to_string(d),
                          std::to_string(w));
             }
-            step(net, data, 0.5);
+            bce_step(net, data, 0.5);
           }
         },
 });

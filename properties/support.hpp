@@ -16,6 +16,16 @@ namespace gradaudit::properties {
 using testing::derivative_estimate;
 using testing::scalar_function;
 
+/// One full-batch gradient-descent step on BCE (single-threaded): θ ← θ - lr·∂L/∂θ.
+template <Real T>
+void bce_step(network<T>& net, const batch<T>& data, const T& lr) {
+  const auto g = evaluate(net, data, loss_function::bce, 1);
+  for (std::size_t l = 0; l < net.layers.size(); ++l) {
+    net.layers[l].weight -= lr * g.weight[l];
+    net.layers[l].bias -= lr * g.bias[l];
+  }
+}
+
 /// A small random data set: n <= max_samples samples of d <= max_features features in
 /// [-3, 3] (or, with `coarse`, from {-2, -1, 0, 1, 2}, so that repeated samples and the exact
 /// cancellations they allow are common), labels in {0, 1}; recorded as the case's inputs.
