@@ -163,9 +163,8 @@ int train(std::span<const std::string> args, std::ostream& out, std::ostream& er
       data = read_csv(f, opt["--data"]);
       // A target the loss cannot take is the file's error: name its line (sample s is on
       // line s + 2, after the header).
-      const bool probabilities = loss != loss_function::mse;
       for (Eigen::Index s = 0; s < data.y.cols(); ++s)
-        if (probabilities && !(data.y(0, s) >= 0 && data.y(0, s) <= 1))
+        if (!target_allowed(data.y(0, s), loss))
           throw data_error(opt["--data"] + ", line " + std::to_string(s + 2) + ": y = " + json_number(data.y(0, s)) +
                            " is outside [0, 1], which loss " + std::string(name(loss)) + " needs");
     } else {

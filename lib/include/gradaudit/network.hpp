@@ -98,6 +98,12 @@ void check_shapes(const network<T>& net, const batch<T>& data, loss_function los
 template <Real T>
 void check_targets(const batch<T>& data, loss_function loss);
 
+/// Whether check_targets accepts the target y for `loss` (finite; in [0, 1] for the BCEs).
+template <Real T>
+bool target_allowed(const T& y, loss_function loss) {
+  return !detail::is_nan(y) && !detail::is_inf(y) && (loss == loss_function::mse || (y >= 0 && y <= 1));
+}
+
 /// Outputs (outputs × samples) of the network.
 template <Real T>
 matrix<T> predict(const network<T>& net, const matrix<T>& x);
@@ -416,7 +422,7 @@ void check_targets(const batch<T>& data, loss_function loss) {
   for (Eigen::Index s = 0; s < data.y.cols(); ++s)
     for (Eigen::Index j = 0; j < data.y.rows(); ++j) {
       const T& y = data.y(j, s);
-      if (detail::is_nan(y) || detail::is_inf(y) || (probabilities && !(y >= 0 && y <= 1)))
+      if (!target_allowed(y, loss))
         throw domain_error("targets: sample " + std::to_string(s) + " has y = " + detail::show(y) +
                            (probabilities ? ", outside [0, 1], which loss " + std::string(name(loss)) + " needs"
                                           : ", which is not finite"));
