@@ -177,13 +177,14 @@ int audit(std::span<const std::string> args, std::ostream& out, std::ostream& er
     out.flush();
   }
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const long long cases = cases_run(results);
   out << "\n" << total << " claims: " << counts[testing::verdict::holds] << " hold, "
       << counts[testing::verdict::refuted] << " refuted, "
       << counts[testing::verdict::needs_correction] << " need correction";
   if (undetermined) out << ", " << undetermined << " not checked here";
   out << "; " << mismatches
-      << " differ from the expected verdict; seed " << opt.seed << "; " << cases_run(results) << " cases in " << secs
-      << " s (" << static_cast<long long>(static_cast<double>(cases_run(results)) / std::max(secs, 1e-9))
+      << " differ from the expected verdict; seed " << opt.seed << "; " << cases << " cases in " << secs
+      << " s (" << static_cast<long long>(static_cast<double>(cases) / std::max(secs, 1e-9))
       << " cases/s)\n";
   report_meta meta{opt.seed, opt.cases, secs, {}, {}, shard_index, shard_total};
   try {

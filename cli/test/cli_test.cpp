@@ -304,6 +304,17 @@ TEST(Audit, UnwritableOutputFailsBeforeAnyClaim) {
 
 namespace {
 
+/// A report with its times blanked: the values of JSON "seconds" and JUnit time="…".
+std::string untimed(std::string s) {
+  for (const std::string key : {"\"seconds\": ", "time=\""}) {
+    for (auto p = s.find(key); p != std::string::npos; p = s.find(key, p + key.size())) {
+      const auto q = s.find_first_of(",}\"", p + key.size());
+      s.erase(p + key.size(), q - p - key.size());
+    }
+  }
+  return s;
+}
+
 /// A fresh folder for one test's files (per process: ctest runs tests in parallel).
 std::string fresh_dir(const std::string& name) {
   const std::string dir = testing::TempDir() + name + "_" + std::to_string(::getpid());
@@ -344,15 +355,6 @@ TEST(Audit, ShardsMergeIntoTheUnshardedReport) {
   // The Markdown has no times: byte for byte the same as the unsharded run's.
   EXPECT_EQ(read_file(d + "/m.md"), read_file(d + "/all.md"));
   // JSON and JUnit differ only in times.
-  auto untimed = [](std::string s) {
-    for (const std::string key : {"\"seconds\": ", "time=\""}) {
-      for (auto p = s.find(key); p != std::string::npos; p = s.find(key, p + key.size())) {
-        const auto q = s.find_first_of(",}\"", p + key.size());
-        s.erase(p + key.size(), q - p - key.size());
-      }
-    }
-    return s;
-  };
   EXPECT_EQ(untimed(read_file(d + "/m.json")), untimed(read_file(d + "/all.json")));
   EXPECT_EQ(untimed(read_file(d + "/m.xml")), untimed(read_file(d + "/all.xml")));
   std::filesystem::remove_all(d);
@@ -505,12 +507,6 @@ TEST(Audit, SameSeedSameReport) {
                       "", &out),
               0)
         << out;
-  auto untimed = [](std::string s) {
-    const std::string key = "\"seconds\": ";
-    for (auto p = s.find(key); p != std::string::npos; p = s.find(key, p + key.size()))
-      s.erase(p + key.size(), s.find_first_of(",}", p + key.size()) - p - key.size());
-    return s;
-  };
   EXPECT_EQ(untimed(read_file(d + "/a.json")), untimed(read_file(d + "/b.json")));
   EXPECT_EQ(read_file(d + "/a.md"), read_file(d + "/b.md"));
   std::filesystem::remove_all(d);
