@@ -1,6 +1,7 @@
 #include "gradaudit/testing/claim.hpp"
 
 #include "gradaudit/testing/ulp.hpp"
+#include "recorder.hpp"
 
 #include <rapidcheck.h>
 
@@ -19,6 +20,7 @@ std::string_view to_string(verdict v) {
     case verdict::holds: return "holds";
     case verdict::refuted: return "refuted";
     case verdict::needs_correction: return "needs-correction";
+    case verdict::inconclusive: return "inconclusive";
   }
   return "?";
 }
@@ -35,19 +37,11 @@ bool& registry_sorted() {
   return sorted;
 }
 
-/// What the helpers record while a property runs (one run at a time per thread).
-struct recorder {
-  std::vector<std::pair<std::string, std::string>> inputs;
-  std::vector<comparison> checks;
-  double min_digits = 50;
-  double max_ulps = 0;
-  std::string fewest_digits_at, max_ulps_at;  ///< the inputs where they were seen
-  void begin_case() {
-    inputs.clear();
-    checks.clear();
-  }
-};
-thread_local recorder* current = nullptr;
+thread_local impl::recorder* current = nullptr;
+
+}  // namespace
+
+namespace impl {
 
 recorder& rec() {
   static thread_local recorder outside;  // helpers called outside run_claim record here
@@ -65,6 +59,35 @@ void fail(const comparison& c) {
           c.bound + ") at " + describe_inputs());
 }
 
+void record_inconclusive(std::string_view what, double digits, std::string_view why) {
+  recorder& r = rec();
+  if (!r.case_inconclusive) {
+    r.case_inconclusive = true;
+    ++r.inconclusive_cases;
+  }
+  if (r.inconclusive_at.empty() || digits < r.inconclusive_digits) {
+    r.inconclusive_digits = digits;
+    r.inconclusive_at = describe_inputs();
+    r.inconclusive_reason = std::string(what) + ": " + std::string(why);
+  }
+}
+
+void record_digits(double digits) {
+  recorder& r = rec();
+  if (digits < r.min_digits) {
+    r.min_digits = digits;
+    r.fewest_digits_at = describe_inputs();
+  }
+}
+
+}  // namespace impl
+
+namespace {
+
+using impl::rec;
+using impl::describe_inputs;
+using impl::fail;
+
 class counting_listener : public rc::detail::TestListener {
  public:
   void onTestCaseFinished(const rc::detail::CaseDescription&) override {}
@@ -77,11 +100,11 @@ property_result run_property(const std::string& id, const property& p, const run
   property_result out;
   if (!p) return out;
   out.ran = true;
-  recorder r;
-  recorder* saved = current;
+  impl::recorder r;
+  impl::recorder* saved = current;
   current = &r;
   struct restore {
-    recorder* saved;
+    impl::recorder* saved;
     ~restore() { current = saved; }
   } guard{saved};
 
@@ -111,6 +134,12 @@ property_result run_property(const std::string& id, const property& p, const run
     out.max_ulps = r.max_ulps;
     out.fewest_digits_at = r.fewest_digits_at;
     out.max_ulps_at = r.max_ulps_at;
+    out.formula_checks = r.formula_checks;
+    out.inconclusive_cases = r.inconclusive_cases;
+    out.inconclusive_digits = r.inconclusive_digits;
+    out.inconclusive_at = r.inconclusive_at;
+    out.inconclusive_reason = r.inconclusive_reason;
+    out.classes = r.classes;
   } else if (result.is<rc::detail::FailureResult>()) {
     const auto& f = result.get<rc::detail::FailureResult>();
     out.cases = f.numSuccess + 1;
@@ -124,6 +153,8 @@ property_result run_property(const std::string& id, const property& p, const run
     (void)rc::detail::checkProperty(prop, meta, params, listener, one);
     out.counterexample = r.inputs;
     out.counterexample_checks = r.checks;
+    // A proof is a failed check; an exception or an RC_ASSERT outside the helpers is not.
+    out.proven = std::any_of(r.checks.begin(), r.checks.end(), [](const comparison& c) { return !c.ok; });
   } else if (result.is<rc::detail::GaveUpResult>()) {
     const auto& g = result.get<rc::detail::GaveUpResult>();
     out.gave_up = true;
@@ -206,6 +237,22 @@ run_options options_from_environment() {
   return opt;
 }
 
+namespace {
+
+/// Why a property that did not fail is still not a proof of the claim ("" when it is one).
+std::string not_conclusive(const property_result& p) {
+  if (p.gave_up) return p.message;
+  if (!p.passed && !p.proven) return "stopped without a proof: " + p.message;
+  if (p.cases == 0) return "0 cases ran";
+  if (p.inconclusive_cases > 0)
+    return std::to_string(p.inconclusive_cases) + " of " + std::to_string(p.cases) +
+           " cases undecided (fewest digits " + std::to_string(static_cast<int>(p.inconclusive_digits)) +
+           " at " + p.inconclusive_at + "; " + p.inconclusive_reason + ")";
+  return "";
+}
+
+}  // namespace
+
 claim_result run_claim(const claim& c, const run_options& opt) {
   const auto t0 = std::chrono::steady_clock::now();
   claim_result r;
@@ -215,15 +262,27 @@ claim_result run_claim(const claim& c, const run_options& opt) {
     if (!r.undetermined.empty()) return r;
   }
   r.as_stated = run_property(c.id + "/as_stated", c.as_stated, opt, c.cases);
-  if (r.as_stated.passed) {
+  r.inconclusive_reason = not_conclusive(r.as_stated);
+  if (!r.inconclusive_reason.empty()) {
+    r.observed = verdict::inconclusive;
+  } else if (r.as_stated.passed) {
     r.observed = verdict::holds;
   } else {
-    r.under_conditions = run_property(c.id + "/under_conditions", c.under_conditions, opt, c.cases);
-    r.observed = r.under_conditions.passed ? verdict::needs_correction : verdict::refuted;
+    r.observed = verdict::refuted;
+    if (c.under_conditions) {
+      r.under_conditions = run_property(c.id + "/under_conditions", c.under_conditions, opt, c.cases);
+      const std::string why = not_conclusive(r.under_conditions);
+      if (!why.empty()) {
+        r.observed = verdict::inconclusive;
+        r.inconclusive_reason = "refuted as stated; under the conditions: " + why;
+      } else if (r.under_conditions.passed) {
+        r.observed = verdict::needs_correction;
+      }
+    }
   }
   if (c.corrected) {
     r.corrected = run_property(c.id + "/corrected", c.corrected, opt, c.cases);
-    r.correction_holds = r.corrected.passed;
+    r.correction_holds = r.corrected.holds();
   }
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return r;
@@ -237,10 +296,12 @@ std::string summary_line(const claim_result& r) {
   }
   os << to_string(r.observed) << "  " << r.c->id << "  ";
   const auto& p = r.as_stated;
-  if (p.passed) {
+  if (r.observed == verdict::inconclusive) {
+    os << "(" << r.inconclusive_reason << ")";
+  } else if (p.passed) {
     os << "(" << p.cases << " cases";
-    if (p.min_digits < 50)
-      os << ", >= " << static_cast<int>(p.min_digits) << " digits verified, fewest at "
+    if (p.min_digits < kExactDigits)
+      os << ", >= " << static_cast<int>(p.min_digits) << " digits certified, fewest at "
          << p.fewest_digits_at;
     if (!p.max_ulps_at.empty()) os << ", max " << p.max_ulps << " ULP at " << p.max_ulps_at;
     os << ")";
@@ -258,7 +319,9 @@ std::string summary_line(const claim_result& r) {
     }
     os << ")";
   }
-  if (!r.correction_holds) os << "  [our correction FAILED: " << r.corrected.message << "]";
+  if (!r.correction_holds)
+    os << "  [our correction FAILED: "
+       << (r.corrected.message.empty() ? not_conclusive(r.corrected) : r.corrected.message) << "]";
   if (r.observed != r.c->expected) os << "  [expected " << to_string(r.c->expected) << "]";
   return os.str();
 }
@@ -308,6 +371,11 @@ void check_close(std::string_view what, const ref_t& claimed, const ref_t& actua
                abs(claimed - actual) <= bound};
   rec().checks.push_back(c);
   if (!c.ok) fail(c);
+}
+
+void classify(std::string_view name, bool in) {
+  int& n = rec().classes[std::string(name)];
+  if (in) ++n;
 }
 
 void check_that(std::string_view what, bool ok, std::string observed, std::string required) {

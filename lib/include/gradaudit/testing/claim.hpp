@@ -6,17 +6,22 @@
 /// `GRADAUDIT_CLAIM` in a `properties/*.cpp` and it is in the test suite and the audit.
 ///
 /// Observed verdict:
-///  - `holds`: the property as stated passed every case;
-///  - `needs_correction`: it failed, and the same statement restricted to the conditions
-///    given in `under_conditions` passed (true only under conditions the text leaves out);
-///  - `refuted`: it failed, and no restriction rescues it.
-/// When a claim carries a `corrected` property (our corrected statement) it must pass too.
+///  - `holds`: the property as stated passed every case, at least one case ran, and every
+///    certified check agreed to at least `certify_settings::digits` digits (certify.hpp);
+///  - `refuted`: a case failed with a proof (disjoint enclosures, a certified ULP distance
+///    over the bound, a false fact), and no restriction rescues the claim;
+///  - `needs_correction`: refuted as stated, and the same statement restricted to the
+///    conditions in `under_conditions` holds (true only under conditions the text omits);
+///  - `inconclusive`: none of these is proven: 0 cases, a check the engine could not decide
+///    at its highest precision, a property that stopped on an error rather than a proof.
+/// When a claim carries a `corrected` property (our corrected statement) it must hold too.
 
 #include "gradaudit/scalar.hpp"
 #include "gradaudit/testing/oracle.hpp"
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -25,8 +30,11 @@
 
 namespace gradaudit::testing {
 
-enum class verdict { holds, refuted, needs_correction };
+enum class verdict { holds, refuted, needs_correction, inconclusive };
 std::string_view to_string(verdict v);
+
+/// Digits recorded for a check whose two sides are the same exact number.
+inline constexpr double kExactDigits = 1000;
 
 /// A property: a callable run by RapidCheck, drawing with `*gen` and checking with the
 /// `check_*` helpers below (which use RC_ASSERT).
@@ -67,21 +75,31 @@ struct property_result {
   bool ran = false;
   bool passed = false;
   bool gave_up = false;
+  bool proven = false;  ///< failed with a proof (a failed check), not an error
   int cases = 0;  ///< cases that passed before the verdict (plus the failing one)
   std::string message;
   std::string reproduce;  ///< RC_PARAMS value replaying the shrunk counterexample
   std::vector<std::pair<std::string, std::string>> counterexample;  ///< name, value
   std::vector<comparison> counterexample_checks;
-  double min_digits = 50;  ///< fewest digits certified by any derivative check
+  double min_digits = kExactDigits;  ///< fewest digits certified by any certified check
   double max_ulps = 0;     ///< largest ULP error seen by any ULP check
   std::string fewest_digits_at;  ///< the inputs of the case with the fewest digits
   std::string max_ulps_at;       ///< the inputs of the case with the largest ULP error
+  int formula_checks = 0;        ///< certified comparisons of a claimed formula made
+  int inconclusive_cases = 0;    ///< cases with a check the engine could not decide
+  double inconclusive_digits = kExactDigits;  ///< fewest digits such a check reached
+  std::string inconclusive_at, inconclusive_reason;
+  std::map<std::string, int> classes;  ///< input classes named by `classify`, with counts
+
+  /// Passed conclusively: every case decided, at least one case.
+  bool holds() const { return passed && cases > 0 && inconclusive_cases == 0; }
 };
 
 struct claim_result {
   const claim* c = nullptr;
   verdict observed = verdict::holds;
   std::string undetermined;  ///< non-empty: not checked, and why (no verdict was computed)
+  std::string inconclusive_reason;  ///< why the verdict is inconclusive (else "")
   property_result as_stated, under_conditions, corrected;
   bool correction_holds = true;
   double seconds = 0;
@@ -118,6 +136,11 @@ void check_ulps(std::string_view what, double got, const ref_t& exact, double ma
 /// Asserts |claimed - actual| <= bound, both printed at 50 digits.
 void check_close(std::string_view what, const ref_t& claimed, const ref_t& actual,
                  const ref_t& bound);
+
+/// Counts the current case in the input class `name` when `in` is true. Every class named is
+/// reported with its count (0 included): a reader sees what the cases covered, and a claim
+/// whose generator never reaches a class it names fails its test.
+void classify(std::string_view name, bool in);
 
 /// Asserts a condition; `observed` is what the case shows and `required` what the claim
 /// needs (reported as "claimed <required>, actual <observed>").

@@ -45,9 +45,9 @@ ref_t ulp_of(const ref_t& exact) {
 template <std::floating_point T>
 double ulp_distance(T got, const ref_t& exact) {
   using lim = std::numeric_limits<T>;
-  const bool exact_nan = detail::is_nan(exact);
+  const bool exact_nan = gradaudit::detail::is_nan(exact);
   if (std::isnan(got) || exact_nan) return std::isnan(got) && exact_nan ? 0.0 : lim::infinity();
-  if (detail::is_inf(exact)) {
+  if (gradaudit::detail::is_inf(exact)) {
     return (std::isinf(got) && (got > 0) == (exact > 0)) ? 0.0 : lim::infinity();
   }
   if (std::isinf(got)) {
