@@ -1,6 +1,7 @@
 #include "commands.hpp"
 #include "args.hpp"
 
+#include "gradaudit/testing/certify.hpp"
 #include "gradaudit/testing/claim.hpp"
 #include "json_writer.hpp"
 #include "report.hpp"
@@ -53,7 +54,7 @@ std::optional<std::pair<int, int>> shard_from_environment(std::ostream& err) {
 int audit(std::span<const std::string> args, std::ostream& out, std::ostream& err) {
   auto opt = testing::options_from_environment();
   std::vector<std::string> only;
-  bool seed_given = false, cases_given = false;
+  bool seed_given = false, cases_given = false, digits_given = false;
   std::map<std::string, std::string> outputs;  // --json / --markdown / --junit -> path
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
@@ -65,10 +66,12 @@ int audit(std::span<const std::string> args, std::ostream& out, std::ostream& er
       return &args[++i];
     };
     if (a == "--help" || a == "-h") {
-      out << "usage: gradaudit audit [--seed S] [--cases N] [--only ID]... [--json FILE]\n"
+      out << "usage: gradaudit audit [--seed S] [--cases N] [--digits D] [--only ID]... [--json FILE]\n"
              "                       [--markdown FILE] [--junit FILE] [--figures DIR]\n"
              "  Checks every claim of the article and prints one line per claim: the verdict\n"
-             "  computed by its properties, and the evidence. Exit 0 when every verdict equals\n"
+             "  computed by its properties, and the evidence. A claim holds only when every case\n"
+             "  agreed to at least D significant digits (default 17) in certified arithmetic;\n"
+             "  where that cannot be reached it is inconclusive. Exit 0 when every verdict equals\n"
              "  the expected one. The report files are written atomically; a path that cannot\n"
              "  be written is an error before any claim runs. With GTEST_TOTAL_SHARDS=N and\n"
              "  GTEST_SHARD_INDEX=I set it runs shard I of N (claims I, I+N, ...); 'gradaudit\n"
@@ -94,6 +97,16 @@ int audit(std::span<const std::string> args, std::ostream& out, std::ostream& er
       }
       cases_given = true;
       opt.cases = static_cast<int>(*n);
+    } else if (a == "--digits") {
+      const auto* v = value("--digits");
+      if (!v) return usage;
+      const auto d = parse_int(*v);
+      if (!d || *d < 1 || *d > 300 || digits_given) {
+        err << "gradaudit audit: --digits: " << (digits_given ? "given twice" : "'" + *v + "' is not an integer in [1, 300]") << "\n";
+        return usage;
+      }
+      digits_given = true;
+      testing::settings().digits = static_cast<int>(*d);
     } else if (a == "--only") {
       const auto* v = value("--only");
       if (!v) return usage;
@@ -145,6 +158,7 @@ int audit(std::span<const std::string> args, std::ostream& out, std::ostream& er
       case testing::verdict::holds: return "\033[32m";
       case testing::verdict::refuted: return "\033[31m";
       case testing::verdict::needs_correction: return "\033[33m";
+      case testing::verdict::inconclusive: return "\033[35m";
     }
     return "";
   };
@@ -181,12 +195,14 @@ int audit(std::span<const std::string> args, std::ostream& out, std::ostream& er
   out << "\n" << total << " claims: " << counts[testing::verdict::holds] << " hold, "
       << counts[testing::verdict::refuted] << " refuted, "
       << counts[testing::verdict::needs_correction] << " need correction";
+  if (counts[testing::verdict::inconclusive])
+    out << ", " << counts[testing::verdict::inconclusive] << " inconclusive";
   if (undetermined) out << ", " << undetermined << " not checked here";
   out << "; " << mismatches
       << " differ from the expected verdict; seed " << opt.seed << "; " << cases << " cases in " << secs
       << " s (" << static_cast<long long>(static_cast<double>(cases) / std::max(secs, 1e-9))
       << " cases/s)\n";
-  report_meta meta{opt.seed, opt.cases, secs, {}, {}, shard_index, shard_total};
+  report_meta meta{opt.seed, opt.cases, testing::settings().digits, secs, {}, {}, shard_index, shard_total};
   try {
     if (outputs.count("--figures")) {
       const std::string dir = outputs["--figures"];

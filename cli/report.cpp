@@ -54,6 +54,24 @@ std::string xml_escape(const std::string& s) {
   return out;
 }
 
+/// "saturated |z| > 36.7: 34, z = ±0: 5" (every class the claim names, in name order).
+std::string classes_text(const property_result& p) {
+  std::string s;
+  for (const auto& [name, n] : p.classes) s += (s.empty() ? "" : ", ") + name + ": " + std::to_string(n);
+  return s;
+}
+
+/// "holds" (conclusively), "inconclusive" (passed, not all decided), "fails", or "" (not run).
+std::string outcome_text(const property_result& p) {
+  if (!p.ran) return "";
+  if (p.holds()) return "holds";
+  return p.passed ? "inconclusive" : "fails";
+}
+
+std::string outcome_json(const property_result& p) {
+  return p.ran ? json_string(outcome_text(p)) : "null";
+}
+
 std::string inputs_text(const property_result& p) {
   std::string s;
   for (const auto& [n, v] : p.counterexample) s += (s.empty() ? "" : ", ") + n + " = " + v;
@@ -84,18 +102,26 @@ void write_json(std::ostream& os, const std::vector<claim_result>& results, cons
        << ", \"quote\": " << json_string(c.quote) << ", \"statement\": " << json_string(c.statement)
        << ", \"verdict\": " << json_string(verdict_text(r))
        << ", \"expected\": " << json_string(testing::to_string(c.expected))
-       << ", \"correction\": " << (c.correction.empty() ? "null" : json_string(c.correction));
+       << ", \"correction\": " << (c.correction.empty() ? "null" : json_string(c.correction))
+       << ", \"inconclusive\": "
+       << (r.observed == verdict::inconclusive && r.undetermined.empty() ? json_string(r.inconclusive_reason) : "null");
     if (!r.undetermined.empty()) {
       os << ", \"not_checked\": " << json_string(r.undetermined);
     } else {
-      os << ", \"cases\": " << p.cases;
-      os << ", \"max_error\": ";
+      os << ", \"cases\": " << p.cases << ", \"inconclusive_cases\": " << p.inconclusive_cases;
+      os << ", \"classes\": {";
+      bool first = true;
+      for (const auto& [name, n] : p.classes) {
+        os << (first ? "" : ", ") << json_string(name) << ": " << n;
+        first = false;
+      }
+      os << "}, \"max_error\": ";
       if (!p.max_ulps_at.empty())
         os << "{\"ulp\": " << json_number(p.max_ulps) << ", \"at\": " << json_string(p.max_ulps_at) << "}";
       else
         os << "null";
       os << ", \"digits_verified\": ";
-      if (p.passed && p.min_digits < 50)
+      if (p.passed && p.min_digits < testing::kExactDigits)
         os << "{\"min\": " << static_cast<int>(p.min_digits) << ", \"at\": " << json_string(p.fewest_digits_at) << "}";
       else
         os << "null";
@@ -110,10 +136,9 @@ void write_json(std::ostream& os, const std::vector<claim_result>& results, cons
       } else {
         os << "null, \"reproduce\": null";
       }
-      os << ", \"under_conditions\": "
-         << (r.under_conditions.ran ? (r.under_conditions.passed ? "\"holds\"" : "\"fails\"") : "null")
+      os << ", \"under_conditions\": " << outcome_json(r.under_conditions)
          << ", \"under_conditions_cases\": " << r.under_conditions.cases << ", \"correction_checked\": "
-         << (r.corrected.ran ? (r.corrected.passed ? "\"holds\"" : "\"fails\"") : "null")
+         << outcome_json(r.corrected)
          << ", \"correction_cases\": " << r.corrected.cases << ", \"correction_failure\": "
          << (r.correction_holds ? "null" : json_string(r.corrected.message));
     }
@@ -123,7 +148,8 @@ void write_json(std::ostream& os, const std::vector<claim_result>& results, cons
   }
   os << "\n  ],\n  \"summary\": {\"claims\": " << results.size() << ", \"holds\": " << counts["holds"]
      << ", \"refuted\": " << counts["refuted"] << ", \"needs_correction\": " << counts["needs-correction"]
-     << ", \"not_checked\": " << counts["not-checked"] << ", \"differ_from_expected\": " << mismatches
+     << ", \"inconclusive\": " << counts["inconclusive"] << ", \"not_checked\": " << counts["not-checked"]
+     << ", \"differ_from_expected\": " << mismatches << ", \"digits_required\": " << meta.digits
      << ", \"seed\": " << meta.seed << ", \"cases\": " << meta.cases << ", \"cases_run\": " << cases_run(results)
      << ", \"seconds\": " << json_number(meta.seconds);
   if (meta.shard_total > 1)
@@ -142,6 +168,7 @@ void write_markdown(std::ostream& os, const std::vector<claim_result>& results, 
      << " --markdown regression/REPORT.md`.\n\n"
      << results.size() << " claims: " << counts["holds"] << " hold, " << counts["refuted"] << " refuted, "
      << counts["needs-correction"] << " need correction";
+  if (counts["inconclusive"]) os << ", " << counts["inconclusive"] << " inconclusive";
   if (counts["not-checked"]) os << ", " << counts["not-checked"] << " not checked here";
   os << ".\n";
   if (meta.shard_total > 1)
@@ -163,9 +190,11 @@ void write_markdown(std::ostream& os, const std::vector<claim_result>& results, 
       os << "*Not checked here:* " << r.undetermined << "\n";
       continue;
     }
+    if (r.observed == verdict::inconclusive) os << "*Inconclusive:* " << r.inconclusive_reason << ".\n\n";
+    if (!p.classes.empty()) os << "*Cases by class:* " << classes_text(p) << ".\n\n";
     if (p.passed) {
       os << "*Evidence:* " << p.cases << " cases passed";
-      if (p.min_digits < 50) os << "; at least " << static_cast<int>(p.min_digits) << " digits certified (fewest at " << p.fewest_digits_at << ")";
+      if (p.min_digits < testing::kExactDigits) os << "; at least " << static_cast<int>(p.min_digits) << " digits certified (fewest at " << p.fewest_digits_at << ")";
       if (!p.max_ulps_at.empty()) os << "; largest error " << json_number(p.max_ulps) << " ULP at " << p.max_ulps_at;
       os << ".\n";
     } else {
@@ -176,12 +205,14 @@ void write_markdown(std::ostream& os, const std::vector<claim_result>& results, 
              << (ch.bound == "-" ? "" : " (allowed difference " + ch.bound + ")") << "\n";
       os << "\nReplay: `RC_PARAMS=\"" << p.reproduce << "\" build/default/properties/gradaudit_properties --gtest_filter=" << test_name(c.id) << "`.\n";
       if (r.under_conditions.ran)
-        os << "\n*Under the conditions the article omits* it " << (r.under_conditions.passed ? "holds" : "still fails")
+        os << "\n*Under the conditions the article omits* it "
+           << (r.under_conditions.holds() ? "holds" : r.under_conditions.passed ? "is inconclusive" : "still fails")
            << " (" << r.under_conditions.cases << " cases).\n";
     }
     if (!c.correction.empty()) {
       os << "\n*Correction:* " << c.correction;
-      if (r.corrected.ran) os << " (checked: " << (r.corrected.passed ? "holds" : "FAILS") << ", " << r.corrected.cases << " cases)";
+      if (r.corrected.ran)
+        os << " (checked: " << (r.corrected.holds() ? "holds" : r.corrected.passed ? "INCONCLUSIVE" : "FAILS") << ", " << r.corrected.cases << " cases)";
       os << "\n";
     }
   }
@@ -198,7 +229,7 @@ void write_figures_section(std::ostream& os, const report_meta& meta) {
 void write_junit(std::ostream& os, const std::vector<claim_result>& results, const report_meta& meta) {
   int failures = 0, skipped = 0;
   for (const auto& r : results) {
-    if (!r.undetermined.empty()) ++skipped;
+    if (!r.undetermined.empty() || r.observed == verdict::inconclusive) ++skipped;
     else if (!r.matches()) ++failures;
   }
   os << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuite name=\"gradaudit audit\" tests=\"" << results.size()
@@ -208,6 +239,8 @@ void write_junit(std::ostream& os, const std::vector<claim_result>& results, con
        << r.seconds << "\">";
     if (!r.undetermined.empty()) {
       os << "<skipped message=\"" << xml_escape(r.undetermined) << "\"/>";
+    } else if (r.observed == verdict::inconclusive) {
+      os << "<skipped message=\"inconclusive: " << xml_escape(r.inconclusive_reason) << "\"/>";
     } else if (!r.matches()) {
       os << "<failure message=\"verdict " << verdict_text(r) << ", expected "
          << testing::to_string(r.c->expected) << "\">" << xml_escape(testing::summary_line(r)) << "</failure>";
@@ -261,13 +294,15 @@ struct reader {
     if (v.type != json_value::kind::boolean) fail("\"" + std::string(key) + "\" is not true or false");
     return v.boolean;
   }
-  /// "holds" | "fails" | null, as property_result's ran/passed.
+  /// "holds" | "inconclusive" | "fails" | null, as property_result's ran/passed/holds().
   void outcome(const json_value& obj, std::string_view key, property_result& p) const {
     const std::string v = str_or_null(obj, key);
     if (v.empty()) return;
-    if (v != "holds" && v != "fails") fail("\"" + std::string(key) + "\" is \"" + v + "\", not holds, fails or null");
+    if (v != "holds" && v != "fails" && v != "inconclusive")
+      fail("\"" + std::string(key) + "\" is \"" + v + "\", not holds, inconclusive, fails or null");
     p.ran = true;
-    p.passed = v == "holds";
+    p.passed = v != "fails";
+    p.inconclusive_cases = v == "inconclusive" ? 1 : 0;
   }
 };
 
@@ -284,6 +319,7 @@ read_report_result read_json_report(const std::string& path) {
   out.meta.seed = static_cast<std::uint64_t>(rd.integer(summary, "seed", 0, (1LL << 53)));
   out.meta.cases = static_cast<int>(rd.integer(summary, "cases", 1, 100000000));
   out.meta.seconds = rd.num(summary, "seconds");
+  out.meta.digits = static_cast<int>(rd.integer(summary, "digits_required", 1, static_cast<long long>(testing::kExactDigits)));
   if (const auto* shard = summary.find("shard")) {
     reader sr{path, "summary.shard"};
     out.meta.shard_total = static_cast<int>(sr.integer(*shard, "total", 1, 1 << 20));
@@ -312,10 +348,21 @@ read_report_result read_json_report(const std::string& path) {
     if (v == "holds") r.observed = verdict::holds;
     else if (v == "refuted") r.observed = verdict::refuted;
     else if (v == "needs-correction") r.observed = verdict::needs_correction;
-    else cr.fail("\"verdict\" is \"" + v + "\", not holds, refuted, needs-correction or not-checked");
+    else if (v == "inconclusive") r.observed = verdict::inconclusive;
+    else cr.fail("\"verdict\" is \"" + v + "\", not holds, refuted, needs-correction, inconclusive or not-checked");
+    r.inconclusive_reason = cr.str_or_null(j, "inconclusive");
+    if ((r.observed == verdict::inconclusive) != !r.inconclusive_reason.empty())
+      cr.fail("\"inconclusive\" must give a reason exactly when the verdict is inconclusive");
     property_result& p = r.as_stated;
     p.ran = true;
-    p.cases = static_cast<int>(cr.integer(j, "cases", 0, 1LL << 31));
+    p.cases = static_cast<int>(cr.integer(j, "cases", 0, (1LL << 31) - 1));
+    p.inconclusive_cases = static_cast<int>(cr.integer(j, "inconclusive_cases", 0, p.cases));
+    const auto& classes = cr.member(j, "classes");
+    if (classes.type != json_value::kind::object) cr.fail("\"classes\" is not an object");
+    for (const auto& [name, n] : classes.members) {
+      (void)n;
+      p.classes[name] = static_cast<int>(cr.integer(classes, name, 0, (1LL << 31) - 1));
+    }
     const auto& ce = cr.member(j, "counterexample");
     p.passed = ce.is_null();
     if (!p.passed) {
@@ -337,15 +384,15 @@ read_report_result read_json_report(const std::string& path) {
       p.max_ulps_at = cr.str(me, "at");
     }
     if (const auto& dv = cr.member(j, "digits_verified"); !dv.is_null()) {
-      p.min_digits = static_cast<double>(cr.integer(dv, "min", 0, 50));
+      p.min_digits = static_cast<double>(cr.integer(dv, "min", 0, static_cast<long long>(testing::kExactDigits)));
       p.fewest_digits_at = cr.str(dv, "at");
     }
     cr.outcome(j, "under_conditions", r.under_conditions);
-    r.under_conditions.cases = static_cast<int>(cr.integer(j, "under_conditions_cases", 0, 1LL << 31));
+    r.under_conditions.cases = static_cast<int>(cr.integer(j, "under_conditions_cases", 0, (1LL << 31) - 1));
     cr.outcome(j, "correction_checked", r.corrected);
-    r.corrected.cases = static_cast<int>(cr.integer(j, "correction_cases", 0, 1LL << 31));
+    r.corrected.cases = static_cast<int>(cr.integer(j, "correction_cases", 0, (1LL << 31) - 1));
     r.corrected.message = cr.str_or_null(j, "correction_failure");
-    r.correction_holds = !r.corrected.ran || r.corrected.passed;
+    r.correction_holds = !r.corrected.ran || r.corrected.holds();
     r.seconds = cr.num(j, "seconds");
     if (r.matches() != cr.boolean(j, "matches_expected"))
       cr.fail("\"matches_expected\" disagrees with its verdict and this gradaudit's expected verdict");

@@ -15,6 +15,7 @@ namespace gradaudit::cli {
 struct report_meta {
   std::uint64_t seed = 0;
   int cases = 0;
+  int digits = 17;  ///< significant digits every certified check had to reach (--digits)
   double seconds = 0;
   std::vector<std::pair<std::string, std::string>> figures;  ///< path (from the report), caption
   std::string figures_note;  ///< why there are no pictures, if --figures was given without them

@@ -76,15 +76,15 @@ int report(std::span<const std::string> args, std::ostream& out, std::ostream& e
   }
 
   // The same run split in shards: same seed and cases, no claim twice, no shard twice.
-  report_meta meta{parts[0].meta.seed, parts[0].meta.cases, 0, {}, {}};
+  report_meta meta{parts[0].meta.seed, parts[0].meta.cases, parts[0].meta.digits, 0, {}, {}};
   std::map<std::string, std::string> origin;  // claim id -> file
   std::map<int, std::string> shard_of;        // shard index -> file
   for (std::size_t k = 0; k < parts.size(); ++k) {
     const auto& m = parts[k].meta;
-    if (m.seed != meta.seed || m.cases != meta.cases) {
-      err << "gradaudit report merge: " << inputs[k] << " has seed " << m.seed << " and cases " << m.cases << ", but "
-          << inputs[0] << " has seed " << meta.seed << " and cases " << meta.cases
-          << ": these are not shards of one run\n";
+    if (m.seed != meta.seed || m.cases != meta.cases || m.digits != meta.digits) {
+      err << "gradaudit report merge: " << inputs[k] << " has seed " << m.seed << ", cases " << m.cases << " and digits "
+          << m.digits << ", but " << inputs[0] << " has seed " << meta.seed << ", cases " << meta.cases << " and digits "
+          << meta.digits << ": these are not shards of one run\n";
       return failure;
     }
     if (m.shard_total > 1) {
@@ -129,6 +129,7 @@ int report(std::span<const std::string> args, std::ostream& out, std::ostream& e
   out << "\nmerged " << parts.size() << " report(s): " << merged.size() << " claims: " << counts[testing::verdict::holds]
       << " hold, " << counts[testing::verdict::refuted] << " refuted, " << counts[testing::verdict::needs_correction]
       << " need correction";
+  if (counts[testing::verdict::inconclusive]) out << ", " << counts[testing::verdict::inconclusive] << " inconclusive";
   if (undetermined) out << ", " << undetermined << " not checked";
   out << "; " << mismatches << " differ from the expected verdict; seed " << meta.seed << "\n";
   const std::size_t missing = testing::registry().size() - merged.size();

@@ -1,6 +1,7 @@
 // Runs every registered claim as one GoogleTest test (Claims/Verdict.Matches/<id>): the
 // test passes when the verdict computed by the claim's properties equals the expected one
 // and our correction (if any) holds. The seed is printed; RC_PARAMS="seed=…" replays a run.
+#include "gradaudit/testing/certify.hpp"
 #include "gradaudit/testing/claim.hpp"
 
 #include <gtest/gtest.h>
@@ -32,6 +33,28 @@ TEST_P(Verdict, Matches) {
       << "claim " << c.id << ": " << c.statement << "\n" << r.as_stated.message;
   EXPECT_TRUE(r.correction_holds) << "our correction of " << c.id
                                   << " does not hold: " << r.corrected.message;
+  // Every input class the claim names was reached (else its "covered" would be a promise).
+  if (r.as_stated.passed)
+    for (const auto& [name, n] : r.as_stated.classes)
+      EXPECT_GT(n, 0) << c.id << ": no case fell in the class '" << name << "' it names";
+}
+
+// Teeth: a claim that holds with a formula must be refuted when its claimed side is multiplied
+// by 1 + 10^-20 (certify.hpp's mutant). One that survives proves nothing at that size.
+class Mutant : public ::testing::TestWithParam<const claim*> {};
+
+TEST_P(Mutant, IsRefuted) {
+  const claim& c = *GetParam();
+  if (c.expected != gradaudit::testing::verdict::holds) GTEST_SKIP() << c.id << " is not expected to hold";
+  auto opt = gradaudit::testing::options_from_environment();
+  gradaudit::testing::impl::mutate_claims() = true;
+  const auto r = gradaudit::testing::run_claim(c, opt);
+  gradaudit::testing::impl::mutate_claims() = false;
+  if (!r.undetermined.empty()) GTEST_SKIP() << c.id << " not checked: " << r.undetermined;
+  if (r.as_stated.passed && r.as_stated.formula_checks == 0) GTEST_SKIP() << c.id << " compares no formula";
+  std::cout << "mutant: " << gradaudit::testing::summary_line(r) << "\n";
+  EXPECT_EQ(r.observed, gradaudit::testing::verdict::refuted)
+      << c.id << " survives its mutant (claimed side × (1 + 1e-20))";
 }
 
 std::string test_name(const ::testing::TestParamInfo<const claim*>& info) {
@@ -47,6 +70,7 @@ std::vector<const claim*> all_claims() {
 }
 
 INSTANTIATE_TEST_SUITE_P(Claims, Verdict, ::testing::ValuesIn(all_claims()), test_name);
+INSTANTIATE_TEST_SUITE_P(Teeth, Mutant, ::testing::ValuesIn(all_claims()), test_name);
 
 // Every quote stands verbatim in the article (properties/source-article.md is a byte copy of
 // the audited text) unless the claim is our own (section "gradaudit …"), and every claim says

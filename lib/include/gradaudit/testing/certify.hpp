@@ -110,8 +110,10 @@ void certify_ulps(std::string_view what, double got, const std::function<ball()>
                   double max_ulps);
 
 namespace impl {
-/// The factor applied to every claimed side (1 normally; 1 + 10^-20 for the mutant test,
-/// which checks that every holding formula claim is refuted by a perturbed formula).
+/// When set, every claimed side of an equality check (certify_equal and the checks built on it)
+/// is multiplied by 1 + 10^-20: the mutant test checks that every holding formula claim is
+/// then refuted. Inequalities and ULP checks are left alone (a bound with slack survives a
+/// perturbation of 10^-20 and should).
 bool& mutate_claims();
 }  // namespace impl
 

@@ -10,7 +10,8 @@
 /// not.
 ///
 /// Targets y are data (doubles), never differentiated; a term whose coefficient is exactly 0
-/// is left out, so that 0·log 0 is 0 as in the loss's definition by continuity.
+/// is left out, so that 0·log 0 is 0 as in the loss's definition by continuity. Arithmetic on
+/// y happens in S, never in double (1 - 0.1 in double is 0.9000000000000000222).
 
 #include "gradaudit/testing/jet.hpp"
 
@@ -56,7 +57,7 @@ template <class S>
 S bce(const S& yhat, double y) {
   S r(0);
   if (y != 0) r -= y * log(yhat);
-  if (y != 1) r -= (1 - y) * log(S(1 - yhat));
+  if (y != 1) r -= (S(1) - S(y)) * log(S(1 - yhat));  // 1 - y in balls: in double it rounds
   return r;
 }
 
