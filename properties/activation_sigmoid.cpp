@@ -1,7 +1,10 @@
 // Claims of the article's 前置知识 section: the sigmoid and its derivative, and the accuracy
-// of gradaudit's own double sigmoid functions against the 50-digit reference.
+// of gradaudit's own double sigmoid functions. Every reference is a certified ball: the
+// definition σ(x) = 1/(1+e^{-x}) (definitions.hpp) evaluated in Arb, differentiated by jets.
 #include "gradaudit/activation.hpp"
+#include "gradaudit/testing/certify.hpp"
 #include "gradaudit/testing/claim.hpp"
+#include "gradaudit/testing/definitions.hpp"
 #include "gradaudit/testing/generators.hpp"
 #include "gradaudit/testing/ulp.hpp"
 
@@ -15,28 +18,50 @@ using namespace gradaudit::testing;
 const char* const kSection = "前置知识";
 const char* const kLib = "gradaudit (accuracy of the double path)";
 
-/// e^{-x}/(1+e^{-x})^2 with the sign the article gives (-1) or the right one (+1), in ref_t:
-/// exp, +, ×, /, × — five correctly rounded operations on positive values.
-ref_t article_middle_step(double x, int sign) {
-  const ref_t e = exp(-ref_t(x));
-  const ref_t d = 1 + e;
+/// Where σ(x) leaves the normal range of double (σ(x) ≈ e^x < 2^-1022 below it), and where
+/// σ'(x) ≈ e^{-|x|} does (|x| beyond it): ln 2^-1022 = -708.396….
+constexpr double kSubnormalBelow = -708.3964185322641;
+
+/// Where s(1-s) becomes exactly 0 in double: from the first x at which s rounds to 1.
+/// With a naive s = 1/(1+exp(-x)) that is where 1 + e^{-x} rounds to 1 (e^{-x} <= 2^-53);
+/// with a correctly rounded s it is where 1 - σ(x) < 2^-54, i.e. x > 54·ln 2. Both points
+/// were found by bisection and are checked (with their predecessors) by the property below.
+constexpr double kNaiveBreaks = 36.736800569677108;    // 0x1.25e4f7b2737fbp+5
+constexpr double kAccurateBreaks = 37.428971664263997;  // 0x1.2b6e88b227658p+5
+
+/// Every finite double, with the logit range [-745, 745] (where σ and σ' pass through every
+/// binade of double) drawn as often as the rest.
+rc::Gen<double> any_logit() { return rc::gen::oneOf(gen::any_finite(), gen::real_in(-745, 745)); }
+
+/// Counts the regions of x that matter for σ and σ' in double.
+void classify_logit(double x) {
+  classify("x = 0 or -0", x == 0);
+  classify("|x| < 2^-53 (σ rounds to 1/2), x ≠ 0", x != 0 && std::abs(x) < 0x1p-53);
+  classify("saturated x > 36.7 (σ within 2^-53 of 1)", x > 36.7);
+  classify("x < -708.4 (σ and σ' subnormal or 0)", x < kSubnormalBelow);
+  classify("|x| > 745 (beyond the logit range)", std::abs(x) > 745);
+}
+
+/// e^{-x}/(1+e^{-x})^2 with the sign the article gives (-1) or the right one (+1), in balls.
+ball article_middle_step(const ball& x, int sign) {
+  const ball e = exp(-x);
+  const ball d = 1 + e;
   return sign * e / (d * d);
 }
 
+/// The article's middle step against σ' of the definition, over the whole logit range.
 void middle_step_property(int sign) {
-  const double x = *gen::real_in(-40, 40);
+  const double x = *gen::real_in(-745, 745);
   input("x", x);
-  const ref_t claimed = article_middle_step(x, sign);
-  check_derivative("f'(x)", claimed, formula_error(6, claimed),
-                   derivative({scalar_function::kind::sigmoid}, x));
+  classify("saturated |x| > 36.7", std::abs(x) > 36.7);
+  check_derivative("f'(x)", [](const auto& t) { return def::sigmoid(t); },
+                   [sign](const ball& b) { return article_middle_step(b, sign); }, x);
 }
 
-// Where s(1-s) becomes exactly 0 in double: from the first x at which s rounds to 1.
-// With a naive s = 1/(1+exp(-x)) that is where 1 + e^{-x} rounds to 1 (e^{-x} <= 2^-53);
-// with a correctly rounded s it is where 1 - σ(x) < 2^-54, i.e. x > 54·ln 2. Both points
-// were found by bisection and are checked (with their predecessors) by the property below.
-constexpr double kNaiveBreaks = 36.736800569677108;    // 0x1.25e4f7b2737fbp+5
-constexpr double kAccurateBreaks = 37.428971664263997;  // 0x1.2b6e88b227658p+5
+/// σ'(x), certified: the definition of σ differentiated by a jet.
+ball exact_sigmoid_grad(double x) {
+  return derivative([](const auto& t) { return def::sigmoid(t); }, ball(x));
+}
 
 /// The article's f(1-f) evaluated literally in double with our (1-ULP) sigmoid.
 double literal_identity(double x) {
@@ -58,25 +83,41 @@ void check_breaks_at(const char* what, double (*f)(double), double at) {
              shortest(f(before)), "> 0");
 }
 
+/// Certifies |s(1-s) - σ'(x)| <= relative_bound·σ'(x) for the double s(1-s) at x, with
+/// σ'(x) the certified derivative of the definition.
+void check_literal_identity_error(const char* what, double x, const std::function<ball()>& relative_bound) {
+  const double got = literal_identity(x);
+  certify_at_most(what, [&] { return abs(ball(got) - exact_sigmoid_grad(x)); },
+                  [&] { return relative_bound() * exact_sigmoid_grad(x); });
+}
+
+/// Draws x in [lo, hi] for the double-rounding claim (normal results only: the relative bound
+/// means nothing for a subnormal σ'(x)), and records it.
+double draw_normal_result_x(double lo, double hi) {
+  const double x = *gen::real_in(lo, hi);
+  input("x", x);
+  classify("x <= 0", x <= 0);
+  classify("0 < x <= 36.7", x > 0 && x <= 36.7);
+  classify("x > 37.43 (s rounds to 1: s(1-s) = 0)", x > kAccurateBreaks);
+  return x;
+}
+
 }  // namespace
 
 GRADAUDIT_CLAIM({
     .id = "sigmoid.definition",
     .section = kSection,
     .quote = R"(f(x) = sigmoid(x) = \frac{1}{1+e^{-x}})",
-    .statement = "gradaudit's double sigmoid is within 1 ULP of 1/(1+e^{-x}) evaluated at 50 "
-                 "digits, for every finite x (subnormal results and x where σ rounds to 1 "
-                 "included)",
+    .statement = "gradaudit's double sigmoid is within 1 ULP of 1/(1+e^{-x}) (a certified "
+                 "ball of the definition) for every finite x (subnormal results and x where "
+                 "σ rounds to 1 included; half the cases drawn from [-745, 745])",
     .expected = verdict::holds,
     .as_stated =
         [] {
-          const double x = *gen::any_finite();
+          const double x = *any_logit();
           input("x", x);
-          // The definition taken literally, at 50 digits: 1/(1+e^{-x}) is accurate to 2u
-          // relative there for every x (e^{-x} may be huge; its inverse is then tiny but the
-          // exponent range is 2^±2^30), far below the 1-ULP tolerance (ULP >= 2^-52 relative).
-          const ref_t exact = 1 / (1 + exp(-ref_t(x)));
-          check_ulps("sigmoid(x)", sigmoid(x), exact, 1.0);
+          classify_logit(x);
+          certify_ulps("sigmoid(x)", sigmoid(x), [&] { return def::sigmoid(ball(x)); }, 1.0);
         },
     .cases = 10000,
 });
@@ -85,7 +126,8 @@ GRADAUDIT_CLAIM({
     .id = "sigmoid.derivative.middle_step",
     .section = kSection,
     .quote = R"(f'(x) = -\frac{1}{(1+e^{-x})^2}e^{-x})",
-    .statement = "the derivative of 1/(1+e^{-x}) equals -e^{-x}/(1+e^{-x})^2",
+    .statement = "the derivative of 1/(1+e^{-x}) (by jets) equals -e^{-x}/(1+e^{-x})^2 (in "
+                 "balls), for x in [-745, 745]",
     .expected = verdict::refuted,
     .correction = "f'(x) = +e^{-x}/(1+e^{-x})^2: the chain rule's inner factor d(1+e^{-x})/dx "
                   "= -e^{-x} cancels the minus sign of d(u^{-1})/du = -u^{-2}. The article's "
@@ -98,21 +140,22 @@ GRADAUDIT_CLAIM({
     .id = "sigmoid.derivative.identity",
     .section = kSection,
     .quote = R"(= f(x)(1 - f(x)))",
-    .statement = "σ'(x) = σ(x)(1-σ(x)) in exact arithmetic: σ(1-σ) evaluated at 50 digits "
-                 "agrees with a central difference of σ within their combined error bound, "
-                 "for x in [-60, 60] (beyond, 1-σ at 50 digits keeps too few digits to "
-                 "certify anything: it is exactly 0 past x ≈ 116)",
+    .statement = "σ'(x) = σ(x)(1-σ(x)) in exact arithmetic: the derivative of 1/(1+e^{-x}) "
+                 "(by jets) equals f(1-f) evaluated in balls, for x in [-745, 745] (the engine "
+                 "raises the precision until 1 - σ(x) is resolved, ~1100 bits at x = 745)",
     .expected = verdict::holds,
     .as_stated =
         [] {
-          const double x = *gen::real_in(-60, 60);
+          const double x = *gen::real_in(-745, 745);
           input("x", x);
-          const ref_t f = detail::sigmoid_kernel<ref_t>(ref_t(x));
-          const ref_t claimed = f * (1 - f);
-          // σ to 4u relative (so 4u absolute, σ <= 1); 1 - σ inherits that 4u absolute plus
-          // one rounding; the product adds one more: 6u absolute covers it.
-          check_derivative("f(x)(1-f(x))", claimed, formula_error(6, ref_t(1)),
-                           derivative({scalar_function::kind::sigmoid}, x));
+          classify("saturated |x| > 36.7", std::abs(x) > 36.7);
+          classify("x = 0 or -0", x == 0);
+          check_derivative("f(x)(1-f(x))", [](const auto& t) { return def::sigmoid(t); },
+                           [](const ball& b) {
+                             const ball f = def::sigmoid(b);
+                             return f * (1 - f);
+                           },
+                           x);
         },
 });
 
@@ -122,7 +165,9 @@ GRADAUDIT_CLAIM({
     .quote = R"(= f(x)(1 - f(x)))",
     .statement = "evaluated literally in double, s(1-s) with s = σ(x) is an accurate σ'(x): "
                  "relative error at most 3·2^-52 (the error of three correctly rounded "
-                 "operations on an exact σ) for every finite x with a normal result",
+                 "operations on an exact σ) for every x with a normal result, |x| <= 708.39 "
+                 "(beyond, σ'(x) is subnormal and a relative bound is meaningless); the error "
+                 "is certified against σ'(x) of the definition by jets",
     .expected = verdict::needs_correction,
     .correction = "accurate only for x <= 0. For x > 0 the relative error of s(1-s) grows "
                   "like (3 + e^x)·2^-52 (1-s cancels the rounding error of s), all digits "
@@ -132,35 +177,27 @@ GRADAUDIT_CLAIM({
                   "x ≈ 745. Use σ'(x) = e^{-|x|}/(1+e^{-|x|})^2.",
     .as_stated =
         [] {
-          const double x = *gen::real_in(-700, 700);
-          input("x", x);
-          const ref_t exact = sigmoid_grad(ref_t(x));
-          const double got = literal_identity(x);
-          check_close("s(1-s) within relative 3·2^-52 of σ'(x)", ref_t(got), exact,
-                      3 * ref_t(0x1p-52) * exact);
+          const double x = draw_normal_result_x(kSubnormalBelow, -kSubnormalBelow);
+          check_literal_identity_error("|s(1-s) - σ'(x)| <= 3·2^-52·σ'(x)", x,
+                                       [] { return 3 * ball(0x1p-52); });
         },
     .under_conditions =
         [] {
-          const double x = *gen::real_in(-700, 0);
+          const double x = *gen::real_in(kSubnormalBelow, 0);
           input("x", x);
-          const ref_t exact = sigmoid_grad(ref_t(x));
-          const double got = literal_identity(x);
+          classify("x < -36.7", x < -36.7);
           // s = σ(x)(1+δ1), |δ1| <= 2^-52 (our sigmoid is within 1 ULP); for x <= 0, s <= 1/2
           // so 1 - s carries δ1·s/(1-s) <= 2^-52 plus one rounding 2^-53; the product one
           // more 2^-53: total relative error < 3·2^-52 (second-order terms are below 2^-100).
-          check_close("s(1-s) within relative 3·2^-52 of σ'(x)", ref_t(got), exact,
-                      3 * ref_t(0x1p-52) * exact);
+          check_literal_identity_error("|s(1-s) - σ'(x)| <= 3·2^-52·σ'(x)", x,
+                                       [] { return 3 * ball(0x1p-52); });
         },
     .corrected =
         [] {
-          const double x = *gen::real_in(-700, 700);
-          input("x", x);
-          const ref_t exact = sigmoid_grad(ref_t(x));
-          const double got = literal_identity(x);
+          const double x = draw_normal_result_x(kSubnormalBelow, -kSubnormalBelow);
           // For x > 0 the propagated error of s in 1 - s is δ1·s/(1-s) <= 2^-52·e^x.
-          const ref_t bound = (3 + exp(ref_t(x))) * ref_t(0x1p-52);
-          check_close("s(1-s) within relative (3 + e^x)·2^-52 of σ'(x)", ref_t(got), exact,
-                      bound * exact);
+          check_literal_identity_error("|s(1-s) - σ'(x)| <= (3 + e^x)·2^-52·σ'(x)", x,
+                                       [&] { return (3 + exp(ball(x))) * ball(0x1p-52); });
           // And where all is lost: s(1-s) is exactly 0 from these points on.
           check_breaks_at("s(1-s), s = gradaudit::sigmoid", literal_identity, kAccurateBreaks);
           check_breaks_at("s(1-s), s = 1/(1+exp(-x))", naive_identity, kNaiveBreaks);
@@ -173,16 +210,17 @@ GRADAUDIT_CLAIM({
     .id = "accuracy.sigmoid_grad",
     .section = kLib,
     .quote = R"(= f(x)(1 - f(x)))",
-    .statement = "gradaudit::sigmoid_grad in double is within 1 ULP of e^{-|x|}/(1+e^{-|x|})^2 "
-                 "at 50 digits for every finite x, including x > 36.7 (where the literal "
-                 "formula returns 0) and the subnormal tails |x| > 708.4",
+    .statement = "gradaudit::sigmoid_grad in double is within 1 ULP of σ'(x) (the definition "
+                 "1/(1+e^{-x}) differentiated by jets, a certified ball) for every finite x, "
+                 "including x > 36.7 (where the literal formula returns 0) and the subnormal "
+                 "tails |x| > 708.4; half the cases drawn from [-745, 745]",
     .expected = verdict::holds,
     .as_stated =
         [] {
-          const double x = *gen::any_finite();
+          const double x = *any_logit();
           input("x", x);
-          const ref_t e = exp(-abs(ref_t(x)));
-          check_ulps("sigmoid_grad(x)", sigmoid_grad(x), e / ((1 + e) * (1 + e)), 1.0);
+          classify_logit(x);
+          certify_ulps("sigmoid_grad(x)", sigmoid_grad(x), [&] { return exact_sigmoid_grad(x); }, 1.0);
         },
     .cases = 10000,
 });
@@ -192,17 +230,15 @@ GRADAUDIT_CLAIM({
     .section = kLib,
     .quote = R"(loss = -(y \log(\hat{y}) + (1-y) \log(1-\hat{y})))",
     .statement = "gradaudit::log_sigmoid in double (the y = 1 loss of a sigmoid output is "
-                 "-log σ(z)) is within 1 ULP of -log(1+e^{-x}) at 50 digits for every finite x",
+                 "-log σ(z)) is within 1 ULP of -log(1+e^{-x}) (a certified ball) for every "
+                 "finite x; half the cases drawn from [-745, 745]",
     .expected = verdict::holds,
     .as_stated =
         [] {
-          const double x = *gen::any_finite();
+          const double x = *any_logit();
           input("x", x);
-          // log1p(e^{-x}) for x >= 0; x - log1p(e^{x}) for x < 0 (the same number; the second
-          // form only avoids e^{-x} overflowing at 50 digits for x < -2^30·ln 2).
-          const ref_t rx = x;
-          const ref_t exact = x >= 0 ? -log1p(exp(-rx)) : rx - log1p(exp(rx));
-          check_ulps("log_sigmoid(x)", log_sigmoid(x), exact, 1.0);
+          classify_logit(x);
+          certify_ulps("log_sigmoid(x)", log_sigmoid(x), [&] { return def::log_sigmoid(ball(x)); }, 1.0);
         },
     .cases = 10000,
 });
