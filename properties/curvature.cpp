@@ -50,18 +50,6 @@ curvature_case draw_curvature_case(bool along_x) {
   return c;
 }
 
-/// The Bernoulli negative log-likelihood -(y log ŷ + (1-y) log(1-ŷ)), terms with a zero
-/// coefficient left out, for any scalar S. Unlike def::bce, the coefficient 1 - y is formed
-/// exactly (in balls): def::bce forms it in double, which rounds a soft target (1 - 0.1 gives
-/// 0.9000000000000000222) and made the certified check refute a true identity at y = 0.1.
-template <class S>
-S bernoulli_nll(const S& yhat, double y) {
-  S r(0);
-  if (y != 0) r -= y * log(yhat);
-  if (y != 1) r -= S(ball(1) - ball(y)) * log(S(1 - yhat));
-  return r;
-}
-
 /// d²/dt² f(w + t·v) at t = 0 — the curvature of f along v — by nested forward mode
 /// (jet<jet<ball>>): exact differentiation of the definition, certified enclosures.
 template <class F>
@@ -79,7 +67,7 @@ ball curvature_along(F f, const std::vector<double>& w, const std::vector<double
 
 /// The logistic-regression losses as functions of the weights, for any scalar S.
 auto bce_sigmoid_of_w(const curvature_case& c) {
-  return [&c](const auto& w) { return bernoulli_nll(def::sigmoid(def::dot(w, c.x)), c.y); };
+  return [&c](const auto& w) { return def::bce(def::sigmoid(def::dot(w, c.x)), c.y); };
 }
 auto mse_sigmoid_of_w(const curvature_case& c) {
   return [&c](const auto& w) { return def::mse(def::sigmoid(def::dot(w, c.x)), c.y); };
@@ -104,7 +92,7 @@ auto mse_sigmoid_of_z(double y) {
   return [y](const auto& z) { return def::mse(def::sigmoid(z), y); };
 }
 auto bce_sigmoid_of_z(double y) {
-  return [y](const auto& z) { return bernoulli_nll(def::sigmoid(z), y); };
+  return [y](const auto& z) { return def::bce(def::sigmoid(z), y); };
 }
 
 }  // namespace

@@ -46,17 +46,6 @@ unit_case draw_unit() {
   return c;
 }
 
-/// -(y log ŷ + (1-y) log(1-ŷ)), zero-coefficient terms left out. Not def::bce: that forms
-/// 1 - y in double, which rounds for soft y < 1/2 (y = 0.1: off by 3e-17 relative), so its
-/// gradient is of a slightly different loss (the engine found this at y = 0.1).
-template <class S>
-S cross_entropy(const S& yhat, double y) {
-  S r(0);
-  if (y != 0) r -= y * log(yhat);
-  if (y != 1) r -= (S(1) - S(y)) * log(S(1) - yhat);
-  return r;
-}
-
 /// The logit w·x + b for any scalar S of the weights.
 template <class S>
 S logit(const std::vector<S>& w, const unit_case& c) {
@@ -70,7 +59,7 @@ std::vector<ball> mse_gradient(const unit_case& c, const std::vector<ball>& w) {
 
 /// ∂L/∂w of the cross-entropy loss -(y log σ(z) + (1-y) log(1-σ(z))), by jets.
 std::vector<ball> bce_gradient(const unit_case& c, const std::vector<ball>& w) {
-  return gradient([&c](const auto& v) { return cross_entropy(def::sigmoid(logit(v, c)), c.y); }, w);
+  return gradient([&c](const auto& v) { return def::bce(def::sigmoid(logit(v, c)), c.y); }, w);
 }
 
 }  // namespace

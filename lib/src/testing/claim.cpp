@@ -170,16 +170,18 @@ property_result run_property(const std::string& id, const property& p, const run
 /// first one where it differs from `other`, so that two shortened values never look equal
 /// when they are not.
 std::string abbreviate(const std::string& s, const std::string& other) {
-  const auto e = s.find('e');
+  const auto e = s.find('e'), oe = other.find('e');
   char* end = nullptr;
   (void)std::strtod(s.c_str(), &end);
   if (e == std::string::npos || s.empty() || end != s.c_str() + s.size()) return s;  // not a number
+  if (oe == std::string::npos || other.substr(oe) != s.substr(e))  // other exponent: 7 digits do
+    return e <= 8 ? s : s.substr(0, 8) + "…" + s.substr(e);
+  // The first digit where they differ, reading a shorter significand as padded with zeros.
   std::size_t k = 0;
-  while (k < e && k < other.size() && s[k] == other[k]) ++k;
+  auto digit = [](const std::string& t, std::size_t i, std::size_t te) { return i < te ? t[i] : '0'; };
+  while (k < std::max(e, oe) && digit(s, k, e) == digit(other, k, oe)) ++k;
   const std::size_t keep = std::max<std::size_t>(8, k + 3);
-  if (keep >= e || other.find('e') != e || other.substr(other.find('e')) != s.substr(e))
-    return keep >= e ? s : s.substr(0, 8) + "…" + s.substr(e);
-  return s.substr(0, keep) + "…" + s.substr(e);
+  return keep >= e ? s : s.substr(0, keep) + "…" + s.substr(e);
 }
 
 }  // namespace
