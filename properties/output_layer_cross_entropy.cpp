@@ -39,7 +39,7 @@ void check_linear(bool defined_only, bool simplified, bool jet_dyhat) {
   if (!require_defined(c)) return;
   check_loss_gradient("∂loss/∂w", bce_linear, c, [&](const std::vector<ball>& w) {
     const ball t = def::dot(w, c.x);
-    const ball a = simplified ? (t - c.y) / (t * (1 - t)) : -c.y / t + (1 - c.y) / (1 - t);
+    const ball a = simplified ? (t - c.y) / (t * (1 - t)) : -c.y / t + (1 - ball(c.y)) / (1 - t);
     if (!jet_dyhat) return times_x(a, c);
     std::vector<ball> g = head_gradient(head_kind::linear, c, w);
     for (ball& gi : g) gi = a * gi;

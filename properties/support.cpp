@@ -101,12 +101,6 @@ std::vector<ball> times_x(const ball& a, const weight_case& c) {
   return g;
 }
 
-std::vector<std::string> weight_names(const weight_case& c) {
-  std::vector<std::string> names;
-  for (std::size_t i = 0; i < c.w.size(); ++i) names.push_back("w[" + std::to_string(i) + "]");
-  return names;
-}
-
 std::vector<ball> head_gradient(head_kind head, const weight_case& c, const std::vector<ball>& w) {
   return testing::gradient([&](const auto& v) { return predict(head, testing::def::dot(v, c.x)); },
                            std::span<const ball>(w));
