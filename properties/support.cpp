@@ -55,6 +55,7 @@ weight_case draw_sample(const rc::Gen<double>* target) {
   RC_PRE(std::abs(z) <= 745.0);
   classify("saturated |z| > 36.7", std::abs(z) > 36.7);
   classify("|z| <= 1", std::abs(z) <= 1);
+  classify("z = 0", z == 0);
   return c;
 }
 
@@ -88,6 +89,7 @@ weight_case draw_probability_weights(const rc::Gen<double>& target, bool anywher
   // has no exact enclosure (1/ŷ is not a binary fraction): no precision certifies it.
   RC_PRE(!(defined && z == ball(c.y)));
   classify("ŷ = w·x ∈ (0, 1e-6)", defined && z < ball(1e-6));
+  classify("ŷ = w·x ∈ (0, 1e-100)", defined && z < ball(1e-100));
   classify("ŷ = w·x ∈ (1 - 1e-6, 1)", defined && z > ball(1) - ball(1e-6));
   if (anywhere) classify("ŷ = w·x outside (0, 1)", !defined);
   classify_target(c.y, false);

@@ -37,7 +37,7 @@ rc::Gen<double> regression_target();
 
 /// Draws 1 to 3 weights in [-40, 40] and inputs in [-20, 20], so that z = w·x covers the
 /// whole range of σ in double (cases with |z| > 745, past which e^{-|z|} underflows, are
-/// discarded), records them and classifies the case (saturated |z| > 36.7, |z| <= 1).
+/// discarded), records them and classifies the case (saturated |z| > 36.7, |z| <= 1, z = 0).
 /// Without a target, y is 0 and unused.
 weight_case draw_weights();
 /// The same with y from `target` (classified hard/soft, and outside [0, 1] for `regression`).
@@ -46,7 +46,9 @@ weight_case draw_weights(const rc::Gen<double>& target, bool regression = false)
 /// Draws a case for ŷ = w·x with the cross-entropy loss: w·x is aimed at a probability drawn
 /// from gen::probability (the last weight solves w·x = p; the other products are small), or,
 /// with `anywhere`, half of the time at a real in [-745, 745]. Records and classifies (ŷ
-/// within 1e-6 of 0 or of 1, ŷ outside (0, 1), soft/hard target).
+/// below 1e-6 or 1e-100, within 1e-6 of 1, outside (0, 1), soft/hard target). The point
+/// ŷ = y of a soft target is discarded (the true gradient is exactly 0 there, which no
+/// enclosure of -y/ŷ + (1-y)/(1-ŷ) certifies).
 weight_case draw_probability_weights(const rc::Gen<double>& target, bool anywhere);
 
 /// z = w·x exactly (a ball at 4096 bits holds every sum of three products of doubles).
