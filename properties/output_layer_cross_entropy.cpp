@@ -1,8 +1,8 @@
 // Claims of the article's Cross Entropy subsections: the gradient with a sigmoid output layer
-// and with a linear (fully connected) output layer.
+// and with a linear (fully connected) output layer. The true side is ∇_w of the cross-entropy
+// of head(w·x) by jets of the definition (support.hpp); the claimed side is the formula in
+// ball arithmetic.
 #include "support.hpp"
-
-#include "gradaudit/testing/ulp.hpp"
 
 namespace {
 
@@ -13,49 +13,37 @@ using namespace gradaudit::properties;
 const char* const kSigmoid = "Cross Entropy › 如果最后一层是sigmoid层";
 const char* const kLinear = "Cross Entropy › 如果最后一层是全连接层";
 
-/// The article's -(y - ŷ)ŷ(1 - ŷ)x (article) or our (ŷ - y)x, sigmoid head.
+/// The article's -(y - ŷ)ŷ(1 - ŷ)x (article) or our (ŷ - y)x, sigmoid head, targets hard and
+/// soft, w·x over [-745, 745].
 void check_sigmoid_grad(bool article) {
-  const layer_case c = draw_case(head_kind::sigmoid, gen::label());
-  const ref_t d = c.yhat - c.y;
-  const ref_t a = article ? d * c.yhat * (1 - c.yhat) : d;
-  // slope of (t - y)t(1 - t) on [0, 1] is at most 1 + |y|; four roundings.
-  const ref_t ea = (1 + abs(ref_t(c.y))) * c.yhat_error + formula_error(4, 1 + abs(ref_t(c.y)));
-  check_weight_gradient("∂loss/∂w", bce_sigmoid, c, [&](std::size_t i) {
-    const ref_t xi = c.x[i];
-    return claimed_value{a * xi, abs(xi) * ea + formula_error(1, a * xi)};
+  const weight_case c = draw_weights(probability_target());
+  check_loss_gradient("∂loss/∂w", bce_sigmoid, c, [&](const std::vector<ball>& w) {
+    const ball yhat = def::sigmoid(def::dot(w, c.x));
+    return times_x(article ? -(c.y - yhat) * yhat * (1 - yhat) : yhat - c.y, c);
   });
 }
 
-/// Draws a linear-head case; with `defined_only`, only w·x ∈ (0, 1) where the loss exists.
-layer_case draw_linear(bool defined_only) {
-  return draw_case(head_kind::linear, gen::label(), 1.0, defined_only);
-}
-
 /// The loss must exist (and be differentiable) at ŷ = w·x for the formula to mean anything.
-bool require_defined(const layer_case& c) {
-  const bool ok = c.z > 0 && c.z < 1;
-  check_that("loss defined at ŷ = w·x", ok, "ŷ = " + to_digits(c.z, 17), "ŷ ∈ (0, 1)");
+bool require_defined(const weight_case& c) {
+  const ball z = exact_z(c);
+  const bool ok = z > ball(0) && z < ball(1);  // z is exact: never undecided
+  check_that("loss defined at ŷ = w·x", ok, "ŷ = " + z.str(17), "ŷ ∈ (0, 1)");
   return ok;
 }
 
 /// The bracket (-y/ŷ + (1-y)/(1-ŷ)) or the simplified (ŷ - y)/(ŷ(1-ŷ)), times ∂ŷ/∂w_i which
-/// is x_i (claimed) or the oracle's (first step).
-void check_linear(bool defined_only, bool simplified, bool oracle_dyhat) {
-  const layer_case c = draw_linear(defined_only);
+/// is x_i (claimed) or ∇_w(w·x) by jets (the step before ∂ŷ/∂w is substituted). With
+/// `defined_only`, ŷ = w·x is drawn in (0, 1) only; otherwise about half the cases leave it.
+void check_linear(bool defined_only, bool simplified, bool jet_dyhat) {
+  const weight_case c = draw_probability_weights(probability_target(), !defined_only);
   if (!require_defined(c)) return;
-  const ref_t& t = c.yhat;
-  const ref_t y = c.y;
-  const ref_t a = simplified ? (t - y) / (t * (1 - t)) : -y / t + (1 - y) / (1 - t);
-  // |∂a/∂ŷ| = y/ŷ² + (1-y)/(1-ŷ)² <= 1/m², m = min(ŷ, 1-ŷ), doubled for the neighbourhood;
-  // at most 6 roundings on terms bounded by 1/m.
-  const ref_t m = std::min(t, 1 - t);
-  const ref_t ea = 2 * c.yhat_error / (m * m) + formula_error(6, 2 / m);
-  const auto dyhat = dyhat_dw(head_kind::linear, c);
-  check_weight_gradient("∂loss/∂w", bce_linear, c, [&](std::size_t i) {
-    if (oracle_dyhat)
-      return claimed_value{a * dyhat[i].value, product_error(a, ea, dyhat[i].value, dyhat[i].bound)};
-    const ref_t xi = c.x[i];
-    return claimed_value{a * xi, abs(xi) * ea + formula_error(1, a * xi)};
+  check_loss_gradient("∂loss/∂w", bce_linear, c, [&](const std::vector<ball>& w) {
+    const ball t = def::dot(w, c.x);
+    const ball a = simplified ? (t - c.y) / (t * (1 - t)) : -c.y / t + (1 - ball(c.y)) / (1 - t);
+    if (!jet_dyhat) return times_x(a, c);
+    std::vector<ball> g = head_gradient(head_kind::linear, c, w);
+    for (ball& gi : g) gi = a * gi;
+    return g;
   });
 }
 
@@ -73,7 +61,7 @@ GRADAUDIT_CLAIM({
     .section = kSigmoid,
     .quote = R"(\frac{\partial loss}{\partial w} = -(y - \hat{y}) \frac{\partial \hat{y}}{\partial w})",
     .statement = "for ŷ = σ(w·x) and the cross-entropy loss, ∂loss/∂w = -(y - ŷ)·∂ŷ/∂w "
-                 "(∂ŷ/∂w from the oracle)",
+                 "(∂ŷ/∂w = ∇_w σ(w·x) by jets; w·x over [-745, 745], targets hard and soft)",
     .expected = verdict::refuted,
     .correction = "∂loss/∂w = (ŷ - y)/(ŷ(1 - ŷ))·∂ŷ/∂w = (ŷ - y)x; see ce.grad_yhat.",
     .as_stated = [] { check_bce_sigmoid_step(true); },
@@ -84,7 +72,8 @@ GRADAUDIT_CLAIM({
     .id = "ce.sigmoid.grad",
     .section = kSigmoid,
     .quote = R"(= -(y - \hat{y})\hat{y}(1 - \hat{y})(x))",
-    .statement = "for ŷ = σ(w·x) and the cross-entropy loss, ∂loss/∂w = -(y - ŷ)ŷ(1 - ŷ)x",
+    .statement = "for ŷ = σ(w·x) and the cross-entropy loss, ∂loss/∂w = -(y - ŷ)ŷ(1 - ŷ)x "
+                 "(w·x over [-745, 745], targets hard and soft)",
     .expected = verdict::refuted,
     .correction = "∂loss/∂w = (ŷ - y)x: the factor ŷ(1 - ŷ) of ∂ŷ/∂w cancels against the "
                   "1/(ŷ(1 - ŷ)) of ∂loss/∂ŷ. The article itself uses (ŷ - y)x two paragraphs "
@@ -99,7 +88,8 @@ GRADAUDIT_CLAIM({
     .section = "Cross Entropy",
     .quote = R"(= -(y - \hat{y})\hat{y}(1 - \hat{y})(x))",
     .statement = "the section's general result (before the output layer is chosen), checked "
-                 "for the only head it can refer to, ŷ = σ(w·x)",
+                 "for the only head it can refer to, ŷ = σ(w·x) (w·x over [-745, 745], targets hard "
+                 "and soft)",
     .expected = verdict::refuted,
     .correction = "(ŷ - y)x for the sigmoid head; for a general head, (ŷ - y)/(ŷ(1 - ŷ))·∂ŷ/∂w.",
     .as_stated = [] { check_sigmoid_grad(true); },
@@ -110,7 +100,8 @@ GRADAUDIT_CLAIM({
     .id = "ce.sigmoid.grad_restated",
     .section = kSigmoid,
     .quote = R"(因为梯度值是  $(\hat{y}-y)x$ ，它未必是0)",
-    .statement = "for ŷ = σ(w·x) and the cross-entropy loss, ∂loss/∂w = (ŷ - y)x (y ∈ {0, 1})",
+    .statement = "for ŷ = σ(w·x) and the cross-entropy loss, ∂loss/∂w = (ŷ - y)x, w·x over [-745, 745]; the article has labels y ∈ {0, 1} in mind, "
+                 "and the identity holds for soft targets y ∈ [0, 1] too (both are drawn)",
     .expected = verdict::holds,
     .as_stated = [] { check_sigmoid_grad(false); },
 });
@@ -120,7 +111,10 @@ GRADAUDIT_CLAIM({
     .section = kLinear,
     .quote = R"(\frac{\partial loss}{\partial w} = \left( \frac{-y}{\hat{y}} + \frac{1-y}{1-\hat{y}} \right) \cdot \frac{\partial \hat{y}}{\partial w})",
     .statement = "for ŷ = w·x and the cross-entropy loss, ∂loss/∂w = (-y/ŷ + (1-y)/(1-ŷ))·∂ŷ/∂w "
-                 "(∂ŷ/∂w from the oracle), for any w, x",
+                 "(∂ŷ/∂w = ∇_w(w·x) by jets), for any w, x (half the cases aim w·x at a real in "
+                 "[-745, 745], half at a probability down to the subnormals; targets hard and soft; not "
+                 "drawn: ŷ = y for a soft y, where the true gradient is exactly 0 but 1/ŷ has no "
+                 "exact enclosure, so no precision can certify it)",
     .expected = verdict::needs_correction,
     .correction = kLinearCondition,
     .as_stated = [] { check_linear(false, false, true); },
@@ -132,7 +126,7 @@ GRADAUDIT_CLAIM({
     .section = kLinear,
     .quote = R"(= \left( \frac{-y}{\hat{y}} + \frac{1-y}{1-\hat{y}} \right) x)",
     .statement = "for ŷ = w·x and the cross-entropy loss, ∂loss/∂w = (-y/ŷ + (1-y)/(1-ŷ))x, "
-                 "for any w, x",
+                 "for any w, x (drawn as in ce.linear.step)",
     .expected = verdict::needs_correction,
     .correction = kLinearCondition,
     .as_stated = [] { check_linear(false, false, false); },
@@ -144,7 +138,7 @@ GRADAUDIT_CLAIM({
     .section = kLinear,
     .quote = R"(= \frac{\hat{y}-y}{\hat{y}(1-\hat{y})} x)",
     .statement = "for ŷ = w·x and the cross-entropy loss, ∂loss/∂w = (ŷ - y)/(ŷ(1 - ŷ))·x, "
-                 "for any w, x",
+                 "for any w, x (drawn as in ce.linear.step)",
     .expected = verdict::needs_correction,
     .correction = kLinearCondition,
     .as_stated = [] { check_linear(false, true, false); },

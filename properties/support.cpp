@@ -3,58 +3,124 @@
 #include "gradaudit/testing/ulp.hpp"
 #include "gradaudit/train.hpp"
 
+#include <cmath>
+
 namespace gradaudit::properties {
 
-layer_case draw_case(head_kind head, const rc::Gen<double>& target, double range,
-                     bool probability_output) {
-  layer_case c;
-  c.w = *testing::gen::vector_of(1, 3, testing::gen::real_in(-range, range));
-  c.x = *rc::gen::container<std::vector<double>>(c.w.size(), testing::gen::real_in(-range, range));
-  c.y = *target;
-  c.z = 0;
-  for (std::size_t i = 0; i < c.w.size(); ++i) c.z += ref_t(c.w[i]) * ref_t(c.x[i]);
-  if (probability_output) RC_PRE(c.z > 0 && c.z < 1);
-  ref_t mag = 0;
-  for (std::size_t i = 0; i < c.w.size(); ++i) mag += abs(ref_t(c.w[i]) * ref_t(c.x[i]));
-  // z: n products and n sums, each correctly rounded: (n + 1)u·Σ|w_j x_j|. σ adds 4u·σ <= 4u
-  // and passes on the error of z multiplied by at most σ' <= 1/4 (we keep the factor 1).
-  const ref_t z_error = testing::formula_error(static_cast<int>(c.w.size()) + 1, mag);
-  c.yhat = head == head_kind::sigmoid ? sigmoid(c.z) : c.z;
-  c.yhat_error = head == head_kind::sigmoid ? z_error + testing::formula_error(4, ref_t(1)) : z_error;
-  testing::input("w", c.w);
-  testing::input("x", c.x);
-  testing::input("y", c.y);
+namespace gen = testing::gen;
+using testing::classify;
+using testing::input;
+
+// ---- certified output-layer cases -------------------------------------------------------
+
+rc::Gen<double> probability_target() { return rc::gen::oneOf(gen::label(), gen::probability()); }
+
+rc::Gen<double> regression_target() {
+  return rc::gen::oneOf(gen::label(), gen::probability(), gen::real_in(-745, 745));
+}
+
+namespace {
+
+void record(const weight_case& c) {
+  input("w", c.w);
+  input("x", c.x);
+  input("y", c.y);
+}
+
+/// Hard labels, soft targets in (0, 1), and (regression) targets outside [0, 1].
+void classify_target(double y, bool regression) {
+  classify("hard target y ∈ {0, 1}", y == 0 || y == 1);
+  classify("soft target y ∈ (0, 1)", y > 0 && y < 1);
+  if (regression) classify("target outside [0, 1]", y < 0 || y > 1);
+}
+
+}  // namespace
+
+ball exact_z(const weight_case& c) {
+  testing::precision_scope exact(4096);
+  return testing::def::dot(std::vector<ball>(c.w.begin(), c.w.end()), c.x);
+}
+
+namespace {
+
+weight_case draw_sample(const rc::Gen<double>* target) {
+  weight_case c;
+  c.w = *gen::vector_of(1, 3, gen::real_in(-40, 40));
+  c.x = *rc::gen::container<std::vector<double>>(c.w.size(), gen::real_in(-20, 20));
+  if (target) c.y = **target;
+  input("w", c.w);
+  input("x", c.x);
+  if (target) input("y", c.y);
+  const double z = exact_z(c).mid_double();
+  RC_PRE(std::abs(z) <= 745.0);
+  classify("saturated |z| > 36.7", std::abs(z) > 36.7);
+  classify("|z| <= 1", std::abs(z) <= 1);
+  classify("z = 0", z == 0);
   return c;
 }
 
-std::vector<derivative_estimate> dyhat_dw(head_kind head, const layer_case& c) {
-  const scalar_function f{head == head_kind::sigmoid ? scalar_function::kind::sigmoid
-                                                     : scalar_function::kind::linear};
-  return testing::weight_gradient(f, c.w, c.x);
+}  // namespace
+
+weight_case draw_weights() { return draw_sample(nullptr); }
+
+weight_case draw_weights(const rc::Gen<double>& target, bool regression) {
+  const weight_case c = draw_sample(&target);
+  classify_target(c.y, regression);
+  return c;
 }
 
-std::vector<derivative_estimate> dloss_dw(output_layer layer, const layer_case& c) {
-  return testing::weight_gradient(layer, c.w, c.x, c.y);
+weight_case draw_probability_weights(const rc::Gen<double>& target, bool anywhere) {
+  weight_case c;
+  const auto n = static_cast<std::size_t>(*rc::gen::inRange(1, 4));
+  c.x = *rc::gen::container<std::vector<double>>(n, gen::real_in(-20, 20));
+  const bool aim_outside = anywhere && *rc::gen::arbitrary<bool>();
+  const double p = aim_outside ? *gen::real_in(-745, 745) : *gen::probability(true);
+  c.w = *rc::gen::container<std::vector<double>>(n - 1, gen::real_in(-1, 1));
+  double rest = 0;
+  for (std::size_t i = 0; i + 1 < n; ++i) rest += c.w[i] * c.x[i];
+  c.w.push_back((p - rest) / c.x.back());  // w·x = p up to the roundings of double
+  c.y = *target;
+  record(c);
+  RC_PRE(std::isfinite(c.w.back()));
+  const ball z = exact_z(c);
+  const bool defined = z > ball(0) && z < ball(1);  // exact: never undecided
+  if (!anywhere) RC_PRE(defined);
+  // Where ŷ = y (a soft target) the true derivative is exactly 0, but -y/ŷ + (1-y)/(1-ŷ)
+  // has no exact enclosure (1/ŷ is not a binary fraction): no precision certifies it.
+  RC_PRE(!(defined && z == ball(c.y)));
+  classify("ŷ = w·x ∈ (0, 1e-6)", defined && z < ball(1e-6));
+  classify("ŷ = w·x ∈ (0, 1e-100)", defined && z < ball(1e-100));
+  classify("ŷ = w·x ∈ (1 - 1e-6, 1)", defined && z > ball(1) - ball(1e-6));
+  if (anywhere) classify("ŷ = w·x outside (0, 1)", !defined);
+  classify_target(c.y, false);
+  return c;
 }
 
-ref_t product_error(const ref_t& a, const ref_t& ea, const ref_t& b, const ref_t& eb) {
-  return abs(a) * eb + abs(b) * ea + ea * eb + testing::formula_error(1, a * b);
+std::vector<ball> times_x(const ball& a, const weight_case& c) {
+  std::vector<ball> g;
+  g.reserve(c.x.size());
+  for (double xi : c.x) g.push_back(a * xi);
+  return g;
+}
+
+std::vector<ball> head_gradient(head_kind head, const weight_case& c, const std::vector<ball>& w) {
+  return testing::gradient([&](const auto& v) { return predict(head, testing::def::dot(v, c.x)); },
+                           std::span<const ball>(w));
 }
 
 void check_bce_sigmoid_step(bool article) {
-  const layer_case c = draw_case(head_kind::sigmoid, testing::gen::label());
-  const auto dyhat = dyhat_dw(head_kind::sigmoid, c);
-  // Article: ∂loss/∂ŷ = -(y - ŷ). Ours: (ŷ - y)/(ŷ(1 - ŷ)).
-  const ref_t d = c.yhat - c.y;
-  const ref_t q = c.yhat * (1 - c.yhat);
-  const ref_t a = article ? d : d / q;
-  // ŷ ∈ (0, 1) is off by yhat_error; |∂a/∂ŷ| <= 1 (article) or <= 1/q² (ours) near it.
-  const ref_t ea = article ? c.yhat_error + testing::formula_error(1, 2)
-                           : c.yhat_error / (q * q) * 2 + testing::formula_error(4, abs(a) + 1 / q);
-  check_weight_gradient("∂loss/∂w", bce_sigmoid, c, [&](std::size_t i) {
-    return claimed_value{a * dyhat[i].value, product_error(a, ea, dyhat[i].value, dyhat[i].bound)};
+  const weight_case c = draw_weights(probability_target());
+  check_loss_gradient("∂loss/∂w", bce_sigmoid, c, [&](const std::vector<ball>& w) {
+    const ball yhat = testing::def::sigmoid(testing::def::dot(w, c.x));
+    // Article: ∂loss/∂ŷ = -(y - ŷ). Ours: (ŷ - y)/(ŷ(1 - ŷ)).
+    const ball a = article ? -(c.y - yhat) : (yhat - c.y) / (yhat * (1 - yhat));
+    std::vector<ball> g = head_gradient(head_kind::sigmoid, c, w);
+    for (ball& gi : g) gi = a * gi;
+    return g;
   });
 }
+
+// ---- shared by the training claims ------------------------------------------------------
 
 double logistic_accuracy(const batch<double>& train_set, const batch<double>& score_set, double w0) {
   auto net = network<double>::zeros({static_cast<int>(train_set.x.rows()), 1}, {activation::sigmoid});
@@ -75,16 +141,54 @@ batch<double> draw_data(int max_samples, int max_features, bool coarse) {
   batch<double> b;
   b.x.resize(d, n);
   b.y.resize(1, n);
-  const auto feature = coarse ? rc::gen::element(0.0, 1.0, -1.0, 2.0, -2.0) : testing::gen::real_in(-3, 3);
+  const auto feature = coarse ? rc::gen::element(0.0, 1.0, -1.0, 2.0, -2.0) : gen::real_in(-3, 3);
   const auto xs = *rc::gen::container<std::vector<double>>(static_cast<std::size_t>(n * d), feature);
-  const auto ys = *rc::gen::container<std::vector<double>>(static_cast<std::size_t>(n), testing::gen::label());
+  const auto ys = *rc::gen::container<std::vector<double>>(static_cast<std::size_t>(n), gen::label());
   for (int s = 0; s < n; ++s) {
     for (int i = 0; i < d; ++i) b.x(i, s) = xs[static_cast<std::size_t>(s * d + i)];
     b.y(0, s) = ys[static_cast<std::size_t>(s)];
   }
-  testing::input("x (features × samples)", xs);
-  testing::input("y", ys);
+  input("x (features × samples)", xs);
+  input("y", ys);
   return b;
+}
+
+// ---- LEGACY oracle helpers (see support.hpp) ----------------------------------------------
+
+layer_case draw_case(head_kind head, const rc::Gen<double>& target, double range,
+                     bool probability_output) {
+  layer_case c;
+  c.w = *gen::vector_of(1, 3, gen::real_in(-range, range));
+  c.x = *rc::gen::container<std::vector<double>>(c.w.size(), gen::real_in(-range, range));
+  c.y = *target;
+  c.z = 0;
+  for (std::size_t i = 0; i < c.w.size(); ++i) c.z += ref_t(c.w[i]) * ref_t(c.x[i]);
+  if (probability_output) RC_PRE(c.z > 0 && c.z < 1);
+  ref_t mag = 0;
+  for (std::size_t i = 0; i < c.w.size(); ++i) mag += abs(ref_t(c.w[i]) * ref_t(c.x[i]));
+  // z: n products and n sums, each correctly rounded: (n + 1)u·Σ|w_j x_j|. σ adds 4u·σ <= 4u
+  // and passes on the error of z multiplied by at most σ' <= 1/4 (we keep the factor 1).
+  const ref_t z_error = testing::formula_error(static_cast<int>(c.w.size()) + 1, mag);
+  c.yhat = head == head_kind::sigmoid ? sigmoid(c.z) : c.z;
+  c.yhat_error = head == head_kind::sigmoid ? z_error + testing::formula_error(4, ref_t(1)) : z_error;
+  input("w", c.w);
+  input("x", c.x);
+  input("y", c.y);
+  return c;
+}
+
+std::vector<derivative_estimate> dyhat_dw(head_kind head, const layer_case& c) {
+  const scalar_function f{head == head_kind::sigmoid ? scalar_function::kind::sigmoid
+                                                     : scalar_function::kind::linear};
+  return testing::weight_gradient(f, c.w, c.x);
+}
+
+std::vector<derivative_estimate> dloss_dw(output_layer layer, const layer_case& c) {
+  return testing::weight_gradient(layer, c.w, c.x, c.y);
+}
+
+ref_t product_error(const ref_t& a, const ref_t& ea, const ref_t& b, const ref_t& eb) {
+  return abs(a) * eb + abs(b) * ea + ea * eb + testing::formula_error(1, a * b);
 }
 
 }  // namespace gradaudit::properties
