@@ -60,7 +60,7 @@ void check_blow_up(double yhat, double y) {
   input("y", y);
   const ball t(yhat);
   certify_at_most("1/(2ε) <= |∂L/∂ŷ|", [&] { return 1 / (2 * min(t, 1 - t)); },
-                  [&] { return abs(derivative([&](const auto& s) { return properties::cross_entropy(s, y); }, t)); });
+                  [&] { return abs(derivative([&](const auto& s) { return def::bce(s, y); }, t)); });
 }
 
 }  // namespace
@@ -103,7 +103,7 @@ GRADAUDIT_CLAIM({
           const double t = *gen::real_in(5, 745);
           input("t", t);
           auto mse_loss = [](const auto& w) { return def::mse(def::sigmoid(w), 1.0); };
-          auto bce_loss = [](const auto& w) { return properties::cross_entropy(def::sigmoid(w), 1.0); };
+          auto bce_loss = [](const auto& w) { return def::bce(def::sigmoid(w), 1.0); };
           auto limit = [&] { return 2 * exp(-ball(t)); };
           certify_at_most("|∂L_MSE/∂w| < 2e^{-t}", [&] { return abs(derivative(mse_loss, ball(-t))); },
                           limit, true);
@@ -167,7 +167,7 @@ GRADAUDIT_CLAIM({
           input("Gaussian y", target);
           classify("soft Bernoulli target", label > 0 && label < 1);
           check_derivative("Bernoulli·sigmoid ∂L/∂z = ŷ - y",
-                           [&](const auto& s) { return properties::cross_entropy(def::sigmoid(s), label); },
+                           [&](const auto& s) { return def::bce(def::sigmoid(s), label); },
                            [&](const ball& b) { return def::sigmoid(b) - label; }, z);
           check_derivative("Gaussian·identity ∂L/∂z = 2(ŷ - y)",
                            [&](const auto& s) { return def::mse(s, target); },

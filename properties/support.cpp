@@ -153,42 +153,4 @@ batch<double> draw_data(int max_samples, int max_features, bool coarse) {
   return b;
 }
 
-// ---- LEGACY oracle helpers (see support.hpp) ----------------------------------------------
-
-layer_case draw_case(head_kind head, const rc::Gen<double>& target, double range,
-                     bool probability_output) {
-  layer_case c;
-  c.w = *gen::vector_of(1, 3, gen::real_in(-range, range));
-  c.x = *rc::gen::container<std::vector<double>>(c.w.size(), gen::real_in(-range, range));
-  c.y = *target;
-  c.z = 0;
-  for (std::size_t i = 0; i < c.w.size(); ++i) c.z += ref_t(c.w[i]) * ref_t(c.x[i]);
-  if (probability_output) RC_PRE(c.z > 0 && c.z < 1);
-  ref_t mag = 0;
-  for (std::size_t i = 0; i < c.w.size(); ++i) mag += abs(ref_t(c.w[i]) * ref_t(c.x[i]));
-  // z: n products and n sums, each correctly rounded: (n + 1)u·Σ|w_j x_j|. σ adds 4u·σ <= 4u
-  // and passes on the error of z multiplied by at most σ' <= 1/4 (we keep the factor 1).
-  const ref_t z_error = testing::formula_error(static_cast<int>(c.w.size()) + 1, mag);
-  c.yhat = head == head_kind::sigmoid ? sigmoid(c.z) : c.z;
-  c.yhat_error = head == head_kind::sigmoid ? z_error + testing::formula_error(4, ref_t(1)) : z_error;
-  input("w", c.w);
-  input("x", c.x);
-  input("y", c.y);
-  return c;
-}
-
-std::vector<derivative_estimate> dyhat_dw(head_kind head, const layer_case& c) {
-  const scalar_function f{head == head_kind::sigmoid ? scalar_function::kind::sigmoid
-                                                     : scalar_function::kind::linear};
-  return testing::weight_gradient(f, c.w, c.x);
-}
-
-std::vector<derivative_estimate> dloss_dw(output_layer layer, const layer_case& c) {
-  return testing::weight_gradient(layer, c.w, c.x, c.y);
-}
-
-ref_t product_error(const ref_t& a, const ref_t& ea, const ref_t& b, const ref_t& eb) {
-  return abs(a) * eb + abs(b) * ea + ea * eb + testing::formula_error(1, a * b);
-}
-
 }  // namespace gradaudit::properties

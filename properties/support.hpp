@@ -8,7 +8,6 @@
 #include "gradaudit/testing/claim.hpp"
 #include "gradaudit/testing/definitions.hpp"
 #include "gradaudit/testing/generators.hpp"
-#include "gradaudit/testing/oracle.hpp"
 
 #include <rapidcheck.h>
 
@@ -60,23 +59,11 @@ S predict(head_kind head, const S& z) {
   return head == head_kind::sigmoid ? testing::def::sigmoid(z) : z;
 }
 
-/// The cross-entropy -(y log ŷ + (1-y) log(1-ŷ)), terms with a zero coefficient left out, as
-/// def::bce but with the coefficient 1 - y formed in S: def::bce forms it in double, which
-/// rounds for most soft targets (1 - 0.1 is not a double) and so differentiates a slightly
-/// different loss (the engine refuted (ŷ - y)x at digit 17 at y = 0.1 with def::bce).
-template <class S>
-S cross_entropy(const S& yhat, double y) {
-  S r(0);
-  if (y != 0) r -= y * log(yhat);
-  if (y != 1) r -= (S(1) - y) * log(S(1) - yhat);
-  return r;
-}
-
 /// loss(head(w·x), y) as a function of the weights, from the definitions (any scalar S).
 template <class S>
 S true_loss(output_layer layer, const std::vector<S>& w, const weight_case& c) {
   const S yhat = predict(layer.head, S(testing::def::dot(w, c.x)));
-  return layer.loss == loss_kind::mse ? testing::def::mse(yhat, c.y) : cross_entropy(yhat, c.y);
+  return layer.loss == loss_kind::mse ? testing::def::mse(yhat, c.y) : testing::def::bce(yhat, c.y);
 }
 
 /// a·x: the vector a claimed gradient of the form (∂L/∂z)·x is.
@@ -126,52 +113,5 @@ batch<double> draw_data(int max_samples, int max_features, bool coarse = false);
 /// 1000 epochs: the article's loop) from weights `w0` and bias 0 on `train_set`, and returns
 /// the fraction of `score_set` it classifies correctly (output > 1/2 against label 1).
 double logistic_accuracy(const batch<double>& train_set, const batch<double>& score_set, double w0);
-
-// ---- LEGACY oracle helpers ----------------------------------------------------------------
-// Still used by loss_mse.cpp (mse.grad_yhat, mse.chain_rule) and loss_cross_entropy.cpp
-// (ce.chain_rule), which are migrated separately; none of the claims in output_layer_*.cpp or
-// interpretations.cpp uses them. Delete this block (and its half of support.cpp) once those
-// files use the certified helpers above.
-
-using testing::derivative_estimate;
-using testing::scalar_function;
-
-/// A single-output layer ŷ = head(w·x) with target y (legacy: 50-digit values with bounds).
-struct layer_case {
-  std::vector<double> w, x;
-  double y = 0;
-  ref_t z;     ///< w·x at 50 digits (n + 1 roundings of u = 2^-168 relative to Σ|w_j x_j|)
-  ref_t yhat;  ///< head(z) at 50 digits
-  ref_t yhat_error;  ///< bound on |yhat - head(exact w·x)|
-};
-
-/// Legacy: draws w and x (1 to 3 entries, each in [-range, range]) and y from `target`.
-layer_case draw_case(head_kind head, const rc::Gen<double>& target, double range = 4.0,
-                     bool probability_output = false);
-
-/// Legacy: the oracle's ∂ŷ/∂w_i for the case's head.
-std::vector<derivative_estimate> dyhat_dw(head_kind head, const layer_case& c);
-
-/// Legacy: the oracle's ∂L/∂w_i for the case.
-std::vector<derivative_estimate> dloss_dw(output_layer layer, const layer_case& c);
-
-/// Legacy: asserts claimed_i equals the oracle's ∂L/∂w_i within the claimed error.
-struct claimed_value {
-  ref_t value;
-  ref_t error;
-};
-template <class Claimed>
-void check_weight_gradient(const char* what, output_layer layer, const layer_case& c,
-                           Claimed claimed) {
-  const auto truth = dloss_dw(layer, c);
-  for (std::size_t i = 0; i < truth.size(); ++i) {
-    const claimed_value v = claimed(i);
-    testing::check_derivative(std::string(what) + "[" + std::to_string(i) + "]", v.value,
-                              v.error, truth[i]);
-  }
-}
-
-/// Legacy: error of a product a·b of two estimates known to within ea and eb.
-ref_t product_error(const ref_t& a, const ref_t& ea, const ref_t& b, const ref_t& eb);
 
 }  // namespace gradaudit::properties
