@@ -24,7 +24,7 @@ namespace gradaudit {
 /// Chosen over `cpp_bin_float_50` after measuring both on the reference sigmoid-gradient
 /// kernel (exp, log1p, 3 arithmetic ops) on this 2-core machine: mpfr 2.6 µs per call,
 /// cpp_bin_float 5.7 µs (2.2x slower). MPFR also rounds exp/log/log1p correctly, which
-/// makes the oracle's own error bound a matter of counting operations (see oracle.hpp).
+/// makes golden reference values straightforward (regression/generate_reference.cpp).
 /// Expression templates are off so that `auto` never captures an unevaluated expression.
 using ref_t = boost::multiprecision::number<boost::multiprecision::mpfr_float_backend<50>,
                                             boost::multiprecision::et_off>;

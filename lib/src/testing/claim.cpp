@@ -338,43 +338,6 @@ void input(std::string_view name, const std::vector<double>& value) {
   rec().inputs.emplace_back(std::string(name), s + "]");
 }
 
-void check_derivative(std::string_view what, const ref_t& claimed, const ref_t& claimed_error,
-                      const derivative_estimate& truth) {
-  // The oracle's value is shown to the digits it certifies (at least 3).
-  const int shown = std::max(3, static_cast<int>(truth.digits()));
-  comparison c{std::string(what), to_digits(claimed, 50), to_digits(truth.value, shown),
-               to_digits(truth.bound + claimed_error, 3), truth.admits(claimed, claimed_error)};
-  rec().checks.push_back(c);
-  if (!c.ok) fail(c);
-  // Digits certified for the claim: the oracle's bound plus the claimed side's own error.
-  const derivative_estimate both{truth.value, truth.bound + claimed_error, truth.h};
-  // A zero derivative has no relative digits; it is certified by the bound alone.
-  if (truth.value != 0 && both.digits() < rec().min_digits) {
-    rec().min_digits = both.digits();
-    rec().fewest_digits_at = describe_inputs();
-  }
-}
-
-void check_ulps(std::string_view what, double got, const ref_t& exact, double max_ulps) {
-  const double d = ulp_distance(got, exact);
-  comparison c{std::string(what), shortest(got), to_digits(exact, 50),
-               shortest(max_ulps) + " ULP (got " + shortest(d) + ")", d <= max_ulps};
-  rec().checks.push_back(c);
-  if (!c.ok) fail(c);
-  if (d > rec().max_ulps || rec().max_ulps_at.empty()) {
-    rec().max_ulps = std::max(rec().max_ulps, d);
-    rec().max_ulps_at = describe_inputs();
-  }
-}
-
-void check_close(std::string_view what, const ref_t& claimed, const ref_t& actual,
-                 const ref_t& bound) {
-  comparison c{std::string(what), to_digits(claimed, 50), to_digits(actual, 50), to_digits(bound, 3),
-               abs(claimed - actual) <= bound};
-  rec().checks.push_back(c);
-  if (!c.ok) fail(c);
-}
-
 void classify(std::string_view name, bool in) {
   int& n = rec().classes[std::string(name)];
   if (in) ++n;

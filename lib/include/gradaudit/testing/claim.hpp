@@ -17,7 +17,6 @@
 /// When a claim carries a `corrected` property (our corrected statement) it must hold too.
 
 #include "gradaudit/scalar.hpp"
-#include "gradaudit/testing/oracle.hpp"
 
 #include <cstdint>
 #include <functional>
@@ -124,18 +123,6 @@ std::string summary_line(const claim_result& r);
 /// Records an input of the current case (shown in the counterexample, exactly).
 void input(std::string_view name, double value);
 void input(std::string_view name, const std::vector<double>& value);
-
-/// Asserts that `claimed` (with its own evaluation error) can equal the derivative the
-/// oracle estimated; records the digits certified.
-void check_derivative(std::string_view what, const ref_t& claimed, const ref_t& claimed_error,
-                      const derivative_estimate& truth);
-
-/// Asserts |got - exact| <= max_ulps ULP; records the error.
-void check_ulps(std::string_view what, double got, const ref_t& exact, double max_ulps);
-
-/// Asserts |claimed - actual| <= bound, both printed at 50 digits.
-void check_close(std::string_view what, const ref_t& claimed, const ref_t& actual,
-                 const ref_t& bound);
 
 /// Counts the current case in the input class `name` when `in` is true. Every class named is
 /// reported with its count (0 included): a reader sees what the cases covered, and a claim
