@@ -44,8 +44,12 @@ thread_local impl::recorder* current = nullptr;
 namespace impl {
 
 recorder& rec() {
-  static thread_local recorder outside;  // helpers called outside run_claim record here
-  return current ? *current : outside;
+  if (current) return *current;
+  // Helpers called outside run_claim (a benchmark, a user's own loop) record here, one case
+  // at a time: nothing accumulates however often they are called.
+  static thread_local recorder outside;
+  outside.begin_case();
+  return outside;
 }
 
 std::string describe_inputs() {
