@@ -4,6 +4,7 @@
 #include "gradaudit/dataset.hpp"
 #include "gradaudit/testing/claim.hpp"
 #include "gradaudit/testing/generators.hpp"
+#include "gradaudit/testing/process.hpp"
 #include "gradaudit/testing/ulp.hpp"
 #include "gradaudit/train.hpp"
 #include "support.hpp"
@@ -39,25 +40,28 @@ const torch_facts& facts() {
   static torch_facts f;
   static std::once_flag once;
   std::call_once(once, [] {
-    if (std::system("/usr/bin/python3 -c 'import torch' >/dev/null 2>&1") != 0) {
+    if (!run_process({"/usr/bin/python3", "-c", "import torch"}).ok()) {
       f.unavailable = "PyTorch is not importable by /usr/bin/python3 ('ci/setup --with-torch' installs it)";
       return;
     }
     const auto out = std::filesystem::temp_directory_path() /
                      ("gradaudit_article_code_" + std::to_string(::getpid()) + ".txt");
     // (e) is PyTorch's own symmetry experiment, checked by the torch ctest; keep it small here.
-    const std::string cmd = std::string("/usr/bin/python3 ") + GRADAUDIT_TORCH_DIR +
-                            "/article_code_checks.py --steps 2 --samples 100 --constants 0.5 --threads 1 --flat " +
-                            out.string() + " >/dev/null 2>&1";
-    const int status = std::system(cmd.c_str());
+    const std::vector<std::string> argv{"/usr/bin/python3", std::string(GRADAUDIT_TORCH_DIR) + "/article_code_checks.py",
+                                        "--steps", "2", "--samples", "100", "--constants", "0.5",
+                                        "--threads", "1", "--flat", out.string()};
+    const process_status status = run_process(argv);
     std::ifstream in(out);
     for (std::string line; std::getline(in, line);) {
       const auto eq = line.find('=');
       if (eq != std::string::npos) f.values[line.substr(0, eq)] = line.substr(eq + 1);
     }
     std::filesystem::remove(out);
-    if (status != 0 || f.values.empty())
-      f.unavailable = "running the article's code failed (" + cmd + " exited with " + std::to_string(status) + ")";
+    if (!status.ok() || f.values.empty())
+      f.unavailable = "running the article's code failed (article_code_checks.py " +
+                      (!status.started ? status.error
+                       : status.signal ? "was killed by signal " + std::to_string(status.signal)
+                                       : "exited with " + std::to_string(status.code)) + ")";
   });
   return f;
 }
