@@ -252,9 +252,19 @@ std::pair<long long, long long> rational_of(const std::string& text, int col) {
   return {num / g, den / g};
 }
 
+/// Formulas are short; a bound keeps parsing and evaluation (both recursive) within the stack.
+constexpr std::size_t kMaxLength = 4000;
+constexpr int kMaxDepth = 120;
+
+std::string_view checked_length(std::string_view src) {
+  if (src.size() > kMaxLength)
+    throw parse_error(0, "the formula is longer than " + std::to_string(kMaxLength) + " characters");
+  return src;
+}
+
 class parser {
  public:
-  parser(std::string_view src, const parse_options& opt) : src_(src), toks_(lexer(src).run()), opt_(opt) {}
+  parser(std::string_view src, const parse_options& opt) : src_(checked_length(src)), toks_(lexer(src).run()), opt_(opt) {}
 
   node_ptr whole_expression() {
     node_ptr e = relation_or_expr(false);
@@ -346,6 +356,19 @@ class parser {
   std::size_t p_ = 0;
   const parse_options& opt_;
   int abs_depth_ = 0;
+  int depth_ = 0;
+
+  /// Counts nesting for the lifetime of one recursive call; refuses beyond kMaxDepth.
+  struct nesting {
+    parser& p;
+    explicit nesting(parser& owner) : p(owner) {
+      if (++p.depth_ > kMaxDepth) {
+        --p.depth_;
+        p.fail_here("nested more than " + std::to_string(kMaxDepth) + " levels deep");
+      }
+    }
+    ~nesting() { --p.depth_; }
+  };
 
   const token& peek(std::size_t k = 0) const { return toks_[std::min(p_ + k, toks_.size() - 1)]; }
   int col(std::size_t at) const { return column_of(src_, at); }
@@ -445,6 +468,7 @@ class parser {
   }
 
   node_ptr unary() {
+    const nesting guard(*this);
     if (at_punct("-")) {
       const int c = col(peek().begin);
       ++p_;
@@ -506,6 +530,7 @@ class parser {
   }
 
   node_ptr power() {
+    const nesting guard(*this);
     node_ptr base = postfix();
     if (!at_punct("^")) return base;
     ++p_;
