@@ -508,6 +508,11 @@ bool truth(const node& n, env<S>& e) {
   }
   const value<S> a = eval(*n.args[0], e), b = eval(*n.args[1], e);
   const std::size_t len = std::max(a.v.size(), b.v.size());
+  if (n.op == "!=") {  // vectors differ when some component does
+    for (std::size_t i = 0; i < len; ++i)
+      if (!equal_values(a.v[a.vec ? i : 0], b.v[b.vec ? i : 0])) return true;
+    return false;
+  }
   for (std::size_t i = 0; i < len; ++i) {
     const S& x = a.v[a.vec ? i : 0];
     const S& y = b.v[b.vec ? i : 0];
