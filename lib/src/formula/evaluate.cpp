@@ -245,7 +245,7 @@ value<S> power(const node& n, env<S>& e) {
       return real::powi(x, k);
     });
   }
-  const S& p = eval(ex, e).scalar("an exponent");
+  const S p = eval(ex, e).scalar("an exponent");  // (a copy: the value is a temporary)
   return map(base, [&p](const S& x) {
     require(x, "a real power", 1, "a positive base");
     return real::pow(x, p);

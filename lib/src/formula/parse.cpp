@@ -11,8 +11,17 @@
 
 namespace gradaudit::formula {
 
+namespace {
+/// The message on one line: quoted source text may hold line breaks and tabs.
+std::string one_line(std::string s) {
+  for (char& c : s)
+    if (c == '\n' || c == '\r' || c == '\t' || c == '\v' || c == '\f') c = ' ';
+  return s;
+}
+}  // namespace
+
 parse_error::parse_error(int col, const std::string& message)
-    : std::runtime_error(col > 0 ? "column " + std::to_string(col) + ": " + message : message), column(col) {}
+    : std::runtime_error(one_line(col > 0 ? "column " + std::to_string(col) + ": " + message : message)), column(col) {}
 
 namespace detail {
 
