@@ -39,6 +39,7 @@ TEST(FormulaParse, PlainAndLatexGiveTheSameTree) {
       {"d/dyhat (y - yhat)^2", R"(\frac{\partial (y - \hat{y})^2}{\partial \hat{y}})"},
       {"abs(x - y)", R"(\left| x - y \right|)"},
       {"sigmoid'(x)", R"(\sigma'(x))"},
+      {"grad_w mse(sigmoid(w x), y)", R"(\frac{\partial}{\partial w} mse(\sigma(w x), y))"},
   };
   for (const auto& [plain, latex] : same) {
     EXPECT_EQ(tree(plain, kXYW), tree(latex, kXYW)) << plain << "  vs  " << latex;

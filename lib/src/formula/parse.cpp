@@ -643,6 +643,10 @@ class parser {
     const int c = col(t.begin);
     if (is_keyword(raw)) fail_at(c, "unexpected '" + raw + "'");
     if (raw == "sum" && at_punct("_")) return sum(t);
+    if (raw.rfind("grad_", 0) == 0 && raw.size() > 5 && !opt_.variables.count(raw)) {  // grad_w F = d/dw F
+      node_ptr f = term();
+      return make(kind::derivative, {f}, c, raw.substr(5));
+    }
     if (opt_.variables.count(raw)) return make_variable(raw, c);
     const std::string f = detail::canonical_function(raw);
     if (is_known_function(f) || opt_.functions.count(raw)) return call(is_known_function(f) ? f : raw, nullptr, t);
