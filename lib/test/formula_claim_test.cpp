@@ -1,0 +1,151 @@
+// Formula claims on the certified engine: verdicts, refusals before any case, claims files, time.
+#include "gradaudit/formula/claim.hpp"
+#include "gradaudit/formula/parse.hpp"
+
+#include <gtest/gtest.h>
+
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+
+namespace {
+
+using namespace gradaudit;
+using namespace gradaudit::formula;
+namespace ga = gradaudit::testing;
+using ga::verdict;
+
+ga::claim_result run(formula_claim c, int cases = 100) {
+  if (c.id.empty()) c.id = "formula.test";
+  static std::vector<ga::claim> keep;  // claim_result points at its claim
+  keep.push_back(to_claim(c));
+  return ga::run_claim(keep.back(), ga::run_options{.seed = 7, .cases = cases});
+}
+
+verdict verdict_of(const std::string& formula, std::vector<std::string> where, std::vector<std::string> assume = {},
+                   int cases = 100) {
+  const auto r = run({.formula = formula, .where = std::move(where), .assume = std::move(assume)}, cases);
+  EXPECT_TRUE(r.undetermined.empty()) << r.undetermined;
+  if (r.observed == verdict::inconclusive) ADD_FAILURE() << formula << ": " << r.inconclusive_reason;
+  return r.observed;
+}
+
+TEST(FormulaClaim, DerivativesAreCertified) {
+  EXPECT_EQ(verdict_of("d/dz softplus(z) = sigmoid(z)", {"z in [-745, 745]"}), verdict::holds);
+  EXPECT_EQ(verdict_of("d/dx sigmoid(x) = sigmoid(x)(1 - sigmoid(x))", {"x in [-745, 745]"}), verdict::holds);
+  EXPECT_EQ(verdict_of("d/dx tanh(x) = 1 - tanh(x)^2", {"x in [-20, 20]"}), verdict::holds);
+}
+
+// The article's middle step, pasted from its LaTeX: the sign is wrong.
+TEST(FormulaClaim, ArticleMiddleStepIsRefuted) {
+  const auto r = run({.formula = R"(\frac{d}{dx} \sigma(x) = -\frac{1}{(1+e^{-x})^2}e^{-x})",
+                      .where = {"x in [-745, 745]"}});
+  EXPECT_EQ(r.observed, verdict::refuted);
+  EXPECT_TRUE(r.as_stated.proven);
+  EXPECT_FALSE(r.as_stated.counterexample.empty());
+  // f'(x) written with a user function, as the article does
+  EXPECT_EQ(verdict_of(R"(f'(x) = -\frac{1}{(1+e^{-x})^2}e^{-x})", {"f(x) = \\frac{1}{1+e^{-x}}", "x in [-745, 745]"}),
+            verdict::refuted);
+  EXPECT_EQ(verdict_of(R"(f'(x) = f(x)(1 - f(x)))", {"f(x) = \\frac{1}{1+e^{-x}}", "x in [-745, 745]"}),
+            verdict::holds);
+}
+
+TEST(FormulaClaim, GradientsOverVectors) {
+  const std::vector<std::string> where{R"(\hat{y} = \sigma(w \cdot x))", "w in [-4, 4]^3", "x in [-10, 10]^3",
+                                       "y in {0, 1}"};
+  EXPECT_EQ(verdict_of(R"(\frac{\partial}{\partial w} (y - \hat{y})^2 = 2(\hat{y} - y)\hat{y}(1 - \hat{y})x)", where),
+            verdict::holds);
+  EXPECT_EQ(verdict_of(R"(\frac{\partial}{\partial w} (y - \hat{y})^2 = 2(y - \hat{y})\hat{y}(1 - \hat{y})x)", where),
+            verdict::refuted);
+  EXPECT_EQ(verdict_of("d/dw bce(yhat, y) = (yhat - y) x", where), verdict::holds);
+  EXPECT_EQ(verdict_of("d/dz_1 ce(z, 1) = softmax_1(z) - 1", {"K in 2..5", "z in [-10, 10]^K"}), verdict::holds);
+  EXPECT_EQ(verdict_of(R"(\frac{\partial}{\partial z_2} \left(-\sum_{i=1}^{K} p_i \log softmax_i(z)\right) = softmax_2(z) - p_2)",
+                       {"K in 2..4", "z in [-10, 10]^K", "p in simplex^K"}),
+            verdict::holds);
+}
+
+TEST(FormulaClaim, BoundsAndUlps) {
+  EXPECT_EQ(verdict_of("|d/dz mse(sigmoid(z), y)| <= 8/27", {"z in [-40, 40]", "y in {0, 1}"}), verdict::holds);
+  EXPECT_EQ(verdict_of("|d/dz mse(sigmoid(z), y)| <= 0.29", {"z in [-3, 3]", "y in {0, 1}"}, {}, 200), verdict::refuted);
+  EXPECT_EQ(verdict_of("double: s*(1-s) within 3 ulp of sigmoid'(x)", {"s = sigmoid(x)", "x in [-745, 745]"}),
+            verdict::refuted);
+  EXPECT_EQ(verdict_of("double: exp(x) within 1 ulp of exp(x)", {"x in [-700, 700]"}), verdict::holds);
+}
+
+TEST(FormulaClaim, ConditionsTheSourceOmitsGiveNeedsCorrection) {
+  EXPECT_EQ(verdict_of("d/dw bce(w x, y) = (-y/(w x) + (1-y)/(1 - w x)) x", {"w in [-2, 2]", "x in [-2, 2]", "y in {0, 1}"},
+                       {"0 < w x < 1"}),
+            verdict::needs_correction);
+}
+
+TEST(FormulaClaim, Limits) {
+  EXPECT_EQ(verdict_of("as yhat -> 1: 2(yhat - y) yhat (1 - yhat) x -> 0", {"yhat in (0, 1)", "y in {0, 1}", "x in [-2, 2]"}),
+            verdict::holds);
+  EXPECT_EQ(verdict_of("as z -> inf: d/dz bce_logits(z, 0) -> 0", {"z in [0, 10]"}), verdict::refuted);
+}
+
+std::string refusal(const formula_claim& c) {
+  try {
+    (void)to_claim(c);
+  } catch (const std::runtime_error& e) {
+    return e.what();
+  }
+  return "(accepted)";
+}
+
+TEST(FormulaClaim, BadInputIsRefusedBeforeAnyCase) {
+  EXPECT_NE(refusal({.formula = "x + q = 1", .where = {"x in [0, 1]"}}).find("undefined variable 'q'"), std::string::npos);
+  const std::string d = refusal({.formula = "log(x) = log(x)", .where = {"x in [0, 1]"}});
+  EXPECT_NE(d.find("log needs a positive argument"), std::string::npos) << d;
+  EXPECT_NE(d.find("x = 0"), std::string::npos) << d;
+  EXPECT_EQ(refusal({.formula = "log(x) = log(x)", .where = {"x in (0, 1]"}}), "(accepted)");
+  EXPECT_NE(refusal({.formula = "x = 1", .where = {"x in [2, 1]"}}).find("empty"), std::string::npos);
+  EXPECT_NE(refusal({.formula = "x = 1", .where = {"x in [0, 1"}}).find("column"), std::string::npos);
+}
+
+// The issue's budget: a formula claim of one variable, 200 cases, under 1 s of CPU.
+TEST(FormulaClaim, TwoHundredCasesOfOneVariableUnderOneSecond) {
+  const auto c = to_claim({.id = "formula.timing", .formula = "d/dz softplus(z) = sigmoid(z)", .where = {"z in [-745, 745]"}});
+  const std::clock_t t0 = std::clock();
+  const auto r = ga::run_claim(c, ga::run_options{.seed = 1, .cases = 200});
+  const double cpu = static_cast<double>(std::clock() - t0) / CLOCKS_PER_SEC;
+  EXPECT_EQ(r.observed, verdict::holds);
+  EXPECT_EQ(r.as_stated.cases, 200);
+  EXPECT_LT(cpu, 1.0);
+  std::printf("200 cases: %.3f s CPU\n", cpu);
+}
+
+TEST(FormulaClaim, ClaimsFile) {
+  const auto path = std::filesystem::temp_directory_path() / "gradaudit_formula_test.toml";
+  std::ofstream(path) << R"toml([[claim]]
+id = "t.softplus"
+source = "test"
+section = "softplus"
+quote = "softplus'(z) = σ(z)"
+formula = '\frac{d}{dz} \log(1 + e^{z}) = \sigma(z)'
+where = ["z in [-745, 745]"]
+expected = "holds"
+
+[[claim]]
+id = "t.wrong"
+formula = "d/dx sigmoid(x) = -sigmoid(x)(1 - sigmoid(x))"
+where = ["x in [-5, 5]"]
+expected = "refuted"
+)toml";
+  const auto claims = claims_from_file(path.string());
+  ASSERT_EQ(claims.size(), 2u);
+  for (const auto& c : claims) {
+    const auto r = ga::run_claim(c, ga::run_options{.seed = 3, .cases = 50});
+    EXPECT_TRUE(r.matches()) << c.id << ": " << ga::to_string(r.observed);
+  }
+  std::ofstream(path) << "[[claim]]\nid = \"x\"\nformula = \"x = 1\"\nwhere = [\"x in [0, 1\"]\nexpected = \"holds\"\n";
+  try {
+    (void)claims_from_file(path.string());
+    ADD_FAILURE() << "accepted a bad formula";
+  } catch (const file_error& e) {
+    EXPECT_NE(std::string(e.what()).find(": x: "), std::string::npos) << e.what();
+  }
+  std::filesystem::remove(path);
+}
+
+}  // namespace
