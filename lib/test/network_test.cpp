@@ -82,31 +82,6 @@ TEST(Network, SameResultForEveryThreadCount) {
   }
 }
 
-// One path for training: the trainer's per-sample loss and ∂L/∂z are the 1-ULP scalar
-// functions, bitwise. One sample, so the mean divides by 1 (exact); z = b + w0·x0 + w1·x1 in
-// that order, as the forward pass accumulates it.
-TEST(Network, TrainerUsesTheScalarKernels) {
-  for (const double y : {0.0, 1.0, 0.3}) {
-    for (const double x0 : {-40.0, -0.7, 0.0, 3.5, 41.0}) {
-      auto net = network<double>::zeros({2, 1}, {activation::identity});
-      net.layers[0].weight << 1.25, -0.5;
-      net.layers[0].bias << 0.125;
-      batch<double> data{matrix<double>(2, 1), matrix<double>(1, 1)};
-      data.x << x0, 0.75;
-      data.y << y;
-      const double z = (0.125 + 1.25 * x0) + -0.5 * 0.75;
-      const auto r = evaluate(net, data, loss_function::bce_with_logits, 1);
-      EXPECT_EQ(r.loss, bce_with_logits(z, y)) << x0 << " " << y;
-      EXPECT_EQ(r.bias[0](0), bce_with_logits_grad(z, y)) << x0 << " " << y;
-      // A sigmoid output with mse: ∂L/∂z = mse_grad(σ(z), y)·σ'(z).
-      net.layers[0].act = activation::sigmoid;
-      const auto m = evaluate(net, data, loss_function::mse, 1);
-      EXPECT_EQ(m.loss, mse(sigmoid(z), y));
-      EXPECT_EQ(m.bias[0](0), mse_grad(sigmoid(z), y) * sigmoid_grad(z));
-    }
-  }
-}
-
 TEST(Network, TrainingIsBitwiseReproducible) {
   // 3000 samples × 17 units is above parallel_work, so the second run really uses 2 threads.
   const auto data = article_data(3000, 5);
