@@ -15,7 +15,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cmath>
 #include <random>
+#include <span>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -71,9 +73,56 @@ void add(const std::string& function, const std::string& impl, int range, F f) {
   });
 }
 
+/// Batch form: one call over the whole input array into an output array (items = values).
+template <class F>
+void add_batch(const std::string& function, const std::string& impl, int range, F f) {
+  const std::string name = function + "/" + impl + "/x" + std::to_string(range);
+  benchmark::RegisterBenchmark(name.c_str(), [range, f](benchmark::State& state) {
+    const auto& xs = inputs<double>(range);
+    std::vector<double> out(xs.size());
+    for (auto _ : state) {
+      f(std::span<const double>(xs), std::span<double>(out));
+      benchmark::DoNotOptimize(out.data());
+      benchmark::ClobberMemory();
+    }
+    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * static_cast<std::int64_t>(xs.size()));
+  });
+}
+
+/// The naive formula over the array, as a loop the compiler may vectorise.
+template <class F>
+auto naive_loop(F f) {
+  return [f](std::span<const double> x, std::span<double> out) {
+    for (std::size_t i = 0; i < x.size(); ++i) out[i] = f(x[i]);
+  };
+}
+
+/// Soft targets: y from a fixed sequence in (0, 1).
+double soft_y(double x) { return 0.5 + 0.49 * std::sin(x); }
+
 /// Registers every benchmark at static-initialisation time (benchmark_main runs them).
 const bool registered = [] {
   for (const int r : {40, 700}) {
+    add_batch("sigmoid", "ours_batch", r, [](std::span<const double> x, std::span<double> o) { ga::sigmoid(x, o); });
+    add_batch("sigmoid", "naive_batch", r, naive_loop([](double x) { return naive::sigmoid(x); }));
+    add_batch("sigmoid_grad", "ours_batch", r, [](std::span<const double> x, std::span<double> o) { ga::sigmoid_grad(x, o); });
+    add_batch("sigmoid_grad", "naive_batch", r, naive_loop([](double x) { return naive::sigmoid_grad(x); }));
+    add_batch("log_sigmoid", "ours_batch", r, [](std::span<const double> x, std::span<double> o) { ga::log_sigmoid(x, o); });
+    add_batch("log_sigmoid", "naive_batch", r, naive_loop([](double x) { return naive::log_sigmoid(x); }));
+    add_batch("tanh_grad", "ours_batch", r, [](std::span<const double> x, std::span<double> o) { ga::tanh_grad(x, o); });
+    add_batch("tanh_grad", "naive_batch", r, naive_loop([](double x) { return naive::tanh_grad(x); }));
+
+    add<double>("bce_with_logits_soft", "ours_double", r, [](double z) { return ga::bce_with_logits<double>(z, soft_y(z)); });
+    add<double>("bce_with_logits_soft", "naive_double", r, [](double z) { return naive::bce_with_logits(z, soft_y(z)); });
+    add<double>("bce_with_logits_grad_soft", "ours_double", r,
+                [](double z) { return ga::bce_with_logits_grad<double>(z, soft_y(z)); });
+    add<double>("bce_with_logits_grad_soft", "naive_double", r,
+                [](double z) { return naive::bce_with_logits_grad(z, soft_y(z)); });
+    add<double>("bce_grad_soft", "ours_double", r,
+                [](double z) { const double p = 0.5 + z / 1500; return ga::bce_grad<double>(p, soft_y(z)); });
+    add<double>("bce_grad_soft", "naive_double", r,
+                [](double z) { const double p = 0.5 + z / 1500; return naive::bce_grad(p, soft_y(z)); });
+
     add<double>("sigmoid", "ours_double", r, [](double x) { return ga::sigmoid<double>(x); });
     add<double>("sigmoid", "naive_double", r, [](double x) { return naive::sigmoid(x); });
     add<float>("sigmoid", "ours_float", r, [](float x) { return ga::sigmoid<float>(x); });

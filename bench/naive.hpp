@@ -48,6 +48,12 @@ T bce(T yhat, T y) {
   return -(y * std::log(yhat) + (T(1) - y) * std::log(T(1) - yhat));
 }
 
+/// -y/ŷ + (1-y)/(1-ŷ), the textbook derivative.
+template <class T>
+T bce_grad(T yhat, T y) {
+  return -y / yhat + (T(1) - y) / (T(1) - yhat);
+}
+
 /// 1 - tanh²(x).
 template <class T>
 T tanh_grad(T x) {

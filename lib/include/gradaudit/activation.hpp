@@ -2,14 +2,26 @@
 /// \file activation.hpp
 /// Output-layer activations ("heads") and their derivatives.
 ///
-/// Accuracy: in `double`, `sigmoid`, `sigmoid_grad`, `log_sigmoid`, `tanh_grad` are within
-/// 1 ULP of the exact value for every finite input (subnormal results included), because the
-/// stable formula is evaluated in `long double` and rounded once. `properties/activation_*.cpp`
-/// checks this against the 50-digit reference, which evaluates the same stable formula.
+/// Accuracy: in `double`, `sigmoid`, `sigmoid_grad`, `log_sigmoid`, `tanh`, `tanh_grad` are
+/// within 0.5 + 2^-11 ULP of the exact value for every double input (subnormal results
+/// included): the stable formula is evaluated in double-double arithmetic with a relative
+/// error below 2^-64 and rounded once (detail/logistic.hpp has the proofs). `float` rounds
+/// that double result once more (within 1 ULP). `properties/activation_*.cpp` checks double
+/// against certified balls; the generic templates below serve long double and the 50-digit
+/// reference.
+///
+/// Batch forms (`sigmoid(std::span<const double>, std::span<double>)` etc.) apply the same
+/// kernels element by element: bitwise the same results as the scalar calls.
 ///
 /// NaN in gives NaN out. ±inf give the limits.
 
+#include "gradaudit/detail/logistic.hpp"
 #include "gradaudit/scalar.hpp"
+
+#include <cstddef>
+#include <span>
+#include <stdexcept>
+#include <string>
 
 namespace gradaudit {
 namespace detail {
@@ -55,20 +67,23 @@ W log_sigmoid_kernel(const W& x) {
 /// Below x ≈ -708.4 the result is subnormal in double and is still within 1 ULP (2^-1074).
 template <Real T>
 T sigmoid(const T& x) {
-  return static_cast<T>(detail::sigmoid_kernel<detail::working_t<T>>(x));
+  if constexpr (detail::binary_kernel_type<T>) return static_cast<T>(detail::dbl::sigmoid(x));
+  else return detail::sigmoid_kernel<T>(x);
 }
 
 /// σ'(x) = σ(x)(1 - σ(x)) = e^{-|x|}/(1+e^{-|x|})^2, evaluated in the second form.
 /// Even in x; σ'(±inf) = 0; NaN -> NaN.
 template <Real T>
 T sigmoid_grad(const T& x) {
-  return static_cast<T>(detail::sigmoid_grad_kernel<detail::working_t<T>>(x));
+  if constexpr (detail::binary_kernel_type<T>) return static_cast<T>(detail::dbl::sigmoid_grad(x));
+  else return detail::sigmoid_grad_kernel<T>(x);
 }
 
 /// log σ(x) = -softplus(-x). log_sigmoid(+inf) = -0, log_sigmoid(-inf) = -inf; NaN -> NaN.
 template <Real T>
 T log_sigmoid(const T& x) {
-  return static_cast<T>(detail::log_sigmoid_kernel<detail::working_t<T>>(x));
+  if constexpr (detail::binary_kernel_type<T>) return static_cast<T>(detail::dbl::log_sigmoid(x));
+  else return detail::log_sigmoid_kernel<T>(x);
 }
 
 /// The linear head: ŷ = z.
@@ -97,19 +112,52 @@ T relu_grad(const T& x) {
   return x > 0 ? T(1) : T(0);
 }
 
-/// tanh x, evaluated in the working precision and rounded once. tanh(±inf) = ±1.
+/// tanh x; in double within 0.5 + 2^-11 ULP (detail::dbl::tanh). tanh(±inf) = ±1.
 template <Real T>
 T tanh(const T& x) {
   using std::tanh;
-  return static_cast<T>(tanh(detail::working_t<T>(x)));
+  if constexpr (detail::binary_kernel_type<T>) return static_cast<T>(detail::dbl::tanh(x));
+  else return tanh(x);
 }
 
-/// tanh'(x) = 1 - tanh²(x) = 4σ'(2x), evaluated in the second form (2x is exact in the
-/// working type, whose exponent range is wider). tanh_grad(±inf) = 0; NaN -> NaN.
+/// tanh'(x) = 1 - tanh²(x) = 4σ'(2x), evaluated in the second form. tanh_grad(±inf) = 0;
+/// NaN -> NaN. In double within 0.5 + 2^-11 ULP.
 template <Real T>
 T tanh_grad(const T& x) {
-  using W = detail::working_t<T>;
-  return static_cast<T>(W(4) * detail::sigmoid_grad_kernel<W>(W(2) * W(x)));
+  if constexpr (detail::binary_kernel_type<T>) return static_cast<T>(detail::dbl::tanh_grad(x));
+  else return T(4) * detail::sigmoid_grad_kernel<T>(T(2) * x);
+}
+
+namespace detail {
+/// out[i] = f(x[i]); throws std::invalid_argument when the lengths differ.
+template <class F>
+void map_batch(const char* function, std::span<const double> x, std::span<double> out, F f) {
+  if (x.size() != out.size())
+    throw std::invalid_argument(std::string(function) + ": " + std::to_string(x.size()) + " inputs but room for " +
+                                std::to_string(out.size()) + " outputs");
+  const double* in = x.data();
+  double* o = out.data();
+  const std::size_t n = x.size();
+  for (std::size_t i = 0; i < n; ++i) o[i] = f(in[i]);
+}
+}  // namespace detail
+
+/// Batch forms: out[i] = f(x[i]) for f = sigmoid, sigmoid_grad, log_sigmoid, tanh, tanh_grad
+/// in double, bitwise equal to the scalar calls. `out` may be `x` itself.
+inline void sigmoid(std::span<const double> x, std::span<double> out) {
+  detail::map_batch("sigmoid", x, out, [](double v) { return detail::dbl::sigmoid(v); });
+}
+inline void sigmoid_grad(std::span<const double> x, std::span<double> out) {
+  detail::map_batch("sigmoid_grad", x, out, [](double v) { return detail::dbl::sigmoid_grad(v); });
+}
+inline void log_sigmoid(std::span<const double> x, std::span<double> out) {
+  detail::map_batch("log_sigmoid", x, out, [](double v) { return detail::dbl::log_sigmoid(v); });
+}
+inline void tanh(std::span<const double> x, std::span<double> out) {
+  detail::map_batch("tanh", x, out, [](double v) { return detail::dbl::tanh(v); });
+}
+inline void tanh_grad(std::span<const double> x, std::span<double> out) {
+  detail::map_batch("tanh_grad", x, out, [](double v) { return detail::dbl::tanh_grad(v); });
 }
 
 }  // namespace gradaudit

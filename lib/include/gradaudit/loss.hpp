@@ -8,6 +8,10 @@
 
 #include "gradaudit/activation.hpp"
 
+#include <cstddef>
+#include <span>
+#include <stdexcept>
+
 namespace gradaudit {
 namespace detail {
 
@@ -76,65 +80,86 @@ W bce_grad_kernel(const W& yhat, const W& y) {
 
 }  // namespace detail
 
-/// Squared error (y - ŷ)², computed in the working precision and rounded once (<= 0.5 ULP
-/// + 2^-11 ULP in double; overflows to +inf exactly when the true value does).
+/// Squared error (y - ŷ)². In double: y - ŷ exact in double-double, squared in dd and rounded
+/// once (<= 0.5 + 2^-11 ULP while the square is >= 2^-969; +inf exactly when the true value
+/// overflows).
 template <Real T>
 T mse(const T& yhat, const T& y) {
-  using W = detail::working_t<T>;
-  const W d = W(y) - W(yhat);
-  return static_cast<T>(d * d);
+  if constexpr (detail::binary_kernel_type<T>) {
+    return static_cast<T>(detail::dbl::mse(yhat, y));
+  } else {
+    const T d = y - yhat;
+    return d * d;
+  }
 }
 
-/// ∂/∂ŷ (y - ŷ)² = 2(ŷ - y). (The article writes 2(y - ŷ): the sign is wrong.)
+/// ∂/∂ŷ (y - ŷ)² = 2(ŷ - y), correctly rounded (one subtraction, an exact doubling). (The
+/// article writes 2(y - ŷ): the sign is wrong.)
 template <Real T>
 T mse_grad(const T& yhat, const T& y) {
-  using W = detail::working_t<T>;
-  return static_cast<T>(W(2) * (W(yhat) - W(y)));
+  if constexpr (std::same_as<T, float>) return static_cast<float>(detail::dbl::mse_grad(yhat, y));
+  else return T(2) * (yhat - y);
 }
 
 /// Binary cross-entropy on a probability: -(y log ŷ + (1-y) log(1-ŷ)).
 /// Domain: ŷ, y ∈ [0, 1], else `domain_error`. bce(0, y>0) = bce(1, y<1) = +inf (PyTorch
-/// instead clamps the log at -100).
+/// instead clamps the log at -100). In double within 0.5 + 2^-11 ULP for hard and soft y
+/// (soft y >= 2^-900 and 1 - y >= 2^-900), detail::dbl::bce.
 template <Real T>
 T bce(const T& yhat, const T& y) {
   detail::check_closed_interval("bce", "yhat", yhat, 0.0, 1.0);
   detail::check_closed_interval("bce", "y", y, 0.0, 1.0);
-  using W = detail::working_t<T>;
-  return static_cast<T>(detail::bce_kernel<W>(W(yhat), W(y)));
+  if constexpr (detail::binary_kernel_type<T>) return static_cast<T>(detail::dbl::bce(yhat, y));
+  else return detail::bce_kernel<T>(yhat, y);
 }
 
 /// ∂bce/∂ŷ = -y/ŷ + (1-y)/(1-ŷ) = (ŷ - y)/(ŷ(1-ŷ)).
 /// Domain as `bce`; at ŷ = 0 it is -inf if y > 0 and 1 if y = 0; at ŷ = 1 it is +inf if
-/// y < 1 and -1 if y = 1 (the one-sided limits of the terms that are present).
+/// y < 1 and -1 if y = 1 (the one-sided limits of the terms that are present). In double
+/// within 0.5 + 2^-11 ULP for every y, including ŷ ≈ y: ŷ - y is exact (detail::dbl::bce_grad).
 template <Real T>
 T bce_grad(const T& yhat, const T& y) {
   detail::check_closed_interval("bce_grad", "yhat", yhat, 0.0, 1.0);
   detail::check_closed_interval("bce_grad", "y", y, 0.0, 1.0);
-  using W = detail::working_t<T>;
-  return static_cast<T>(detail::bce_grad_kernel<W>(W(yhat), W(y)));
+  if constexpr (detail::binary_kernel_type<T>) return static_cast<T>(detail::dbl::bce_grad(yhat, y));
+  else return detail::bce_grad_kernel<T>(yhat, y);
 }
 
 /// bce(σ(z), y) computed from the logit: y·softplus(-z) + (1-y)·softplus(z).
 /// Domain: z any real (±inf allowed), y ∈ [0, 1] else `domain_error`.
-/// In double, within 1 ULP for y ∈ {0, 1} over every finite z.
+/// In double within 0.5 + 2^-11 ULP for every z and every y (soft y: min(y, 1-y) >= 2^-900).
 template <Real T>
 T bce_with_logits(const T& z, const T& y) {
   detail::check_closed_interval("bce_with_logits", "y", y, 0.0, 1.0);
-  using W = detail::working_t<T>;
-  return static_cast<T>(detail::bce_with_logits_kernel<W>(W(z), W(y)));
+  if constexpr (detail::binary_kernel_type<T>) return static_cast<T>(detail::dbl::bce_with_logits(z, y));
+  else return detail::bce_with_logits_kernel<T>(z, y);
 }
 
 /// ∂/∂z bce_with_logits(z, y) = σ(z) - y. Domain as `bce_with_logits`.
-/// In double, within 1 ULP for y ∈ {0, 1}. For other y the working-precision error is a few
-/// units of 2^-64 times max(|σ(z) - 1/2|, |y - 1/2|) for |z| <= ln 3, and times σ(z) + |y|
-/// for |z| > ln 3, before the final rounding; so the result is within 1 ULP except where
-/// σ(z) ≈ y cancels, which away from z = 0 is the inherent ill-conditioning of σ(z) - y in z
-/// (condition number |z|σ'(z)/|σ(z) - y|). At y = 1/2 it is within 1 ULP for every z.
+/// In double within 0.5 + 2^-11 ULP for y ∈ {0, 1} and every z. For soft y, σ(z) is formed in
+/// double-double (relative error < 2^-76) and y subtracted before the one rounding: within
+/// 0.5 + 2^-11 ULP while |σ(z) - y| >= 2^-12·σ(z), within 1 ULP while |σ(z) - y| >=
+/// 2^-22·σ(z); nearer the root (σ(z) ≈ y, where the difference is ill-conditioned) the error
+/// is at most 2^-76·σ(z) absolute (detail::dbl::bce_with_logits_grad).
 template <Real T>
 T bce_with_logits_grad(const T& z, const T& y) {
   detail::check_closed_interval("bce_with_logits_grad", "y", y, 0.0, 1.0);
-  using W = detail::working_t<T>;
-  return static_cast<T>(detail::bce_with_logits_grad_kernel<W>(W(z), W(y)));
+  if constexpr (detail::binary_kernel_type<T>) return static_cast<T>(detail::dbl::bce_with_logits_grad(z, y));
+  else return detail::bce_with_logits_grad_kernel<T>(z, y);
+}
+
+/// Batch forms on spans of double (bitwise equal to the scalar calls; no domain checks: the
+/// caller has checked the targets, as the trainer does once per data set).
+/// loss[i] = bce_with_logits(z[i], y[i]) and grad[i] = bce_with_logits_grad(z[i], y[i]).
+inline void bce_with_logits(std::span<const double> z, std::span<const double> y, std::span<double> out) {
+  if (z.size() != y.size() || z.size() != out.size())
+    throw std::invalid_argument("bce_with_logits: spans of different lengths");
+  for (std::size_t i = 0; i < z.size(); ++i) out[i] = detail::dbl::bce_with_logits(z[i], y[i]);
+}
+inline void bce_with_logits_grad(std::span<const double> z, std::span<const double> y, std::span<double> out) {
+  if (z.size() != y.size() || z.size() != out.size())
+    throw std::invalid_argument("bce_with_logits_grad: spans of different lengths");
+  for (std::size_t i = 0; i < z.size(); ++i) out[i] = detail::dbl::bce_with_logits_grad(z[i], y[i]);
 }
 
 }  // namespace gradaudit

@@ -3,8 +3,8 @@
 /// The scalar types gradaudit computes in, and the error type it throws.
 ///
 /// Every numerical function is a template on a `Real` scalar and is instantiated for
-/// `float`, `double` (what is checked), `long double` (the working precision of the
-/// double path) and `ref_t` (the 50-digit reference).
+/// `float`, `double` (what is checked), `long double` (evaluated in its own precision; tests
+/// use it as a third opinion) and `ref_t` (the 50-digit reference).
 
 #include <boost/multiprecision/mpfr.hpp>
 
@@ -42,10 +42,12 @@ class domain_error : public std::domain_error {
 
 namespace detail {
 
-/// The type in which the double path evaluates its formulas: x86-64's 80-bit
-/// `long double` (64-bit significand) for `double`, `double` for `float`, and the
-/// reference type for itself. Rounding a result computed with 11 spare bits costs at
-/// most 0.5 ULP plus 2^-11 ULP of working error, which is how the 1-ULP bound is met.
+/// The type in which the generic (non-`double`) formulas are evaluated: `double` for `float`
+/// results that have no dedicated kernel, and the type itself otherwise (long double and the
+/// reference type evaluate their own stable formulas). `double` and `float` results of the
+/// element-wise functions come from the double-double kernels of detail/logistic.hpp, which
+/// need no wider hardware type: gradaudit assumes IEEE-754 binary64 `double` and nothing about
+/// `long double`.
 template <Real T>
 struct working {
   using type = T;
@@ -54,15 +56,13 @@ template <>
 struct working<float> {
   using type = double;
 };
-template <>
-struct working<double> {
-  using type = long double;
-};
 template <Real T>
 using working_t = typename working<T>::type;
 
-static_assert(std::numeric_limits<long double>::digits >= 64,
-              "gradaudit's 1-ULP double path needs x86-64 extended precision long double");
+/// float and double go through the double-double kernels (float: the double result rounded
+/// once more, within 0.5 + 2^-29 ULP of float before that rounding, so within 1 ULP).
+template <class T>
+concept binary_kernel_type = std::same_as<T, double> || std::same_as<T, float>;
 
 template <Real T>
 bool is_nan(const T& x) {

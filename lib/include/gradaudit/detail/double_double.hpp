@@ -1,0 +1,131 @@
+#pragma once
+/// \file double_double.hpp
+/// Error-free transformations and double-double ("dd") arithmetic: the working precision of
+/// gradaudit's `double` kernels (it replaces x86-64's 80-bit long double, so the kernels run
+/// on any IEEE-754 machine and give the same bits everywhere).
+///
+/// Notation: u = 2^-53 (unit roundoff of double), RN = round to nearest even. A dd value is
+/// an unevaluated sum hi + lo with |lo| <= ulp(hi)/2 after normalisation (107 bits).
+///
+/// Portability. Every function here is a fixed sequence of IEEE operations (+, -, ×, /, and
+/// an exact product), compiled with -ffp-contract=off, so results are bitwise the same on
+/// every conforming target. The exact product uses a hardware FMA when the target is known
+/// to have one (GRADAUDIT_HAS_FMA) and Veltkamp/Dekker splitting otherwise; both return the
+/// exact product a·b = p + e, so the choice never changes a result (only speed: std::fma
+/// without hardware FMA is a libm software routine, ~10x slower than splitting, measured).
+///
+/// Range: the transformations are exact unless an intermediate overflows, or (for
+/// two_product) the low part a·b - RN(a·b) falls below 2^-1022 (|a·b| < 2^-969). The kernels
+/// document where they stay inside that range.
+
+#include <bit>
+#include <cmath>
+#include <cstdint>
+
+#if defined(__FMA__) || defined(__aarch64__) || defined(__ARM_FEATURE_FMA) || defined(__powerpc64__) || \
+    defined(__riscv_fdiv) || defined(__s390x__)
+#define GRADAUDIT_HAS_FMA 1
+#else
+#define GRADAUDIT_HAS_FMA 0
+#endif
+
+namespace gradaudit::detail {
+
+/// A double-double number hi + lo.
+struct dd {
+  double hi = 0;
+  double lo = 0;
+};
+
+/// s + e = a + b exactly, s = RN(a + b), for any finite a, b (Knuth's TwoSum, 6 flops).
+inline dd two_sum(double a, double b) {
+  const double s = a + b;
+  const double bb = s - a;
+  const double e = (a - (s - bb)) + (b - bb);
+  return {s, e};
+}
+
+/// s + e = a + b exactly, s = RN(a + b), provided a == 0 or |a| >= |b| (Dekker, 3 flops).
+inline dd fast_two_sum(double a, double b) {
+  const double s = a + b;
+  return {s, b - (s - a)};
+}
+
+#if !GRADAUDIT_HAS_FMA
+/// a = h + l with h holding the high 26 bits (Veltkamp's split by 2^27 + 1); exact for
+/// |a| < 2^996.
+inline dd veltkamp_split(double a) {
+  const double c = 0x1.0000002p+27 * a;  // (2^27 + 1)·a
+  const double h = c - (c - a);
+  return {h, a - h};
+}
+#endif
+
+/// p + e = a·b exactly, p = RN(a·b) (|a·b| >= 2^-969, no overflow; |a|, |b| < 2^996 without
+/// hardware FMA). With FMA: e = fma(a, b, -p). Without: Dekker's product of the Veltkamp
+/// halves, whose four partial products are exact (26 × 27 bits).
+inline dd two_product(double a, double b) {
+  const double p = a * b;
+#if GRADAUDIT_HAS_FMA
+  return {p, std::fma(a, b, -p)};
+#else
+  const dd x = veltkamp_split(a), y = veltkamp_split(b);
+  const double e = ((x.hi * y.hi - p) + x.hi * y.lo + x.lo * y.hi) + x.lo * y.lo;
+  return {p, e};
+#endif
+}
+
+/// a + b for dd a, b (the "sloppy" sum would lose digits on cancellation; this is the
+/// accurate one: two two_sums). Relative error <= 3u^2 + 13u^3 whatever the signs (Joldes,
+/// Muller, Popescu, ACM TOMS 44(2), 2017, "AccurateDWPlusDW"). Bounds below cite the same
+/// paper (JMP); every kernel uses them only as "a few u^2" against a budget of 2^-64.
+inline dd add(dd a, dd b) {
+  const dd s = two_sum(a.hi, b.hi);
+  const dd t = two_sum(a.lo, b.lo);
+  const dd u = fast_two_sum(s.hi, s.lo + t.hi);
+  return fast_two_sum(u.hi, u.lo + t.lo);
+}
+
+/// a + b for dd a and double b; relative error <= 2u^2 (JMP, DWPlusFP).
+inline dd add(dd a, double b) {
+  const dd s = two_sum(a.hi, b);
+  return fast_two_sum(s.hi, s.lo + a.lo);
+}
+
+/// a·b for dd a and double b; relative error <= 2u^2 (JMP, DWTimesFP1: 1.5u^2 + 4u^3).
+inline dd mul(dd a, double b) {
+  const dd p = two_product(a.hi, b);
+  return fast_two_sum(p.hi, p.lo + a.lo * b);
+}
+
+/// a·b for dd a, b (lo·lo dropped); relative error <= 7u^2 (JMP, DWTimesDW1).
+inline dd mul(dd a, dd b) {
+  const dd p = two_product(a.hi, b.hi);
+  return fast_two_sum(p.hi, p.lo + (a.hi * b.lo + a.lo * b.hi));
+}
+
+/// a/b for dd a, b (b != 0, no overflow): one division. i = RN(1/b.hi), q = RN(a.hi·i)
+/// (relative error <= 2u + u² against a.hi/b.hi), the remainder ρ = a - q·b formed with an
+/// exact product (q·b.hi = p + e) and rounded once (|ρ| <= 3u|a|, its rounding u·3u|a|), then
+/// q + ρ·i: ρ·i carries (1 + 2u)(1 + u) against ρ/b, i.e. <= 3u·3u|q| = 9u², plus the dropped
+/// b.lo/b.hi second-order term (<= u·3u) and the final fast_two_sum: relative error < 16u²
+/// (the same order as the two-division DWDivDW of JMP, 15u² + 56u³).
+inline dd div(dd a, dd b) {
+  const double i = 1 / b.hi;
+  const double q = a.hi * i;
+  const dd p = two_product(q, b.hi);
+  const double r = ((a.hi - p.hi) - p.lo + a.lo) - q * b.lo;
+  return fast_two_sum(q, r * i);
+}
+
+/// RN(hi + lo): the double nearest the dd value (addition is correctly rounded).
+inline double round(dd a) { return a.hi + a.lo; }
+
+inline dd negate(dd a) { return {-a.hi, -a.lo}; }
+
+/// 2^n as a double, for -1022 <= n <= 1023 (built from its bits: no libm call).
+inline double exp2i(int n) {
+  return std::bit_cast<double>(static_cast<std::uint64_t>(n + 1023) << 52);
+}
+
+}  // namespace gradaudit::detail

@@ -1,0 +1,207 @@
+#pragma once
+/// \file exp_log.hpp
+/// exp, expm1, log1p and log whose results carry a low part (double-double), for the
+/// `double` kernels. Table-driven: 2^(j/128) and -log(1/(1 + j/256)) in double-double
+/// (kernel_tables.hpp), short polynomials on the reduced argument.
+///
+/// Error bounds (relative, of the dd result against the exact value; u = 2^-53):
+///   exp_scaled(t, tl):  <= 2^-78   for t + tl <= 0
+///   expm1_small(t, tl): <= 2^-76   for |t + tl| <= ln 2/256
+///   log1p(e):           <= 2^-66.5 for e in [-1/2, 1]
+///   log(x):             <= 2^-66   for every positive double x
+/// The kernels need 2^-64 (so that rounding the dd result costs at most 0.5 + 2^-11 ULP:
+/// a relative error ε is at most ε·2^53 ULP of the result), so every bound has room. The
+/// proofs are in the comments of each function; every constant is checked against MPFR by
+/// lib/test/kernels_test.cpp, and the bounds are measured by bench/ulp_table.cpp.
+
+#include "gradaudit/detail/double_double.hpp"
+#include "gradaudit/detail/kernel_tables.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+
+namespace gradaudit::detail {
+
+/// 2^m·v: a dd value with its binary exponent kept apart, so that a result far below the
+/// normal range is rounded once (round_scaled), not once to dd and again to a subnormal.
+struct scaled_dd {
+  dd v;
+  int m = 0;
+};
+
+/// RN(x·2^n) for a double x and any n in [-1100, 1023] whose result is normal or zero: two
+/// exact scalings when 2^n itself is not a normal double. (Also exact for subnormal results
+/// that are representable, which is how round_scaled uses it.)
+inline double scale2(double x, int n) {
+  if (n >= -1022) return x * exp2i(n);
+  return x * exp2i(n + 200) * exp2i(-200);
+}
+
+/// The double nearest 2^m·(hi + lo), rounded once, including subnormal results (hi need not be
+/// normalised near 1: softmax passes a sum scaled by 2^600).
+/// Normal result: RN(hi + lo), then an exact scaling. Subnormal result (2^m·|v| < 2^-1022):
+/// with C = 2^(-1022-m) the doubles in [C, 2C) are spaced exactly like the subnormals after
+/// scaling by 2^m, so RN(C + hi + lo) - C is the subnormal grid rounding of hi + lo; C + hi is
+/// split exactly (two_sum) and the tail added in one rounding: the only extra error is the
+/// rounding of (two_sum tail + lo), <= 2^-53 of a value below ulp(C), i.e. <= 2^-52 ULP.
+inline double round_scaled(const scaled_dd& s) {
+  const double h = s.v.hi, l = s.v.lo;
+  if (h == 0) return h;
+  const int c_exp = -1022 - s.m;  // C = 2^c_exp
+  if (c_exp < -1022 || std::abs(h) >= exp2i(std::min(c_exp, 1023))) return scale2(h + l, s.m);
+  const double c = h > 0 ? exp2i(c_exp) : -exp2i(c_exp);
+  const dd a = two_sum(c, h);
+  const double r = a.hi + (a.lo + l);
+  return scale2(r - c, s.m);  // r - c is exact (Sterbenz), the scaled value representable
+}
+
+/// 2^m·(hi + lo) as a plain dd. Exact while 2^m·|hi| >= 2^-969 (the low part stays normal);
+/// below that the low part is rounded to 2^-1074: a relative error <= 2^-105 down to
+/// 2^m·|hi| = 2^-969 and growing beyond (callers use it only where that does not matter).
+inline dd to_dd(const scaled_dd& s) { return {scale2(s.v.hi, s.m), scale2(s.v.lo, s.m)}; }
+
+/// Reduced argument of exp: t + tl = k·ln2/128 + r, |r| <= ln2/256 + 2^-42, r as dd.
+/// k = RN((t + tl)·128/ln 2) by the 1.5·2^52 shift (its low bits are k). ln2/128 =
+/// C1 + C2 + C3 with C1 of 34 bits, so k·C1 is exact for |k| < 2^19 (|t| <= 750), t - k·C1 is
+/// exact (Sterbenz: k·C1 and t within a factor 2 when k != 0), k·C2 is split exactly by
+/// two_product, and k·C3 (|k·C3| < 2^-77) costs one rounding: |error of r| <= 2^-108.
+struct exp_reduction {
+  dd r;
+  std::int64_t k;
+};
+
+inline exp_reduction reduce_exp(double t, double tl) {
+  constexpr double inv_ln2_128 = 0x1.71547652b82fep+7;  // RN(128/ln 2)
+  constexpr double shift = 0x1.8p52;
+  constexpr double c1 = 0x1.62e42fef80000p-8, c2 = 0x1.1cf79abc9e3b4p-43, c3 = -0x1.9ff0342542fc3p-97;
+  const double shifted = t * inv_ln2_128 + shift;
+  const std::int64_t k = std::bit_cast<std::int64_t>(shifted) - std::bit_cast<std::int64_t>(shift);
+  const double kd = shifted - shift;
+  const double r1 = t - kd * c1;
+  const dd p = two_product(kd, c2);
+  const dd r = two_sum(r1, -p.hi);
+  return {fast_two_sum(r.hi, r.lo + ((tl - p.lo) - kd * c3)), k};
+}
+
+/// e^r - 1 for |r| <= ln2/256 + 2^-42 < 2^-8.5 (r as dd), as dd.
+/// r + r²/2 + r³·(1/6 + r/24 + r²/120 + r³/720 + r⁴/5040): truncation r⁸/8!·e^|r| < 2^-83;
+/// r² = two_product(rh, rh) + 2·rh·rl exactly but for rl² (< 2^-120); the cubic part
+/// (< 2^-27.9) is formed from rh alone (dropping r²·rl/2 < 2^-80) with coefficient and Horner
+/// roundings of a few u: < 2^-78; the low-part sum < 2^-27 is rounded a few times: < 2^-79.
+/// Absolute error < 2^-77, i.e. relative error < 2^-77/|e^r - 1| (< 2^-76 for |r| >= 2^-9
+/// since |e^r - 1| >= 0.99|r|; for smaller r every term scales with r and the bound is
+/// relative: < 2^-76 as well).
+inline dd expm1_reduced(dd r) {
+  const double rh = r.hi, rl = r.lo;
+  const dd sq = two_product(rh, rh);
+  const dd a = two_sum(rh, 0.5 * sq.hi);
+  const double poly =
+      0x1.5555555555555p-3 +
+      rh * (0x1.5555555555555p-5 + rh * (0x1.1111111111111p-7 + rh * (0x1.6c16c16c16c17p-10 + rh * 0x1.a01a01a01a01ap-13)));
+  const double lo = a.lo + ((rl + (0.5 * sq.lo + rh * rl)) + rh * sq.hi * poly);
+  return fast_two_sum(a.hi, lo);
+}
+
+/// e^(t + tl) = 2^m·(T_j + T_j·(e^r - 1)) with k = 128m + j, for t + tl <= 0, tl a tail with
+/// |tl| <= 2^-52|t|. Returns {0, 0} for t < -750 (e^t < 2^-1082: rounds to 0 in every use, 4e^t included).
+/// Error: T_j is exact to 2^-106 relative; e^r - 1 to 2^-77 absolute (expm1_reduced);
+/// r to 2^-108; the products T·(e^r - 1) split exactly but for roundings < 2^-104:
+/// relative error < 2^-77 + 2^-100 < 2^-76.9. (NaN: callers handle it first.)
+inline scaled_dd exp_scaled(double t, double tl = 0) {
+  if (t < -750) return {{0, 0}, 0};
+  const exp_reduction red = reduce_exp(t, tl);
+  const dd em1 = expm1_reduced(red.r);
+  const std::size_t j = static_cast<std::size_t>(red.k & 127);
+  const int m = static_cast<int>(red.k >> 7);  // arithmetic shift: floor(k/128)
+  const double th = tables::exp2_hi[j], tlo = tables::exp2_lo[j];
+  const dd p = two_product(th, em1.hi);
+  const dd s = fast_two_sum(th, p.hi);
+  const double lo = s.lo + (p.lo + (th * em1.lo + tlo * (1 + em1.hi)));
+  return {fast_two_sum(s.hi, lo), m};
+}
+
+/// e^t as a dd for t >= -700 (m >= -1011: 2^m is a normal double and the scaling of hi is
+/// exact; lo is scaled exactly or, below 2^-1022, to within 2^-1075: relative < 2^-105).
+inline dd exp_dd(double t, double tl = 0) {
+  const scaled_dd s = exp_scaled(t, tl);
+  const double f = exp2i(s.m);
+  return {s.v.hi * f, s.v.lo * f};
+}
+
+/// e^t - 1 for t <= 0, as dd, relative error < 2^-70: for k = 0 (|t| <= ln2/256) it is
+/// expm1_reduced itself (< 2^-76); otherwise e^t - 1 <= -0.0027 and e^t (error < 2^-76.9
+/// relative, i.e. < 2^-76.9 absolute) minus 1 in dd arithmetic: < 2^-76.9/0.0027 < 2^-68.
+inline dd expm1_dd(double t) {
+  const exp_reduction red = reduce_exp(t, 0);
+  if (red.k == 0) return expm1_reduced(red.r);
+  return add(exp_dd(t), -1.0);
+}
+
+/// log(1 + e) for a dd e with e.hi in [-1/2, 1].
+/// j = RN(256·e.hi), c = c_j = RN(1/(1 + j/256)) (tabled with -log c_j in dd), and
+/// v = c(1 + e) - 1 = (c - 1) + c·e.hi + c·e.lo: c - 1 is exact (Sterbenz), c·e.hi is split by
+/// two_product, so v carries an absolute error < 2^-105. |v| <= 2^-9/(1 + j/256) + 2^-52 <=
+/// 2^-8. log(1 + e) = -log c + log1p(v), log1p(v) = v - v²/2 + v³(1/3 - v/4 + … + v⁶/9):
+/// truncation |v|¹⁰/10/(1 - |v|) < 2^-83; the cubic part from vh alone (dropping v²·vl, of
+/// relative size u·v² < 2^-69) with roundings of a few u on a term < |v|·2^-17: together
+/// < 2^-68 relative to |v|. For j = 0 (c = 1) v = e exactly and that is the bound. For j != 0,
+/// |e| >= 2^-9 and |log(1 + e)| >= |v|·(1 - 2^-8): the table (2^-106), v's error and log1p(v)'s
+/// give < 2^-66.5 relative.
+inline dd log1p_dd(dd e) {
+  constexpr double shift = 0x1.8p52;
+  const double shifted = e.hi * 256 + shift;
+  const std::int64_t j = std::bit_cast<std::int64_t>(shifted) - std::bit_cast<std::int64_t>(shift);
+  const std::size_t i = static_cast<std::size_t>(j + 128);
+  const double c = tables::log_c[i];
+  const dd p = two_product(c, e.hi);
+  const dd v0 = two_sum(c - 1, p.hi);
+  const dd v = two_sum(v0.hi, v0.lo + (p.lo + c * e.lo));
+  const double vh = v.hi, vl = v.lo;
+  const dd sq = two_product(vh, vh);
+  const dd a = two_sum(vh, -0.5 * sq.hi);
+  const double poly =
+      0x1.5555555555555p-2 +
+      vh * (-0x1p-2 + vh * (0x1.999999999999ap-3 +
+                            vh * (-0x1.5555555555555p-3 +
+                                  vh * (0x1.2492492492492p-3 + vh * (-0x1p-3 + vh * 0x1.c71c71c71c71cp-4)))));
+  const double lo = a.lo + ((vl - (0.5 * sq.lo + vh * vl)) + vh * sq.hi * poly);
+  const dd l1 = fast_two_sum(a.hi, lo);
+  if (j == 0) return l1;
+  return add(dd{tables::log_hi[i], tables::log_lo[i]}, l1);
+}
+
+/// log x for a positive finite double x (subnormals included), as dd.
+/// x = 2^k·f with f in [3/4, 3/2) (f from the bits; subnormals scaled by 2^54 first), f - 1
+/// exact (Sterbenz); log x = k·ln2 + log1p(f - 1) with ln2 = L1 + L2 (L1 of 32 bits, so k·L1
+/// is exact for |k| <= 1100) + L3 < 2^-86: k·L2 split exactly, the dropped k·L3 < 2^-76.
+/// For k = 0 the bound is log1p's; for k != 0 |k ln2| >= 0.69 and |log1p(f - 1)| <= 0.41,
+/// so |log x| >= 0.28: < 2^-66.5·0.41/0.28 + 2^-76/0.28 < 2^-66 relative.
+inline dd log_dd(double x) {
+  int k = 0;
+  if (x < 0x1p-1022) {
+    x *= 0x1p54;
+    k = -54;
+  }
+  const std::uint64_t bits = std::bit_cast<std::uint64_t>(x);
+  k += static_cast<int>(bits >> 52) - 1023;
+  double f = std::bit_cast<double>((bits & 0x000fffffffffffffULL) | 0x3ff0000000000000ULL);
+  if (f >= 1.5) {
+    f *= 0.5;
+    ++k;
+  }
+  const dd l = log1p_dd({f - 1, 0});
+  if (k == 0) return l;
+  const double kd = k;
+  const dd kl = two_product(kd, 0x1.a39ef35793c76p-33);
+  const dd kln2 = fast_two_sum(kd * 0x1.62e42fee00000p-1, kl.hi);
+  return add(dd{kln2.hi, kln2.lo + kl.lo}, l);
+}
+
+/// log of a positive dd value u = uh + ul (|ul| <= ulp(uh)/2): log(uh) + ul/uh, dropping
+/// (ul/uh)²/2 < 2^-107.
+inline dd log_dd(dd u) { return add(log_dd(u.hi), u.lo / u.hi); }
+
+}  // namespace gradaudit::detail

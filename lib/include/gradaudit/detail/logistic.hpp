@@ -1,0 +1,233 @@
+#pragma once
+/// \file logistic.hpp
+/// The `double` kernels of gradaudit's element-wise functions, in double-double arithmetic
+/// (double_double.hpp, exp_log.hpp): σ, σ', log σ, softplus, tanh, tanh', the binary
+/// cross-entropy on probabilities and on logits with their gradients, and the squared error.
+///
+/// The bound. Each kernel forms its result as a dd value with relative error ε <= 2^-64 (the
+/// proof sketch is at each function) and rounds it once; since a relative error ε is at most
+/// ε·2^53 ULP, the result is within 0.5 + 2^-11 ULP of the exact value. Exceptions, stated at
+/// the function: bce_with_logits_grad for soft y where σ(z) ≈ y (an ill-conditioned
+/// difference; the error is at most 2^-100·σ(z) absolute there), and soft targets y or 1 - y
+/// below 2^-900 (dd products would underflow).
+///
+/// Notation: e = e^{-|x|} in (0, 1], u = 2^-53, "exp error" = 2^-76.9 (exp_scaled),
+/// "log1p error" = 2^-66.5 (log1p_dd).
+
+#include "gradaudit/detail/exp_log.hpp"
+
+#include <cmath>
+#include <limits>
+
+namespace gradaudit::detail::dbl {
+
+inline constexpr double inf = std::numeric_limits<double>::infinity();
+
+/// Beyond |x| = 50, e = e^{-|x|} < 2^-72.1: terms of relative size e are below the budget.
+inline constexpr double tail_cut = 50;
+
+/// σ(x) as dd for |x| <= 700 (e = e^{-|x|} as dd to 2^-76.9): 1/(1 + e) for x >= 0 and
+/// e/(1 + e) for x < 0; 1 + e is formed with a dd sum (2u²), the quotient by dd division
+/// (16u²). σ's relative sensitivity to e is e/(1 + e) <= 1/2, so the relative error is
+/// < 2^-76.9 + 18u² < 2^-76.
+inline dd sigmoid_dd_core(double x) {
+  const dd e = exp_dd(-std::abs(x));
+  const dd d = add(e, 1.0);
+  return div(x >= 0 ? dd{1, 0} : e, d);
+}
+
+/// σ(x) = 1/(1 + e^{-x}). Domain: all doubles; σ(+inf) = 1, σ(-inf) = 0, NaN -> NaN.
+/// x > 50: returns 1, exact: 1 - σ(x) < e^{-50} < 2^-72 is far below half the spacing
+/// (2^-54) of the doubles under 1. x < -50: σ = e(1 - e + …) = e·(1 + δ) with |δ| < 2^-72, so
+/// e itself (exp error) rounded once by round_scaled, subnormal results included (below
+/// x ≈ -708.4; 0 below -745.2). Otherwise sigmoid_dd_core. Error <= 0.5 + 2^-11 ULP.
+inline double sigmoid(double x) {
+  if (std::isnan(x)) return x;
+  if (x > tail_cut) return 1;
+  if (x < -tail_cut) return round_scaled(exp_scaled(x));
+  return round(sigmoid_dd_core(x));
+}
+
+/// 2^s·σ'(x) = 2^s·e/(1 + e)², e = e^{-|x|}, s in {0, 2} (tanh' = 4σ'(2x) shares it).
+/// |x| > 50: σ' = e(1 - 2e + …) = e(1 + δ), |δ| < 2^-71: e rounded once (round_scaled, exact
+/// scaling by 2^s folded into the exponent). Otherwise e/((1 + e)(1 + e)) in dd: exp error
+/// (sensitivity |1 - 2σ(|x|)| <= 1) + 2u² + 7u² + 16u² < 2^-76. Error <= 0.5 + 2^-11 ULP.
+inline double scaled_sigmoid_grad(double x, int s) {
+  if (std::isnan(x)) return x;
+  const double a = std::abs(x);
+  if (a > tail_cut) {
+    scaled_dd e = exp_scaled(-a);
+    e.m += s;
+    return round_scaled(e);
+  }
+  const dd e = exp_dd(-a);
+  const dd d = add(e, 1.0);
+  const dd q = div(e, mul(d, d));
+  return s == 0 ? round(q) : round(q) * exp2i(s);  // exact: q >= e^-50/4 is far from underflow
+}
+
+/// σ'(x) = σ(x)(1 - σ(x)) = e^{-|x|}/(1 + e^{-|x|})², even in x; σ'(±inf) = 0; NaN -> NaN.
+/// Error <= 0.5 + 2^-11 ULP for every double (subnormal results included).
+inline double sigmoid_grad(double x) { return scaled_sigmoid_grad(x, 0); }
+
+/// log(1 + e^{-|x|}) as dd for |x| <= 700 (log1p error + exp error: < 2^-66.4).
+inline dd log1p_exp_neg_abs(double x) { return log1p_dd(exp_dd(-std::abs(x))); }
+
+/// log σ(x) = -log1p(e^{-x}) (x >= 0) and x - log1p(e^{x}) (x < 0): both terms of the
+/// second form are <= 0, so the dd sum has no cancellation (relative error <= the larger
+/// relative error of its terms, + 3u²): < 2^-66.3. x > 50: -log1p(e) = -e(1 - e/2 + …),
+/// |δ| < 2^-73: -e rounded once (subnormal results for x > 708.4). x < -50: log1p(e^x) <
+/// e^-50 < 2^-72 is below half an ULP of x (>= 2^-48) and never moves the rounding: x.
+/// log σ(+inf) = -0, log σ(-inf) = -inf, NaN -> NaN. Error <= 0.5 + 2^-11 ULP.
+inline double log_sigmoid(double x) {
+  if (std::isnan(x)) return x;
+  if (x > tail_cut) return -round_scaled(exp_scaled(-x));
+  if (x < -tail_cut) return x;
+  const dd l = log1p_exp_neg_abs(x);
+  if (x >= 0) return -round(l);
+  return round(add(negate(l), x));
+}
+
+/// softplus(t) = log(1 + e^t) = -log σ(-t) >= 0; as log_sigmoid.
+inline double softplus(double t) { return -log_sigmoid(-t); }
+
+/// tanh x = sign(x)·(-m)/(2 + m), m = expm1(-2|x|) in dd (< 2^-68, expm1_dd; -2|x| is exact
+/// below |x| = 2^1022). The quotient: 2u² + 16u² more. |x| > 20: 1 - tanh|x| < 2e^{-40} <
+/// 2^-56 is below half the spacing under 1: ±1 exactly. |x| < 2^-28: tanh x = x(1 - x²/3 + …)
+/// with x²/3 < 2^-57.5, below half the spacing under |x| (2^-54 relative at worst): x.
+/// tanh(±inf) = ±1, tanh(±0) = ±0, NaN -> NaN. Error <= 0.5 + 2^-11 ULP.
+inline double tanh(double x) {
+  if (std::isnan(x)) return x;
+  const double a = std::abs(x);
+  if (a > 20) return std::copysign(1.0, x);
+  if (a < 0x1p-28) return x;
+  const dd m = expm1_dd(-2 * a);
+  return std::copysign(round(div(negate(m), add(m, 2.0))), x);
+}
+
+/// tanh'(x) = 1 - tanh²x = 4σ'(2x) (2x exact; ±inf past |x| = 2^1023, where the result 0 is
+/// right). tanh'(±inf) = 0; NaN -> NaN. Error <= 0.5 + 2^-11 ULP (as scaled_sigmoid_grad).
+inline double tanh_grad(double x) { return scaled_sigmoid_grad(2 * x, 2); }
+
+/// 1 - y as an exact dd (two_sum), for soft targets.
+inline dd one_minus(double y) { return two_sum(1.0, -y); }
+
+/// bce on a logit, y·softplus(-z) + (1 - y)·softplus(z) (PyTorch's BCEWithLogits).
+/// y = 1: softplus(-z); y = 0: softplus(z) (the 1-ULP kernels above; z = ±inf gives 0 or
+/// +inf, never 0·inf). Soft y: with L = log1p(e^{-|z|}) (dd, < 2^-66.4), softplus(±z) =
+/// max(±z, 0) + L are sums of non-negative terms, weighted by y and the exact 1 - y; every
+/// term is >= 0, so the relative error is the largest term's, < 2^-66.3 + 10u². z = ±inf
+/// with soft y: +inf. Soft y needs min(y, 1 - y) >= 2^-900 for the dd products.
+/// Error <= 0.5 + 2^-11 ULP.
+inline double bce_with_logits(double z, double y) {
+  if (std::isnan(z) || std::isnan(y)) return z + y;
+  if (y == 1) return softplus(-z);
+  if (y == 0) return softplus(z);
+  if (std::isinf(z)) return inf;
+  // |z| > 2^500: L < e^{-2^500} is nothing, and the result is one product y·(-z) or
+  // (1 - y)·z, correctly rounded (and no dd split of a huge value: Veltkamp's needs < 2^996).
+  if (z < -0x1p500) return y * -z;
+  if (z > 0x1p500) return round(mul(one_minus(y), z * 0x1p-600)) * 0x1p600;  // exact scalings
+  const dd l = std::abs(z) > 700 ? dd{0, 0} : log1p_exp_neg_abs(z);  // L < 2^-1009: below every ULP of y|z|
+  const dd s_minus = add(l, std::max(-z, 0.0)), s_plus = add(l, std::max(z, 0.0));
+  return round(add(mul(s_minus, y), mul(s_plus, one_minus(y))));
+}
+
+/// σ(z) as dd for z >= -700 (for the soft-target gradient): sigmoid_dd_core for |z| <= 50;
+/// 1 - e (dd, relative error e² < 2^-144 dropped) for z > 50; e·(1 - e) for z < -50.
+inline dd sigmoid_dd(double z) {
+  if (std::abs(z) <= tail_cut) return sigmoid_dd_core(z);
+  if (z > 0) return add(negate(to_dd(exp_scaled(-z))), 1.0);  // to_dd: z may exceed 700
+  const dd e = exp_dd(z);
+  return mul(e, 1 - e.hi);
+}
+
+/// σ(z) - 1/2 = tanh(z/2)/2 as dd, to full relative accuracy for |z| <= ln 3 (σ(z) itself
+/// would lose z/4 against 1/2 for tiny z): tanh(a/2) = -m/(2 + m), m = expm1(-a) in dd
+/// (< 2^-68), the quotient 18u² more; halving is exact. |z| < 2^-28: z/4 (tanh(z/2)/2 =
+/// z/4·(1 - z²/12 + …), the cubic term below 2^-58 relative).
+inline dd half_tanh_half(double z) {
+  const double a = std::abs(z);
+  if (a < 0x1p-28) return {z * 0.25, 0};
+  const dd m = expm1_dd(-a);
+  const dd t = div(negate(m), add(m, 2.0));
+  const double h = std::copysign(0.5, z);
+  return {t.hi * h, t.lo * h};
+}
+
+/// ∂/∂z bce_with_logits(z, y) = σ(z) - y.
+/// y = 1: -σ(-z); y = 0: σ(z) (the 1-ULP sigmoid, subnormal results included).
+/// Soft y: for |z| <= ln 3, tanh(z/2)/2 - (y - 1/2) (both dd, y - 1/2 exact: no loss of z near
+/// 0); otherwise σ(z) in dd (relative error < 2^-76) minus y; one dd sum, one rounding. Where
+/// σ(z) - y is not small the result is within 0.5 + 2^-11 ULP; where σ(z) ≈ y it is an
+/// ill-conditioned difference (condition number σ(z)/|σ(z) - y| wrt σ): the error is at
+/// most 2^-76·σ(z) absolute, so within 0.5 + 2^-11 ULP while |σ(z) - y| >= 2^-12·σ(z), and
+/// within 1 ULP while |σ(z) - y| >= 2^-22·σ(z); nearer the root the error in ULP grows as
+/// σ(z)/|σ(z) - y|·2^-23 (measured in bench/README.md). z < -700 with soft y: σ(z) <
+/// 2^-1009, below half an ULP of y >= 2^-900: RN(σ(z) - y) = -y, computed as such.
+/// z = ±inf: 1 - y, -y. NaN -> NaN.
+inline double bce_with_logits_grad(double z, double y) {
+  if (std::isnan(z) || std::isnan(y)) return z + y;
+  if (y == 1) return -sigmoid(-z);
+  if (y == 0) return sigmoid(z);
+  if (z < -700) return sigmoid(z) - y;
+  if (std::abs(z) <= 0x1.193ea7aad030bp+0) return round(add(half_tanh_half(z), negate(two_sum(y, -0.5))));  // ln 3
+  return round(add(sigmoid_dd(z), -y));
+}
+
+/// log(1 - p) for p in [0, 1), as dd: log1p(-p) for p <= 1/2 (log1p error); log(1 - p) with
+/// 1 - p exact (Sterbenz) for p > 1/2 (log error).
+inline dd log1m_dd(double p) {
+  if (p <= 0.5) return log1p_dd({-p, 0});
+  return log_dd(1 - p);
+}
+
+/// bce(ŷ, y) = -(y log ŷ + (1 - y) log(1 - ŷ)), terms with a zero coefficient dropped.
+/// Both terms are >= 0: relative error <= the larger of the logs' (2^-66) + 10u².
+/// bce(0, y > 0) = bce(1, y < 1) = +inf. Soft y needs min(y, 1 - y) >= 2^-900.
+/// Error <= 0.5 + 2^-11 ULP. (Domain checks are the caller's.)
+inline double bce(double yhat, double y) {
+  if (std::isnan(yhat) || std::isnan(y)) return yhat + y;
+  if ((y != 0 && yhat == 0) || (y != 1 && yhat == 1)) return inf;
+  if (y == 1) return -round(log_dd(yhat));
+  if (y == 0) return -round(log1m_dd(yhat));
+  return -round(add(mul(log_dd(yhat), y), mul(log1m_dd(yhat), one_minus(y))));
+}
+
+/// ∂bce/∂ŷ = (ŷ - y)/(ŷ(1 - ŷ)).
+/// y = 1: -1/ŷ (one IEEE division: correctly rounded). y = 0: 1/(1 - ŷ) with 1 - ŷ exact in dd
+/// (16u²). Soft y: ŷ - y is exact in dd (two_sum; near the root it is even exact in double,
+/// Sterbenz), ŷ(1 - ŷ) in dd (2u² + 2u²), one dd division: < 2^-100 relative, whatever how
+/// close ŷ is to y: the 1-ULP bound holds at the root too. ŷ < 2^-900: the factor
+/// 1/(1 - ŷ) = 1 + O(2^-900) is dropped. At ŷ = 0: -inf (y > 0) or 1 (y = 0); at ŷ = 1: +inf
+/// (y < 1) or -1 (y = 1). Soft y needs y >= 2^-900. Error <= 0.5 + 2^-11 ULP.
+inline double bce_grad(double yhat, double y) {
+  if (std::isnan(yhat) || std::isnan(y)) return yhat + y;
+  if (y == 1) return -1 / yhat;
+  if (y == 0) return yhat == 1 ? inf : round(div({1, 0}, one_minus(yhat)));
+  if (yhat == 0) return -inf;
+  if (yhat == 1) return inf;
+  const dd num = two_sum(yhat, -y);
+  if (yhat < 0x1p-900) {
+    // (ŷ - y)/ŷ, the denominator scaled by 2^200 (exact) so that the quotient stays below
+    // 2^875 (dd splits need < 2^996); the rounded quotient is scaled back exactly, or
+    // overflows to ±inf when the true value does.
+    return round(div(num, {yhat * 0x1p200, 0})) * 0x1p200;
+  }
+  return round(div(num, mul(one_minus(yhat), yhat)));
+}
+
+/// (y - ŷ)² with y - ŷ exact in dd and squared in dd (7u²): error <= 0.5 + 2^-11 ULP while the
+/// square is >= 2^-969 and finite (+inf exactly when the true value overflows).
+inline double mse(double yhat, double y) {
+  const dd d = two_sum(y, -yhat);
+  const double p = d.hi * d.hi;
+  if (!std::isfinite(p)) return p;  // overflow, or an infinite input (whose split is NaN)
+  if (p < 0x1p-960) return p + 2 * d.hi * d.lo;
+  return round(mul(d, d));
+}
+
+/// 2(ŷ - y): RN(ŷ - y) doubled exactly, i.e. correctly rounded.
+inline double mse_grad(double yhat, double y) { return 2 * (yhat - y); }
+
+}  // namespace gradaudit::detail::dbl
