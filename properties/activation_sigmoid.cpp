@@ -27,7 +27,7 @@ constexpr double kSubnormalBelow = -708.3964185322641;
 /// with a correctly rounded s it is where 1 - σ(x) < 2^-54, i.e. x > 54·ln 2. Both points
 /// were found by bisection and are checked (with their predecessors) by the property below.
 constexpr double kNaiveBreaks = 36.736800569677108;    // 0x1.25e4f7b2737fbp+5
-constexpr double kAccurateBreaks = 37.428971664263997;  // 0x1.2b6e88b227658p+5
+constexpr double kAccurateBreaks = 37.42994775023705;  // 0x1.2b708872320e2p+5
 
 /// Every finite double, with the logit range [-745, 745] (where σ and σ' pass through every
 /// binade of double) drawn as often as the rest.
@@ -172,7 +172,7 @@ GRADAUDIT_CLAIM({
     .correction = "accurate only for x <= 0. For x > 0 the relative error of s(1-s) grows "
                   "like (3 + e^x)·2^-52 (1-s cancels the rounding error of s), all digits "
                   "are lost near x = 36, and s(1-s) is exactly 0 once s rounds to 1: from x = "
-                  "36.736800569677108 with s = 1/(1+exp(-x)), from x = 37.428971664263997 with "
+                  "36.736800569677108 with s = 1/(1+exp(-x)), from x = 37.42994775023705 with "
                   "a correctly rounded s. Yet σ'(x) ≈ e^{-x} is still representable down to "
                   "x ≈ 745. Use σ'(x) = e^{-|x|}/(1+e^{-|x|})^2.",
     .as_stated =
