@@ -111,11 +111,12 @@ int evaluate_lines(const eval_request& r, std::istream& in, std::ostream& out, s
 }  // namespace
 
 int eval(std::span<const std::string> args, std::istream& in, std::ostream& out, std::ostream& err) {
-  CLI::App app{kHelp, "gradaudit eval"};
+  CLI::App app{audit::wrapped(kHelp), "gradaudit eval"};
   std::string function, y;
   bool reference = false;
   app.add_option("function", function, "one of: " + function_list())->required();
-  audit::add_value(app, "--y", y, "the target, in [0, 1] (bce, bce_grad, bce_logits, bce_logits_grad)");
+  audit::add_value(app, "--y", y, "the target, in [0, 1] (bce, bce_grad, bce_logits, bce_logits_grad)")
+      ->type_name("Y");
   app.add_flag("--reference", reference, "print the 50-digit reference to 40 digits")
       ->multi_option_policy(CLI::MultiOptionPolicy::Throw);
   if (const auto code = audit::parse_command_line(app, args, out, err)) return *code;

@@ -104,7 +104,8 @@ struct train_settings {
   activation act;
   loss_function loss;
   initializer iw, ib;
-  long long epochs, seed, threads, samples;
+  long long epochs, threads, samples;
+  std::uint64_t seed;  ///< any 64-bit seed, as the audit's
   double lr;
 };
 
@@ -116,7 +117,7 @@ train_settings settings_from(const train_args& a, bool samples_given) {
   s.iw = parse_initializer(a.init_weight);
   s.ib = parse_initializer(a.init_bias);
   s.epochs = audit::integer_option("--epochs", a.epochs, 0, 100000000);
-  s.seed = audit::integer_option("--seed", a.seed, 0, std::numeric_limits<long long>::max());
+  s.seed = audit::unsigned_option("--seed", a.seed);
   const std::string cores = std::to_string(std::max(1u, std::min(256u, std::thread::hardware_concurrency())));
   s.threads = audit::integer_option("--threads", a.threads.empty() ? cores : a.threads, 1, 256);
   s.samples = audit::integer_option("--samples", a.samples, 1, 100000000);
@@ -129,7 +130,7 @@ train_settings settings_from(const train_args& a, bool samples_given) {
 }  // namespace
 
 int train(std::span<const std::string> args, std::ostream& out, std::ostream& err) {
-  CLI::App app{kHelp, "gradaudit train"};
+  CLI::App app{audit::wrapped(kHelp), "gradaudit train"};
   train_args opt_args;
   add_options(app, opt_args);
   if (const auto code = audit::parse_command_line(app, args, out, err)) return *code;
@@ -144,7 +145,8 @@ int train(std::span<const std::string> args, std::ostream& out, std::ostream& er
   const auto act = s.act;
   const auto loss = s.loss;
   const auto iw = s.iw, ib = s.ib;
-  const long long epochs = s.epochs, seed = s.seed, threads = s.threads, samples = s.samples;
+  const long long epochs = s.epochs, threads = s.threads, samples = s.samples;
+  const std::uint64_t seed = s.seed;
   const double lr = s.lr;
   std::map<std::string, std::string> opt;
   if (app.count("--data")) opt["--data"] = opt_args.data;

@@ -537,6 +537,8 @@ TEST(BadInput, EveryEntryPointGivesAClearErrorAndItsExitCode) {
       {"train --layers 2,1 --data DATA/one.csv --epochs 3", "", 0, "on 1 samples"},
       // train: training options
       {"train --layers 2,1 --samples 10 --epochs 0", "", 0, "0 epochs"},
+      {"train --layers 2,1 --samples 5 --epochs 1 --seed 18446744073709551615", "", 0, "on 5 samples"},  // 64-bit seeds
+      {"train --layers 2,1 --samples 5 --epochs 1 --seed -1", "", 2, "--seed: '-1' is not an integer in [0, 18446744073709551615]"},
       {"train --layers 2,1 --epochs -1", "", 2, "--epochs: '-1'"},
       {"train --layers 2,1 --lr -1", "", 2, "--lr: '-1' is not a finite number in [5e-324, 1.7976931348623157e+308]"},
       {"train --layers 2,1 --lr nan", "", 2, "--lr: 'nan'"},
@@ -579,7 +581,7 @@ TEST(BadInput, EveryEntryPointGivesAClearErrorAndItsExitCode) {
       {"audit --markdown OUT/r.md --markdown OUT/s.md", "", 2, "--markdown: At Most 1 required but received 2"},
       // report merge
       {"report", "", 2, "A subcommand is required"},
-      {"report split", "", 2, "A subcommand is required"},
+      {"report split", "", 2, "unknown subcommand 'split' (known: merge)"},
       {"report merge", "", 2, "no input reports"},
       {"report merge DATA/missing.json", "", 1, "cannot read DATA/missing.json"},
       {"report merge DATA/broken.json", "", 1, "DATA/broken.json: parse error at line 2, column 1"},

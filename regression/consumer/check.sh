@@ -4,7 +4,7 @@
 # its audit (made by gradaudit_add_audit): it must write JSON, Markdown and JUnit reports for its
 # own claims, which have no expected verdicts (reported, exit 0), name its own source in the
 # Markdown and replay with its own program; `report merge` must take its JSON back.
-# Usage: consumer_check.sh BUILD_DIR CONSUMER_SOURCE WORK_DIR BUILD_TYPE CXX CXX_FLAGS CXX_FLAGS_OF_TYPE LINKER_FLAGS
+# Usage: check.sh BUILD_DIR CONSUMER_SOURCE WORK_DIR BUILD_TYPE CXX CXX_FLAGS CXX_FLAGS_OF_TYPE LINKER_FLAGS
 set -euo pipefail
 build="$1"; src="$2"; work="$3"; type="$4"; cxx="$5"; flags="$6"; type_flags="$7"; ldflags="$8"
 rm -rf "$work"

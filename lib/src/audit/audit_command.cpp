@@ -46,10 +46,12 @@ std::string help_text(const program_info& info) {
 }
 
 void add_options(CLI::App& app, audit_args& a, bool figures) {
-  add_value(app, "--seed", a.seed, "RapidCheck seed, an integer in [0, 2^64 - 1] (default 20240614)");
-  add_value(app, "--cases", a.cases, "cases per property, in [1, 100000000] (default 200)");
-  add_value(app, "--digits", a.digits, "significant digits a certified check must reach, in [1, 300]");
-  app.add_option("--only", a.only, "run only this claim (repeatable)");
+  add_value(app, "--seed", a.seed, "RapidCheck seed, an integer in [0, 2^64 - 1] (default 20240614)")
+      ->type_name("S");
+  add_value(app, "--cases", a.cases, "cases per property, in [1, 100000000] (default 200)")->type_name("N");
+  add_value(app, "--digits", a.digits, "significant digits a certified check must reach, in [1, 300]")
+      ->type_name("D");
+  app.add_option("--only", a.only, "run only this claim (repeatable)")->type_name("ID");
   for (const char* report : {"--json", "--markdown", "--junit"})
     add_value(app, report, a.reports[report], std::string("write the ") + (report + 2) + " report to FILE")
         ->type_name("FILE");
@@ -147,7 +149,7 @@ void add_figures(report_meta& meta, const figures_hook& hook, const std::string&
 int run_audit(std::span<const std::string> args, std::ostream& out, std::ostream& err, const program_info& info,
               const figures_hook& figures) {
   const std::string who = info.name + " audit";
-  CLI::App app{help_text(info), who};
+  CLI::App app{wrapped(help_text(info)), who};
   audit_args a;
   add_options(app, a, static_cast<bool>(figures.write));
   if (const auto code = parse_command_line(app, args, out, err)) return *code;

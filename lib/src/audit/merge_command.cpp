@@ -1,6 +1,7 @@
 // `report merge`: joins the JSON reports of audit shards into one report.
 #include "gradaudit/audit/command_line.hpp"
 #include "gradaudit/audit/commands.hpp"
+#include "gradaudit/audit/text.hpp"
 #include "outputs.hpp"
 
 #include <map>
@@ -79,13 +80,17 @@ int run_report(std::span<const std::string> args, std::ostream& out, std::ostrea
   const std::string who = info.name + " report";
   CLI::App app{"Reports of audits.", who};
   app.require_subcommand(1);
-  CLI::App* merge = app.add_subcommand("merge", help_text(info));
+  CLI::App* merge = app.add_subcommand("merge", wrapped(help_text(info)));
   std::vector<std::string> inputs;
   report_paths reports;
   merge->add_option("reports", inputs, "the shards' JSON reports")->type_name("A.json B.json ...");
   for (const char* report : {"--json", "--markdown", "--junit"})
     add_value(*merge, report, reports[report], std::string("write the merged ") + (report + 2) + " report to FILE")
         ->type_name("FILE");
+  if (!args.empty() && args[0] != "merge" && args[0].rfind('-', 0) != 0) {  // CLI11 would only say "required"
+    print_error(err, who, "unknown subcommand " + audit::quoted(args[0]) + " (known: merge)");
+    return usage;
+  }
   if (const auto code = parse_command_line(app, args, out, err)) return *code;
   if (inputs.empty()) {
     print_error(err, who + " merge", "no input reports");

@@ -76,6 +76,22 @@ std::string printable(std::string_view message, std::size_t max_bytes) {
   return newline ? out + "\n" : out;
 }
 
+std::string wrapped(std::string_view text, std::size_t width) {
+  std::string out, line;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    const std::size_t space = std::min(text.find(' ', start), text.size());
+    const std::string_view word = text.substr(start, space - start);
+    if (!line.empty() && line.size() + 1 + word.size() > width) {
+      out += line + "\n";
+      line.clear();
+    }
+    line += (line.empty() ? "" : " ") + std::string(word);
+    start = space + 1;
+  }
+  return out + line;
+}
+
 std::string nearest(std::string_view text, const std::vector<std::string>& candidates) {
   text = text.substr(0, 256);  // ids are short: a long value is far from all of them anyway
   // Levenshtein distance, one row at a time.

@@ -26,6 +26,9 @@ std::string quoted(std::string_view text, std::size_t max_bytes = kQuotedBytes);
 /// UTF-8 escaped; past `max_bytes` cut with "… (N bytes)".
 std::string printable(std::string_view message, std::size_t max_bytes = 4 * kQuotedBytes);
 
+/// `text` broken into lines of at most `width` columns at spaces (for --help texts).
+std::string wrapped(std::string_view text, std::size_t width = 90);
+
 /// The candidate closest to `text` in edit distance (the first of equals), or "" when there
 /// is none: for "did you mean …?" after a mistyped name.
 std::string nearest(std::string_view text, const std::vector<std::string>& candidates);
