@@ -821,3 +821,26 @@ TEST(Reports, SummaryReadsBackExactly) {
 }
 
 }  // namespace
+
+namespace {
+
+// Issue 14 item 1: the replay line of a report (`RC_PARAMS="…" <program> audit --only <id>`)
+// replays the counterexample through the audit itself.
+TEST(Audit, ReplayThroughTheAuditGivesTheSameCounterexample) {
+  const std::string d = fresh_dir("gradaudit_replay");
+  std::string first, again;
+  ASSERT_EQ(run_exe("audit --only mse.grad_yhat --cases 30 --json " + d + "/r.json", "", &first), 0) << first;
+  const std::string json = read_file(d + "/r.json");
+  const auto at = json.find("\"reproduce\": \"");
+  ASSERT_NE(at, std::string::npos) << json;
+  const std::string reproduce = json.substr(at + 14, json.find('"', at + 14) - at - 14);
+  ASSERT_EQ(run_exe("audit --only mse.grad_yhat --seed 1", "", &again, "RC_PARAMS='" + reproduce + "'"), 0) << again;
+  const auto line = [](const std::string& out) {
+    const auto p = out.find("refuted  mse.grad_yhat");
+    return p == std::string::npos ? std::string("(none)") : out.substr(p, out.find('\n', p) - p);
+  };
+  EXPECT_EQ(line(again), line(first));
+  std::filesystem::remove_all(d);
+}
+
+}  // namespace
