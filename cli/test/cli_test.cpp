@@ -818,6 +818,8 @@ TEST(Reports, SummaryReadsBackExactly) {
   EXPECT_EQ(message(replaced(js.str(), "\"seconds\": ", "\"seconds\": -")).substr(0, 25), "f.json: \"seconds\" is -0.3");
   EXPECT_EQ(message(replaced(js.str(), "\"cases\": 7,", "")), "f.json: missing member \"cases\"");
   EXPECT_EQ(message(std::string(300, '[')), "f.json: nested deeper than 32");
+  // Found by fuzz_json: a number beyond the doubles is nlohmann's out_of_range, not parse_error.
+  EXPECT_EQ(message("[2e308]"), "f.json: number overflow parsing '2e308'");
 }
 
 }  // namespace

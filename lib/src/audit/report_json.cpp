@@ -166,7 +166,7 @@ json parse_strict(std::string_view document) {
   };
   try {
     return json::parse(document.begin(), document.end(), callback);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // parse_error, and out_of_range for a number like 2e308
     const std::string what = e.what();
     throw report_error(what.substr(what.find(']') + 2));  // without "[json.exception.parse_error.101] "
   }
