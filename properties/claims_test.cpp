@@ -35,9 +35,10 @@ TEST_P(Verdict, Matches) {
   EXPECT_TRUE(r.correction_holds) << "our correction of " << c.id
                                   << " does not hold: " << r.corrected.message;
   // Every input class the claim names was reached (else its "covered" would be a promise).
-  if (r.as_stated.passed)
+  if (r.as_stated.passed) {
     for (const auto& [name, n] : r.as_stated.classes)
       EXPECT_GT(n, 0) << c.id << ": no case fell in the class '" << name << "' it names";
+  }
 }
 
 // Teeth: a claim that holds with a formula must be refuted when its claimed side is multiplied
