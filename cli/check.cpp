@@ -1,221 +1,164 @@
+// `gradaudit check`: a claim stated as a formula, or every claim of a claims file, audited by
+// the certified engine (the formula language: lib/include/gradaudit/formula/), with the same
+// command-line rules, verdicts and reports as `audit`.
 #include "check.hpp"
 
+#include "gradaudit/audit/command_line.hpp"
+#include "gradaudit/audit/commands.hpp"
+#include "gradaudit/audit/numbers.hpp"
+#include "gradaudit/audit/outputs.hpp"
+#include "gradaudit/audit/text.hpp"
 #include "gradaudit/formula/claim.hpp"
 #include "gradaudit/testing/certify.hpp"
 #include "gradaudit/testing/claim.hpp"
-#include "json_writer.hpp"
-#include "report.hpp"
 
-#include <cctype>
 #include <chrono>
-#include <limits>
-#include <cstdlib>
-#include <map>
-#include <memory>
-#include <optional>
 #include <ostream>
 #include <vector>
 
 namespace gradaudit::cli {
-
 namespace {
 
-constexpr int kOk = 0, kFailure = 1, kUsage = 2;
+using audit::failure;
+using audit::ok;
+using audit::usage;
 
-/// The command line of `gradaudit check`, parsed.
-struct check_options {
-  std::string subject;  ///< a formula or a .toml file
+constexpr const char* kWho = "gradaudit check";
+
+constexpr const char* kHelp =
+    "Audits a claim stated as a formula with the certified engine, e.g. 'd/dz softplus(z) = "
+    "sigmoid(z)' --where 'z in [-745, 745]', or every claim of a claims file (FILE.toml). Plain and "
+    "LaTeX syntax (\\frac, \\hat{y}, e^{-x}, \\sigma, \\partial, \\sum_{i=1}^{K}). --where: 'x in [a, b]' "
+    "(open ends with ( )), 'y in {0, 1}', 'K in 2..10', 'w in [-4,4]^3', 'p in simplex^K', "
+    "'yhat = sigmoid(w x)', 'f(x) = ...', or a condition 'w x > 0'. --assume: conditions the source "
+    "omits (refuted as stated but holding under them: needs-correction). Claims: F = G, F <= G, "
+    "'double: A within N ulp of B', 'as v -> a: F -> L'. Exit 0 when every claim ran (with --expect: "
+    "and got its expected verdict), 1 when one could not, 2 for a bad command line. A formula that "
+    "starts with '-' goes after '--': gradaudit check -- '-x = ...'.";
+
+/// The command line as given (validated by settings_from).
+struct check_args {
+  std::string subject, seed, cases, digits, id = "formula";
   std::vector<std::string> where, assume;
-  std::map<std::string, std::string> outputs;  ///< --json / --markdown / --junit -> path
-  testing::run_options run = testing::options_from_environment();
+  audit::report_paths reports;
   bool expect = false;
-  std::string id = "formula";
 };
-
-void usage_text(std::ostream& os) {
-  os << "usage: gradaudit check 'FORMULA' [--where CLAUSE]... [--assume CONDITION]... [--id ID]\n"
-        "       gradaudit check FILE.toml [--json F] [--markdown F] [--junit F] [--expect]\n"
-        "       (both: [--cases N] [--seed S] [--digits D])\n"
-        "  Audits a claim stated as a formula with the certified engine: 'd/dz softplus(z) =\n"
-        "  sigmoid(z)' --where 'z in [-745, 745]'. Plain and LaTeX syntax (\\frac, \\hat{y}, e^{-x},\n"
-        "  \\sigma, \\partial, \\sum_{i=1}^{K}). --where: 'x in [a, b]' (open ends with ( )),\n"
-        "  'y in {0, 1}', 'K in 2..10', 'w in [-4,4]^3', 'p in simplex^K', 'yhat = sigmoid(w x)',\n"
-        "  'f(x) = ...', or a condition 'w x > 0'. --assume: conditions the source omits (refuted\n"
-        "  as stated but holding under them: needs-correction). Claims: F = G, F <= G,\n"
-        "  'double: A within N ulp of B', 'as v -> a: F -> L'. Exit 0 when every claim ran (with\n"
-        "  --expect: and got its expected verdict), 1 when one could not, 2 for a bad command line.\n";
-}
 
 bool is_file_subject(const std::string& s) {
   return s.size() > 5 && s.compare(s.size() - 5, 5, ".toml") == 0 && s.find('\n') == std::string::npos;
 }
 
-/// Parses the arguments; nullopt (after a message) on a bad command line.
-std::optional<check_options> parse_args(std::span<const std::string> args, std::ostream& err) {
-  check_options o;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    auto value = [&]() -> const std::string* {
-      if (i + 1 >= args.size()) {
-        err << "gradaudit check: " << a << " needs a value\n";
-        return nullptr;
-      }
-      return &args[++i];
-    };
-    auto number = [&](long long lo, long long hi) -> std::optional<long long> {
-      const std::string* v = value();
-      if (!v) return std::nullopt;
-      char* end = nullptr;
-      const long long n = std::strtoll(v->c_str(), &end, 10);
-      if (v->empty() || *end != '\0' || n < lo || n > hi) {
-        err << "gradaudit check: " << a << ": '" << *v << "' is not an integer in [" << lo << ", " << hi << "]\n";
-        return std::nullopt;
-      }
-      return n;
-    };
-    if (a == "--where" || a == "--assume" || a == "--id") {
-      const std::string* v = value();
-      if (!v) return std::nullopt;
-      if (a == "--where") o.where.push_back(*v);
-      else if (a == "--assume") o.assume.push_back(*v);
-      else o.id = *v;
-    } else if (a == "--cases") {
-      const auto n = number(1, 100000000);
-      if (!n) return std::nullopt;
-      o.run.cases = static_cast<int>(*n);
-    } else if (a == "--seed") {
-      const auto n = number(0, std::numeric_limits<long long>::max());
-      if (!n) return std::nullopt;
-      o.run.seed = static_cast<std::uint64_t>(*n);
-    } else if (a == "--digits") {
-      const auto n = number(1, 300);
-      if (!n) return std::nullopt;
-      testing::settings().digits = static_cast<int>(*n);
-    } else if (a == "--json" || a == "--markdown" || a == "--junit") {
-      const std::string* v = value();
-      if (!v) return std::nullopt;
-      if (o.outputs.count(a)) {
-        err << "gradaudit check: " << a << " given twice\n";
-        return std::nullopt;
-      }
-      o.outputs[a] = *v;
-    } else if (a == "--expect") {
-      o.expect = true;
-    } else if (o.subject.empty() && (a.empty() || a[0] != '-' || a.size() == 1 || !std::isalpha(static_cast<unsigned char>(a[1])))) {
-      o.subject = a;  // (a formula may start with '-': "-x = ...")
-    } else {
-      err << "gradaudit check: unknown argument '" << a << "'\n";
-      return std::nullopt;
-    }
-  }
-  if (o.subject.empty()) {
-    err << "gradaudit check: expected a formula or a claims file (.toml)\n";
-    return std::nullopt;
-  }
-  if (is_file_subject(o.subject) && (!o.where.empty() || !o.assume.empty())) {
-    err << "gradaudit check: --where and --assume belong to a formula; a claims file gives its own\n";
-    return std::nullopt;
-  }
-  return o;
+void add_options(CLI::App& app, check_args& a) {
+  app.add_option("subject", a.subject, "a formula, or a claims file FILE.toml")->required()->type_name("FORMULA|FILE");
+  app.add_option("--where", a.where, "a domain, definition or condition (repeatable)")->type_name("CLAUSE");
+  app.add_option("--assume", a.assume, "a condition the source omits (repeatable)")->type_name("CONDITION");
+  audit::add_value(app, "--id", a.id, "the claim's id in the reports (default 'formula')")->type_name("ID");
+  audit::add_value(app, "--seed", a.seed, "RapidCheck seed, an integer in [0, 2^64 - 1]")->type_name("S");
+  audit::add_value(app, "--cases", a.cases, "cases per property, in [1, 100000000] (default 200)")->type_name("N");
+  audit::add_value(app, "--digits", a.digits, "significant digits a certified check must reach, in [1, 300]")
+      ->type_name("D");
+  for (const char* report : {"--json", "--markdown", "--junit"})
+    audit::add_value(app, report, a.reports[report], std::string("write the ") + (report + 2) + " report to FILE")
+        ->type_name("FILE");
+  app.add_flag("--expect", a.expect, "exit 1 when a claim's verdict differs from its expected one");
+}
+
+testing::run_options run_options_from(const check_args& a) {
+  testing::run_options run = testing::options_from_environment();
+  if (!a.seed.empty()) run.seed = audit::unsigned_option("--seed", a.seed);
+  if (!a.cases.empty()) run.cases = static_cast<int>(audit::integer_option("--cases", a.cases, 1, 100000000));
+  if (!a.digits.empty()) testing::settings().digits = static_cast<int>(audit::integer_option("--digits", a.digits, 1, 300));
+  if (is_file_subject(a.subject) && (!a.where.empty() || !a.assume.empty()))
+    throw audit::usage_error("--where and --assume belong to a formula; a claims file gives its own");
+  return run;
 }
 
 /// The claims to run: those of the file, or the one formula.
-std::vector<testing::claim> claims_of(const check_options& o) {
-  if (is_file_subject(o.subject)) return formula::claims_from_file(o.subject);
-  formula::formula_claim c{.id = o.id, .source = "command line", .section = "gradaudit check", .formula = o.subject,
-                           .where = o.where, .assume = o.assume};
+std::vector<testing::claim> claims_of(const check_args& a) {
+  if (is_file_subject(a.subject)) return formula::claims_from_file(a.subject);
+  formula::formula_claim c{.id = a.id, .source = "command line", .section = "gradaudit check",
+                           .formula = a.subject, .where = a.where, .assume = a.assume};
   return {formula::to_claim(c)};
 }
 
-/// " --where '…' --assume '…'" as given.
-std::string clauses(const check_options& o) {
-  std::string s;
-  for (const auto& w : o.where) s += " --where '" + w + "'";
-  for (const auto& a : o.assume) s += " --assume '" + a + "'";
-  return s;
+/// The report's names: the file's claims, or the command line's.
+audit::program_info report_info(const check_args& a) {
+  audit::program_info info;
+  info.name = "gradaudit check";
+  info.command = "gradaudit";
+  info.source = is_file_subject(a.subject) ? "`" + a.subject + "`" : "a formula given to `gradaudit check`";
+  info.source_noun = "the source";
+  info.markdown_path = a.reports.at("--markdown").empty() ? "REPORT.md" : a.reports.at("--markdown");
+  return info;
 }
 
-/// The claim's evidence beyond its summary line: counterexample sides and the replay line.
-void print_evidence(std::ostream& out, const testing::claim_result& r, const check_options& o) {
-  const testing::property_result& p = r.as_stated;
-  for (const auto& c : p.counterexample_checks)
+/// The claim's evidence beyond its summary line: both sides of the failed check.
+void print_evidence(std::ostream& out, const testing::claim_result& r) {
+  for (const auto& c : r.as_stated.counterexample_checks)
     if (!c.ok)
       out << "    " << c.what << ":\n      claimed " << c.claimed << "\n      actual  " << c.actual << "\n      "
           << c.bound << "\n";
-  if (!p.reproduce.empty())
-    out << "    replay: RC_PARAMS='" << p.reproduce << "' gradaudit check "
-        << (is_file_subject(o.subject) ? o.subject : "'" + o.subject + "'" + clauses(o)) << " --seed " << o.run.seed
-        << "\n";
+  if (!r.as_stated.reproduce.empty())
+    out << "    replay: RC_PARAMS='" << r.as_stated.reproduce << "' with the same command line\n";
 }
 
-int write_reports(const check_options& o, std::map<std::string, std::unique_ptr<atomic_file>>& files,
-                  const std::vector<testing::claim_result>& results, double secs, std::ostream& out) {
-  report_meta meta{o.run.seed, o.run.cases, testing::settings().digits, secs, {}, {}, 0, 1};
-  if (files.count("--json")) write_json(files["--json"]->stream(), results, meta);
-  if (files.count("--markdown")) write_markdown(files["--markdown"]->stream(), results, meta);
-  if (files.count("--junit")) write_junit(files["--junit"]->stream(), results, meta);
-  for (auto& [flag, f] : files) {
-    f->commit();
-    out << "wrote " << o.outputs.at(flag) << "\n";
+/// Runs the claims, printing a line each; the results.
+std::vector<testing::claim_result> run_claims(const std::vector<testing::claim>& claims,
+                                              const testing::run_options& run, bool expect, std::ostream& out) {
+  std::vector<testing::claim_result> results;
+  for (const auto& c : claims) {
+    results.push_back(testing::run_claim(c, run));
+    std::string line = testing::summary_line(results.back());
+    if (const auto at = line.rfind("  [expected "); !expect && at != std::string::npos) line.erase(at);
+    out << line << "\n";
+    print_evidence(out, results.back());
   }
-  return kOk;
+  return results;
 }
 
 }  // namespace
 
 int check(std::span<const std::string> args, std::ostream& out, std::ostream& err) {
-  for (const auto& a : args)
-    if (a == "--help" || a == "-h") {
-      usage_text(out);
-      return kOk;
-    }
-  const auto o = parse_args(args, err);
-  if (!o) {
-    usage_text(err);
-    return kUsage;
+  CLI::App app{audit::wrapped(kHelp), kWho};
+  check_args a;
+  add_options(app, a);
+  if (const auto code = audit::parse_command_line(app, args, out, err)) return *code;
+  testing::run_options run;
+  try {
+    run = run_options_from(a);
+  } catch (const audit::usage_error& e) {
+    audit::print_error(err, kWho, e.what());
+    return usage;
   }
   std::vector<testing::claim> claims;
+  audit::report_paths asked;
+  for (const auto& [option, path] : a.reports)
+    if (app.count(option)) asked[option] = path;
+  audit::output_set files;
   try {
-    claims = claims_of(*o);
+    claims = claims_of(a);
+    files = audit::open_reports(asked);
   } catch (const std::exception& e) {
-    err << "check: " << e.what() << "\n";
-    return kFailure;
-  }
-  std::map<std::string, std::unique_ptr<atomic_file>> files;
-  try {
-    for (const auto& [flag, path] : o->outputs) {
-      files[flag] = std::make_unique<atomic_file>(path);
-      files[flag]->begin();
-    }
-  } catch (const std::exception& e) {
-    err << "check: " << e.what() << "\n";
-    return kFailure;
+    audit::print_error(err, "check", e.what());
+    return failure;
   }
   const auto t0 = std::chrono::steady_clock::now();
-  std::vector<testing::claim_result> results;
-  int mismatches = 0, not_run = 0;
-  for (const auto& c : claims) {
-    const auto r = testing::run_claim(c, o->run);
-    results.push_back(r);
-    std::string line = testing::summary_line(r);
-    if (const auto at = line.rfind("  [expected "); !o->expect && at != std::string::npos) line.erase(at);
-    out << line << "\n";
-    print_evidence(out, r, *o);
-    if (!r.undetermined.empty()) ++not_run;
-    else if (!r.matches()) ++mismatches;
-  }
+  // The claims must live as long as the results that point at them.
+  const auto results = run_claims(claims, run, a.expect, out);
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  out << claims.size() << " claim" << (claims.size() == 1 ? "" : "s") << " in " << secs << " s; seed " << o->run.seed;
-  if (o->expect) out << "; " << mismatches << " differ from the expected verdict";
+  const audit::tally t = audit::count(results);
+  out << t.text() << " in " << secs << " s; seed " << run.seed;
+  if (a.expect) out << "; " << t.differ_from_expected << " differ from the expected verdict";
   out << "\n";
   try {
-    write_reports(*o, files, results, secs, out);
+    const audit::report_meta meta{run.seed, run.cases, testing::settings().digits, secs, {}, {}, 0, 1};
+    audit::write_reports(files, results, meta, report_info(a), out);
   } catch (const std::exception& e) {
-    err << "check: " << e.what() << "\n";
-    return kFailure;
+    audit::print_error(err, "check", e.what());
+    return failure;
   }
-  if (not_run > 0) return kFailure;
-  return o->expect && mismatches > 0 ? kFailure : kOk;
+  if (t[testing::verdict::not_checked] > 0) return failure;
+  return a.expect && t.differ_from_expected > 0 ? failure : ok;
 }
 
 }  // namespace gradaudit::cli

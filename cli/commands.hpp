@@ -1,17 +1,18 @@
 #pragma once
-// The subcommands of the `gradaudit` executable, each testable in-process.
+// The `gradaudit` executable's own commands (eval, train), each testable in-process; `audit`
+// and `report merge` are gradaudit::audit's (lib/include/gradaudit/audit/commands.hpp).
+#include "gradaudit/audit/commands.hpp"
+
 #include <iosfwd>
 #include <span>
 #include <string>
 
 namespace gradaudit::cli {
 
-/// Exit codes shared by every subcommand.
-enum exit_code : int {
-  ok = 0,
-  failure = 1,  ///< bad data (unparsable line, domain error) or a claim with the wrong verdict
-  usage = 2,    ///< bad command line
-};
+using audit::exit_code;
+using audit::failure;
+using audit::ok;
+using audit::usage;
 
 /// `gradaudit eval FUNCTION [--y Y] [--reference]`: one number per line from `in`, one result
 /// per line to `out`.
@@ -20,11 +21,15 @@ int eval(std::span<const std::string> args, std::istream& in, std::ostream& out,
 /// `gradaudit train …`: full-batch gradient descent on a CSV or the article's data set.
 int train(std::span<const std::string> args, std::ostream& out, std::ostream& err);
 
-/// `gradaudit audit [--seed S] [--cases N] [--only ID]...`: runs the claims and reports.
-int audit(std::span<const std::string> args, std::ostream& out, std::ostream& err);
+/// What the gradaudit CLI's reports say about it: the article, the replay through
+/// gradaudit_properties, the committed REPORT.md.
+audit::program_info program();
 
-/// `gradaudit report merge A.json B.json … [--json OUT] [--markdown OUT] [--junit OUT]`:
-/// joins the reports of audit shards.
+/// `audit --figures DIR`: the article's figures.
+audit::figures_hook article_figures();
+
+/// `gradaudit audit …` and `gradaudit report …` with the above.
+int audit(std::span<const std::string> args, std::ostream& out, std::ostream& err);
 int report(std::span<const std::string> args, std::ostream& out, std::ostream& err);
 
 }  // namespace gradaudit::cli

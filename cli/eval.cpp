@@ -1,5 +1,8 @@
 #include "commands.hpp"
 
+#include "gradaudit/audit/command_line.hpp"
+#include "gradaudit/audit/numbers.hpp"
+#include "gradaudit/audit/text.hpp"
 #include "gradaudit/gradaudit.hpp"
 #include "gradaudit/testing/ulp.hpp"
 
@@ -37,22 +40,6 @@ std::string function_list() {
   return s;
 }
 
-/// The whole of `text` (surrounding blanks allowed) as a double, or nothing.
-std::optional<double> parse_double(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\r'))
-    text.remove_suffix(1);
-  if (text.empty()) return std::nullopt;
-  const std::string s(text);
-  char* end = nullptr;
-  errno = 0;
-  const double v = std::strtod(s.c_str(), &end);
-  if (end != s.c_str() + s.size()) return std::nullopt;
-  // Out of range: strtod returns ±HUGE_VAL or a rounded tiny value with ERANGE; both are
-  // the correctly rounded double of the text, which is what we want.
-  return v;
-}
-
 template <Real T>
 T apply(std::string_view f, const T& x, const T& y) {
   if (f == "sigmoid") return sigmoid(x);
@@ -64,107 +51,89 @@ T apply(std::string_view f, const T& x, const T& y) {
   return bce_with_logits_grad(x, y);
 }
 
-void usage_text(std::ostream& err) {
-  err << "usage: gradaudit eval FUNCTION [--y Y] [--reference]\n"
-         "  FUNCTION: " << function_list() << "\n"
-         "  Reads one number per line from standard input and writes f(number) per line:\n"
-         "  %.17g in double, or 40 significant digits from the 50-digit reference with\n"
-         "  --reference. Each input is first rounded to the nearest double in both modes.\n"
-         "  bce and bce_grad take yhat in [0, 1]; the others a logit z. bce* need --y Y.\n";
+/// What the command line asked for, validated before any input is read.
+struct eval_request {
+  const function_info* fn = nullptr;
+  double y = 0;
+  bool reference = false;
+};
+
+const char* kHelp =
+    "Reads one number per line from standard input and writes f(number) per line: %.17g in double, or 40 "
+    "significant digits from the 50-digit reference with --reference. Each input is first rounded to the nearest "
+    "double in both modes. A line is a number as on the command line (decimal or 0x hexadecimal, inf, nan, an "
+    "optional '-'), with blanks around it and a final CR allowed. bce and bce_grad take yhat in [0, 1]; the "
+    "others a logit z. bce* need --y Y, a target in [0, 1].";
+
+/// The function and target the command line names; usage_error when they do not fit.
+eval_request request_from(const std::string& function, const std::string& y_text, bool y_given, bool reference) {
+  eval_request r{nullptr, 0, reference};
+  for (const auto& f : kFunctions)
+    if (f.name == function) r.fn = &f;
+  if (!r.fn) throw audit::usage_error("unknown function " + audit::quoted(function) + "; one of: " + function_list());
+  if (r.fn->needs_y && !y_given) throw audit::usage_error(std::string(r.fn->name) + " needs --y Y (the target)");
+  if (!r.fn->needs_y && y_given) throw audit::usage_error(std::string(r.fn->name) + " takes no --y");
+  if (y_given) r.y = audit::real_option("--y", y_text, 0, 1);  // y = 2 is refused before any input is read
+  return r;
 }
 
-}  // namespace
-
-int eval(std::span<const std::string> args, std::istream& in, std::ostream& out, std::ostream& err) {
-  const function_info* fn = nullptr;
-  std::optional<double> y;
-  bool reference = false;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    if (a == "--help" || a == "-h") {
-      usage_text(out);
-      return ok;
-    } else if (a == "--reference") {
-      if (reference) {
-        err << "gradaudit eval: --reference given twice\n";
-        return usage;
-      }
-      reference = true;
-    } else if (a == "--y") {
-      if (y) {
-        err << "gradaudit eval: --y given twice\n";
-        return usage;
-      }
-      if (i + 1 >= args.size()) {
-        err << "gradaudit eval: --y needs a value\n";
-        return usage;
-      }
-      y = parse_double(args[++i]);
-      if (!y) {
-        err << "gradaudit eval: --y: '" << args[i] << "' is not a number\n";
-        return usage;
-      }
-    } else if (!a.empty() && a[0] == '-' && !parse_double(a)) {
-      err << "gradaudit eval: unknown option '" << a << "'\n";
-      usage_text(err);
-      return usage;
-    } else if (!fn) {
-      for (const auto& f : kFunctions)
-        if (f.name == a) fn = &f;
-      if (!fn) {
-        err << "gradaudit eval: unknown function '" << a << "'; one of: " << function_list() << "\n";
-        return usage;
-      }
-    } else {
-      err << "gradaudit eval: unexpected argument '" << a << "'\n";
-      return usage;
-    }
-  }
-  if (!fn) {
-    err << "gradaudit eval: which function? one of: " << function_list() << "\n";
-    usage_text(err);
-    return usage;
-  }
-  if (fn->needs_y && !y) {
-    err << "gradaudit eval: " << fn->name << " needs --y Y (the target)\n";
-    return usage;
-  }
-  if (!fn->needs_y && y) {
-    err << "gradaudit eval: " << fn->name << " takes no --y\n";
-    return usage;
-  }
-  const double yv = y.value_or(0.0);
+/// Writes f(x) for each line of `in`; exit 1 at the first line that is not a number or is
+/// outside the function's domain (after the results before it).
+int evaluate_lines(const eval_request& r, std::istream& in, std::ostream& out, std::ostream& err) {
   std::string line;
   long line_no = 0;
   char buf[64];
   while (std::getline(in, line)) {
     ++line_no;
-    const auto x = parse_double(line);
+    const auto x = audit::parse_real(audit::strip_blanks(line));
     if (!x) {
       out.flush();
-      err << "gradaudit eval: line " << line_no << ": '" << line << "' is not a number ("
-          << fn->argument << ")\n";
+      audit::print_error(err, "gradaudit eval", "line " + std::to_string(line_no) + ": " + audit::quoted(line) +
+                                                    " is not a number (" + std::string(r.fn->argument) + ")");
       return failure;
     }
     try {
-      if (reference) {
-        out << testing::to_digits(apply<ref_t>(fn->name, ref_t(*x), ref_t(yv)), 40) << '\n';
+      if (r.reference) {
+        out << testing::to_digits(apply<ref_t>(r.fn->name, ref_t(*x), ref_t(r.y)), 40) << '\n';
       } else {
-        std::snprintf(buf, sizeof buf, "%.17g", apply<double>(fn->name, *x, yv));
+        std::snprintf(buf, sizeof buf, "%.17g", apply<double>(r.fn->name, *x, r.y));
         out << buf << '\n';
       }
     } catch (const domain_error& e) {
       out.flush();
-      err << "gradaudit eval: line " << line_no << ": " << e.what() << "\n";
+      audit::print_error(err, "gradaudit eval", "line " + std::to_string(line_no) + ": " + e.what());
       return failure;
     }
   }
+  return ok;
+}
+
+}  // namespace
+
+int eval(std::span<const std::string> args, std::istream& in, std::ostream& out, std::ostream& err) {
+  CLI::App app{audit::wrapped(kHelp), "gradaudit eval"};
+  std::string function, y;
+  bool reference = false;
+  app.add_option("function", function, "one of: " + function_list())->required();
+  audit::add_value(app, "--y", y, "the target, in [0, 1] (bce, bce_grad, bce_logits, bce_logits_grad)")
+      ->type_name("Y");
+  app.add_flag("--reference", reference, "print the 50-digit reference to 40 digits")
+      ->multi_option_policy(CLI::MultiOptionPolicy::Throw);
+  if (const auto code = audit::parse_command_line(app, args, out, err)) return *code;
+  eval_request r;
+  try {
+    r = request_from(function, y, app.count("--y") > 0, reference);
+  } catch (const audit::usage_error& e) {
+    audit::print_error(err, "gradaudit eval", e.what());
+    return usage;
+  }
+  const int code = evaluate_lines(r, in, out, err);
   out.flush();
-  if (!out) {
+  if (code == ok && !out) {
     err << "gradaudit eval: could not write the output\n";
     return failure;
   }
-  return ok;
+  return code;
 }
 
 }  // namespace gradaudit::cli

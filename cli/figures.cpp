@@ -1,5 +1,7 @@
 #include "figures.hpp"
 
+#include "gradaudit/testing/process.hpp"
+
 #include "gradaudit/dataset.hpp"
 #include "gradaudit/output_layer.hpp"
 #include "gradaudit/train.hpp"
@@ -98,12 +100,13 @@ std::vector<figure> write_figures(const std::string& dir, std::string& note) {
          "  unset y2tics; unset y2label\n"
          "}\n";
   }
-  if (std::system("command -v gnuplot >/dev/null 2>&1") != 0) {
+  // An argument vector, never a shell: DIR may hold any characters (issue 12, item 14).
+  const testing::process_status st = testing::run_process({"gnuplot", "figures.gp"}, "", d.string());
+  if (!st.started) {
     note = "gnuplot is not installed (Debian gnuplot-nox): data and script written to " + dir + ", no pictures";
     return {};
   }
-  const std::string cmd = "cd '" + d.string() + "' && gnuplot figures.gp >/dev/null 2>&1";
-  if (std::system(cmd.c_str()) != 0) {
+  if (!st.ok()) {
     note = "gnuplot failed on " + (d / "figures.gp").string() + "; data and script are there";
     return {};
   }

@@ -1,6 +1,10 @@
 #include "commands.hpp"
-#include "args.hpp"
 #include "json_writer.hpp"
+
+#include "gradaudit/audit/atomic_file.hpp"
+#include "gradaudit/audit/command_line.hpp"
+#include "gradaudit/audit/numbers.hpp"
+#include "gradaudit/audit/text.hpp"
 
 #include "gradaudit/dataset.hpp"
 #include "gradaudit/train.hpp"
@@ -20,40 +24,48 @@
 namespace gradaudit::cli {
 namespace {
 
-void usage_text(std::ostream& os) {
-  os << "usage: gradaudit train [--data FILE.csv | --samples N] --layers 2,8,8,1\n"
-        "                       [--activation sigmoid|identity|relu|tanh] [--loss bce|mse|bce_with_logits]\n"
-        "                       [--init-weight INIT] [--init-bias INIT] [--epochs N] [--lr R]\n"
-        "                       [--seed S] [--threads N] [--json OUT]\n"
-        "  Full-batch gradient descent in double. Without --data, the article's data set:\n"
-        "  N (default 10000) samples of two standard normals, label x2 > 0.5, drawn from --seed.\n"
-        "  INIT: zeros | constant:C | uniform:A | normal:S | torch (nn.Linear's default).\n"
-        "  --activation applies to every layer (bce needs sigmoid, bce_with_logits identity).\n"
-        "  Defaults: sigmoid, bce, --init-weight torch --init-bias torch, 100 epochs, lr 0.01,\n"
-        "  seed 1, up to one thread per core (one for small networks, where threads do not\n"
-        "  pay; the result is bitwise the same for any count).\n"
-        "  --json writes final_loss, train_seconds, history, layers and initial_layers,\n"
-        "  atomically.\n";
-}
+const char* kHelp =
+    "Full-batch gradient descent in double. Without --data, the article's data set: N (default 10000) samples "
+    "of two standard normals, label x2 > 0.5, drawn from --seed. INIT: zeros | constant:C | uniform:A | "
+    "normal:S | torch (nn.Linear's default). --activation applies to every layer (bce needs sigmoid, "
+    "bce_with_logits identity). Defaults: sigmoid, bce, --init-weight torch --init-bias torch, 100 epochs, lr "
+    "0.01, seed 1, up to one thread per core (one for small networks, where threads do not pay; the result is "
+    "bitwise the same for any count). --json writes final_loss, train_seconds, history, layers and "
+    "initial_layers, atomically. Numbers are decimal, whole, with no blanks or '+' (--layers: integers "
+    "separated by single commas).";
 
+/// The command line as given, every value a string (validated by settings_from).
+struct train_args {
+  std::string data, samples = "10000", layers, activation = "sigmoid", loss = "bce", init_weight = "torch",
+                    init_bias = "torch", epochs = "100", lr = "0.01", seed = "1", threads, json;
+};
+
+void add_options(CLI::App& app, train_args& a) {
+  audit::add_value(app, "--data", a.data, "a CSV file x1,...,xn,y (default: the article's data set)");
+  audit::add_value(app, "--samples", a.samples, "samples of the article's data set, in [1, 100000000]");
+  audit::add_value(app, "--layers", a.layers, "widths, input to output, e.g. 2,8,8,1")->required();
+  audit::add_value(app, "--activation", a.activation, "sigmoid | identity | relu | tanh");
+  audit::add_value(app, "--loss", a.loss, "bce | mse | bce_with_logits");
+  audit::add_value(app, "--init-weight", a.init_weight, "INIT for the weights");
+  audit::add_value(app, "--init-bias", a.init_bias, "INIT for the biases");
+  audit::add_value(app, "--epochs", a.epochs, "gradient steps, in [0, 100000000]");
+  audit::add_value(app, "--lr", a.lr, "learning rate, a positive finite number");
+  audit::add_value(app, "--seed", a.seed, "seed of the data set and the initialisation");
+  audit::add_value(app, "--threads", a.threads, "threads, in [1, 256]");
+  audit::add_value(app, "--json", a.json, "write the result to FILE")->type_name("FILE");
+}
 
 std::vector<int> parse_layers(const std::string& s) {
   std::vector<int> out;
-  std::stringstream is(s);
-  std::string part;
-  while (std::getline(is, part, ',')) {
-    const auto v = parse_int(part);
-    if (!v || *v < 1 || *v > 100000)
-      throw std::invalid_argument("--layers: '" + part + "' is not a width in [1, 100000]");
-    out.push_back(static_cast<int>(*v));
-  }
-  if (out.size() < 2) throw std::invalid_argument("--layers: need at least an input and an output width, got '" + s + "'");
+  for (const long long w : audit::integer_list_option("--layers", s, 1, 100000)) out.push_back(static_cast<int>(w));
+  if (out.size() < 2)
+    throw audit::usage_error("--layers: need at least an input and an output width, got " + audit::quoted(s));
   // A clear limit instead of an allocation failure or hours of work: 1e8 parameters are
   // 800 MB of weights, and the training keeps gradients and per-thread buffers besides.
   double parameters = 0;
   for (std::size_t l = 0; l + 1 < out.size(); ++l) parameters += (static_cast<double>(out[l]) + 1) * out[l + 1];
   if (parameters > 1e8)
-    throw std::invalid_argument("--layers: '" + s + "' has " + json_number(parameters) +
+    throw audit::usage_error("--layers: " + audit::quoted(s) + " has " + json_number(parameters) +
                                 " weights and biases; the limit is 1e8");
   return out;
 }
@@ -85,72 +97,62 @@ double accuracy(const network<double>& net, const batch<double>& data, loss_func
   return static_cast<double>(right) / static_cast<double>(out.cols());
 }
 
-}  // namespace
 
-int train(std::span<const std::string> args, std::ostream& out, std::ostream& err) {
-  std::map<std::string, std::string> opt;
-  const std::vector<std::string> known{"--data", "--samples", "--layers", "--activation", "--loss", "--init-weight",
-                                       "--init-bias", "--epochs", "--lr", "--seed", "--threads", "--json"};
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    if (a == "--help" || a == "-h") {
-      usage_text(out);
-      return ok;
-    }
-    if (std::find(known.begin(), known.end(), a) == known.end()) {
-      err << "gradaudit train: unknown argument '" << a << "'\n";
-      usage_text(err);
-      return usage;
-    }
-    if (i + 1 >= args.size()) {
-      err << "gradaudit train: " << a << " needs a value\n";
-      return usage;
-    }
-    if (opt.count(a)) {
-      err << "gradaudit train: " << a << " given twice\n";
-      return usage;
-    }
-    opt[a] = args[++i];
-  }
-  auto get = [&](const char* k, const char* def) { return opt.count(k) ? opt[k] : std::string(def); };
+/// What the run does, validated before any data is read.
+struct train_settings {
   std::vector<int> widths;
   activation act;
   loss_function loss;
   initializer iw, ib;
-  long long epochs, seed, threads, samples;
+  long long epochs, threads, samples;
+  std::uint64_t seed;  ///< any 64-bit seed, as the audit's
   double lr;
+};
+
+train_settings settings_from(const train_args& a, bool samples_given) {
+  train_settings s;
+  s.widths = parse_layers(a.layers);
+  s.act = parse_activation(a.activation);
+  s.loss = parse_loss(a.loss);
+  s.iw = parse_initializer(a.init_weight);
+  s.ib = parse_initializer(a.init_bias);
+  s.epochs = audit::integer_option("--epochs", a.epochs, 0, 100000000);
+  s.seed = audit::unsigned_option("--seed", a.seed);
+  const std::string cores = std::to_string(std::max(1u, std::min(256u, std::thread::hardware_concurrency())));
+  s.threads = audit::integer_option("--threads", a.threads.empty() ? cores : a.threads, 1, 256);
+  s.samples = audit::integer_option("--samples", a.samples, 1, 100000000);
+  if (!a.data.empty() && samples_given)
+    throw audit::usage_error("--samples draws the article's data set; it does not go with --data");
+  s.lr = audit::real_option("--lr", a.lr, std::numeric_limits<double>::denorm_min(), std::numeric_limits<double>::max());
+  return s;
+}
+
+}  // namespace
+
+int train(std::span<const std::string> args, std::ostream& out, std::ostream& err) {
+  CLI::App app{audit::wrapped(kHelp), "gradaudit train"};
+  train_args opt_args;
+  add_options(app, opt_args);
+  if (const auto code = audit::parse_command_line(app, args, out, err)) return *code;
+  train_settings s;
   try {
-    if (!opt.count("--layers")) throw std::invalid_argument("--layers is required (e.g. --layers 2,8,8,1)");
-    widths = parse_layers(opt["--layers"]);
-    act = parse_activation(get("--activation", "sigmoid"));
-    loss = parse_loss(get("--loss", "bce"));
-    iw = parse_initializer(get("--init-weight", "torch"));
-    ib = parse_initializer(get("--init-bias", "torch"));
-    auto integer = [&](const char* k, const char* def, long long lo, long long hi) {
-      const auto v = parse_int(get(k, def));
-      if (!v || *v < lo || *v > hi)
-        throw std::invalid_argument(std::string(k) + ": '" + get(k, def) + "' is not an integer in [" +
-                                    std::to_string(lo) + ", " + std::to_string(hi) + "]");
-      return *v;
-    };
-    epochs = integer("--epochs", "100", 0, 100000000);
-    seed = integer("--seed", "1", 0, std::numeric_limits<long long>::max());
-    const std::string cores = std::to_string(std::max(1u, std::min(256u, std::thread::hardware_concurrency())));
-    threads = integer("--threads", cores.c_str(), 1, 256);
-    samples = integer("--samples", "10000", 1, 100000000);
-    if (opt.count("--data") && opt.count("--samples"))
-      throw std::invalid_argument("--samples draws the article's data set; it does not go with --data");
-    const std::string lr_text = get("--lr", "0.01");
-    char* end = nullptr;
-    lr = std::strtod(lr_text.c_str(), &end);
-    if (lr_text.empty() || end != lr_text.c_str() + lr_text.size() || !std::isfinite(lr) || lr <= 0)
-      throw std::invalid_argument("--lr: '" + lr_text + "' is not a positive finite number");
-  } catch (const std::invalid_argument& e) {
-    err << "gradaudit train: " << e.what() << "\n";
+    s = settings_from(opt_args, app.count("--samples") > 0);
+  } catch (const std::invalid_argument& e) {  // usage_error, and the library's parse_* errors
+    audit::print_error(err, "gradaudit train", e.what());
     return usage;
   }
+  const auto& widths = s.widths;
+  const auto act = s.act;
+  const auto loss = s.loss;
+  const auto iw = s.iw, ib = s.ib;
+  const long long epochs = s.epochs, threads = s.threads, samples = s.samples;
+  const std::uint64_t seed = s.seed;
+  const double lr = s.lr;
+  std::map<std::string, std::string> opt;
+  if (app.count("--data")) opt["--data"] = opt_args.data;
+  if (app.count("--json")) opt["--json"] = opt_args.json;
 
-  std::optional<atomic_file> json;
+  std::optional<audit::atomic_file> json;
   batch<double> data;
   try {
     if (opt.count("--json")) {
@@ -171,7 +173,7 @@ int train(std::span<const std::string> args, std::ostream& out, std::ostream& er
       data = article_data(static_cast<std::size_t>(samples), static_cast<std::uint64_t>(seed));
     }
   } catch (const std::exception& e) {
-    err << "gradaudit train: " << e.what() << "\n";
+    audit::print_error(err, "gradaudit train", e.what());
     return failure;
   }
 
@@ -181,7 +183,7 @@ int train(std::span<const std::string> args, std::ostream& out, std::ostream& er
     net = network<double>::zeros(widths, acts);
     check_shapes(net, data, loss);
   } catch (const std::invalid_argument& e) {
-    err << "gradaudit train: " << e.what() << "\n";
+    audit::print_error(err, "gradaudit train", e.what());
     return usage;
   }
   initialize(net, iw, ib, static_cast<std::uint64_t>(seed));
@@ -205,7 +207,7 @@ int train(std::span<const std::string> args, std::ostream& out, std::ostream& er
     if (tty && epochs > 0) err << "\n";
   } catch (const std::exception& e) {
     if (tty) err << "\n";
-    err << "gradaudit train: " << e.what() << "\n";
+    audit::print_error(err, "gradaudit train", e.what());
     return failure;
   }
 
@@ -241,7 +243,7 @@ int train(std::span<const std::string> args, std::ostream& out, std::ostream& er
       os << "\n}\n";
       json->commit();
     } catch (const std::exception& e) {
-      err << "gradaudit train: " << e.what() << "\n";
+      audit::print_error(err, "gradaudit train", e.what());
       return failure;
     }
   }

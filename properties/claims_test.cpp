@@ -22,14 +22,15 @@ TEST_P(Verdict, Matches) {
   std::cout << "seed=" << opt.seed << " cases=" << opt.cases << "\n";
   const auto r = gradaudit::testing::run_claim(c, opt);
   std::cout << gradaudit::testing::summary_line(r) << "\n";
-  if (!r.undetermined.empty()) GTEST_SKIP() << c.id << " not checked: " << r.undetermined;
+  if (!r.checked()) GTEST_SKIP() << c.id << " not checked: " << r.reason;
   for (const auto* p : {&r.as_stated, &r.under_conditions, &r.corrected}) {
     if (p->ran && !p->passed && !p->reproduce.empty())
       std::cout << "  replay: RC_PARAMS=\"" << p->reproduce << "\"\n";
     if (p->gave_up || (!p->passed && p->ran && p->reproduce.empty()))
       std::cout << "  " << p->message << "\n";
   }
-  EXPECT_EQ(gradaudit::testing::to_string(r.observed), gradaudit::testing::to_string(c.expected))
+  ASSERT_TRUE(c.expected) << c.id << ": the article's claims carry an expected verdict";
+  EXPECT_EQ(gradaudit::testing::to_string(r.observed), gradaudit::testing::to_string(*c.expected))
       << "claim " << c.id << ": " << c.statement << "\n" << r.as_stated.message;
   EXPECT_TRUE(r.correction_holds) << "our correction of " << c.id
                                   << " does not hold: " << r.corrected.message;
@@ -51,17 +52,16 @@ TEST_P(Mutant, IsRefuted) {
   gradaudit::testing::impl::mutate_claims() = true;
   const auto r = gradaudit::testing::run_claim(c, opt);
   gradaudit::testing::impl::mutate_claims() = false;
-  if (!r.undetermined.empty()) GTEST_SKIP() << c.id << " not checked: " << r.undetermined;
+  if (!r.checked()) GTEST_SKIP() << c.id << " not checked: " << r.reason;
   if (r.as_stated.passed && r.as_stated.formula_checks == 0) GTEST_SKIP() << c.id << " compares no formula";
   std::cout << "mutant: " << gradaudit::testing::summary_line(r) << "\n";
   EXPECT_EQ(r.observed, gradaudit::testing::verdict::refuted)
       << c.id << " survives its mutant (claimed side × (1 + 1e-20))";
 }
 
+/// The same name the reports' replay lines give (gradaudit::testing::gtest_name).
 std::string test_name(const ::testing::TestParamInfo<const claim*>& info) {
-  std::string s = info.param->id;
-  std::replace_if(s.begin(), s.end(), [](char ch) { return !std::isalnum(static_cast<unsigned char>(ch)); }, '_');
-  return s;
+  return gradaudit::testing::gtest_name(info.param->id);
 }
 
 std::vector<const claim*> all_claims() {
@@ -97,6 +97,7 @@ TEST(Registry, QuotesAreVerbatimAndClaimsComplete) {
           << c.id << ": section heading not in the article: " << c.section;
     }
     EXPECT_FALSE(c.statement.empty()) << c.id;
+    EXPECT_TRUE(c.expected) << c.id << ": the article's claims keep their expected verdicts";
     if (c.expected != gradaudit::testing::verdict::holds) {
       EXPECT_FALSE(c.correction.empty()) << c.id;
     }
@@ -104,6 +105,15 @@ TEST(Registry, QuotesAreVerbatimAndClaimsComplete) {
       EXPECT_TRUE(static_cast<bool>(c.under_conditions)) << c.id;
     }
   }
+}
+
+// The article's order (properties/article_order.cpp) reaches the registry: its first section
+// comes first, and a claim of the last article section precedes gradaudit's own sections.
+TEST(Registry, FollowsTheArticlesOrder) {
+  const auto& claims = gradaudit::testing::registry();
+  ASSERT_FALSE(claims.empty());
+  EXPECT_EQ(claims.front().section, "前置知识");
+  EXPECT_EQ(claims.back().section.rfind("gradaudit", 0), 0u) << claims.back().section;
 }
 
 }  // namespace

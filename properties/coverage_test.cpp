@@ -120,6 +120,14 @@ TEST(Sentences, EveryUnitIsQuotedOrExcluded) {
   std::cout << units.size() << " units; " << excluded_units << " excluded:\n";
   for (const auto& [reason, n] : by_reason) std::cout << "  " << n << "  " << reason << "\n";
   std::cout << checked << " of " << assertive << " assertive sentences checked\n";
+  // The count the gradaudit CLI's report states is this one.
+  std::vector<std::pair<std::string, std::string>> quotes;
+  for (const auto& c : gradaudit::testing::registry())
+    if (!c.section.starts_with("gradaudit")) quotes.emplace_back(c.section, c.quote);
+  const auto cov = gradaudit::properties::measure_coverage(article, read_all(GRADAUDIT_SENTENCE_EXCLUSIONS), quotes);
+  EXPECT_EQ(cov.checked, checked);
+  EXPECT_EQ(cov.excluded, excluded_units);
+  EXPECT_EQ(cov.checked + cov.uncovered, assertive);
 }
 
 }  // namespace

@@ -16,6 +16,7 @@
 ///    same `##`, and a heading starting with "如果" is a sub-section: "MSE › 如果最后一层是sigmoid层".
 
 #include <cstddef>
+#include <algorithm>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -189,6 +190,51 @@ inline bool claim_covers(std::string_view claim_section, std::string_view quote,
   int same = 0;
   for (const auto& v : all) same += v.text == u.text;
   return same == 1 || claim_section == u.section;
+}
+
+/// The unit texts listed in an exclusions file (`<unit verbatim> \t <reason>` per line).
+inline std::vector<std::string> excluded_units(std::string_view exclusions) {
+  std::vector<std::string> out;
+  for (std::size_t pos = 0; pos < exclusions.size();) {
+    std::size_t nl = exclusions.find('\n', pos);
+    if (nl == std::string_view::npos) nl = exclusions.size();
+    const std::string_view line = exclusions.substr(pos, nl - pos);
+    pos = nl + 1;
+    const std::size_t tab = line.rfind('\t');
+    if (tab != std::string_view::npos) out.push_back(trim(line.substr(0, tab)));
+  }
+  return out;
+}
+
+/// How the article's units are accounted for: quoted by a claim (checked), excluded with a
+/// reason, or neither (each a defect the coverage test names).
+struct coverage {
+  int units = 0, checked = 0, excluded = 0, uncovered = 0;
+  /// "61 of 61 assertive sentences checked (163 units of the article: 102 excluded with a
+  /// reason in properties/sentence_exclusions.txt)".
+  std::string summary() const {
+    return std::to_string(checked) + " of " + std::to_string(checked + uncovered) +
+           " assertive sentences checked (" + std::to_string(units) + " units of the article: " +
+           std::to_string(excluded) + " excluded with a reason in properties/sentence_exclusions.txt)";
+  }
+};
+
+/// Counts the coverage of `article`'s units by claims, given as (section, quote) pairs of the
+/// claims about the article, and by the exclusions file's text.
+inline coverage measure_coverage(std::string_view article, std::string_view exclusions,
+                                 const std::vector<std::pair<std::string, std::string>>& claims) {
+  const auto units = split_sentences(article);
+  const auto listed = excluded_units(exclusions);
+  coverage c;
+  c.units = static_cast<int>(units.size());
+  for (const sentence& u : units) {
+    bool quoted = false;
+    for (const auto& [section, quote] : claims) quoted = quoted || claim_covers(section, quote, u, units);
+    if (quoted) ++c.checked;
+    else if (std::find(listed.begin(), listed.end(), u.text) != listed.end()) ++c.excluded;
+    else ++c.uncovered;
+  }
+  return c;
 }
 
 }  // namespace gradaudit::properties

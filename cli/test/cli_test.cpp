@@ -1,7 +1,10 @@
 // The `gradaudit` command line: eval's output format, errors and exit codes, in-process and
 // through the real executable; and eval's 1-ULP accuracy end to end.
 #include "commands.hpp"
-#include "json_reader.hpp"
+
+#include "gradaudit/audit/numbers.hpp"
+#include "gradaudit/audit/report.hpp"
+#include "gradaudit/audit/text.hpp"
 
 #include "gradaudit/testing/generators.hpp"
 #include "gradaudit/testing/ulp.hpp"
@@ -90,9 +93,10 @@ TEST(Eval, DomainErrorExitsOneWithTheMessage) {
   EXPECT_EQ(r.code, 1);
   EXPECT_EQ(lines(r.out).size(), 1u);
   EXPECT_NE(r.err.find("yhat = 1.5 is outside [0, 1]"), std::string::npos) << r.err;
-  const auto ry = eval({"bce_logits", "--y", "2"}, "0\n");
-  EXPECT_EQ(ry.code, 1);
-  EXPECT_NE(ry.err.find("y = 2 is outside [0, 1]"), std::string::npos) << ry.err;
+  // A target outside [0, 1] is the command line's error, found before any input is read.
+  const auto ry = eval({"bce_logits", "--y", "2"}, "");
+  EXPECT_EQ(ry.code, 2);
+  EXPECT_NE(ry.err.find("--y: '2' is not a finite number in [0, 1]"), std::string::npos) << ry.err;
 }
 
 TEST(Eval, UsageErrorsExitTwo) {
@@ -286,7 +290,7 @@ TEST(Audit, WritesReportsAndFigures) {
   EXPECT_NE(md.find("### `sigmoid.derivative.middle_step` — **refuted**"), std::string::npos) << md;
   EXPECT_NE(md.find("## Figures"), std::string::npos);
   EXPECT_NE(js.find("\"verdict\": \"refuted\""), std::string::npos) << js;
-  EXPECT_NE(js.find("\"summary\": {\"claims\": 1"), std::string::npos) << js;
+  EXPECT_NE(js.find("\"summary\": {\n    \"claims\": 1,"), std::string::npos) << js;
   EXPECT_NE(xml.find("<testcase"), std::string::npos) << xml;
   EXPECT_TRUE(std::filesystem::exists(dir + "/fig/gradients.dat"));
   EXPECT_TRUE(std::filesystem::exists(dir + "/fig/figures.gp"));
@@ -363,9 +367,9 @@ TEST(Audit, ShardsMergeIntoTheUnshardedReport) {
 TEST(Audit, BadShardVariablesAreUsageErrors) {
   std::string out;
   EXPECT_EQ(run_exe("audit --only sigmoid.derivative.identity", "", &out, "GTEST_TOTAL_SHARDS=3 GTEST_SHARD_INDEX=3"), 2);
-  EXPECT_NE(out.find("GTEST_SHARD_INDEX='3' is not an integer in [0, 2]"), std::string::npos) << out;
+  EXPECT_NE(out.find("GTEST_SHARD_INDEX: '3' is not an integer in [0, 2]"), std::string::npos) << out;
   EXPECT_EQ(run_exe("audit --only sigmoid.derivative.identity", "", &out, "GTEST_TOTAL_SHARDS=0 GTEST_SHARD_INDEX=0"), 2);
-  EXPECT_NE(out.find("GTEST_TOTAL_SHARDS='0'"), std::string::npos) << out;
+  EXPECT_NE(out.find("GTEST_TOTAL_SHARDS: '0'"), std::string::npos) << out;
   EXPECT_EQ(run_exe("audit --only sigmoid.derivative.identity", "", &out, "GTEST_SHARD_INDEX=1"), 2);
   EXPECT_NE(out.find("GTEST_SHARD_INDEX is set but GTEST_TOTAL_SHARDS is not"), std::string::npos) << out;
   // A shard may hold no claim at all: not an error.
@@ -380,13 +384,13 @@ TEST(ReportMerge, RefusesReportsThatAreNotShardsOfOneRun) {
   ASSERT_EQ(run_exe("audit --only " + id + " --cases 10 --json " + d + "/a.json", "", &out), 0) << out;
   ASSERT_EQ(run_exe("audit --only " + id + " --cases 10 --seed 5 --json " + d + "/b.json", "", &out), 0) << out;
   EXPECT_EQ(run_exe("report merge " + d + "/a.json " + d + "/b.json", "", &out), 1);
-  EXPECT_NE(out.find("has seed 5, cases 10 and digits 17"), std::string::npos) << out;
+  EXPECT_NE(out.find("has seed 5, cases 10"), std::string::npos) << out;
   EXPECT_EQ(run_exe("report merge " + d + "/a.json " + d + "/a.json", "", &out), 1);
   EXPECT_NE(out.find("claim '" + id + "' is in both"), std::string::npos) << out;
   // Not JSON, not a report, a claim this binary does not know, a missing file.
   std::ofstream(d + "/broken.json") << "{\"claims\": [\n  {\"id\": tru}]}";
   EXPECT_EQ(run_exe("report merge " + d + "/broken.json", "", &out), 1);
-  EXPECT_NE(out.find("broken.json:2:"), std::string::npos) << out;
+  EXPECT_NE(out.find("broken.json: parse error at line 2, column"), std::string::npos) << out;
   std::ofstream(d + "/other.json") << "{\"claims\": [], \"summary\": {\"seed\": 1}}";
   EXPECT_EQ(run_exe("report merge " + d + "/other.json", "", &out), 1);
   EXPECT_NE(out.find("missing member \"cases\""), std::string::npos) << out;
@@ -394,7 +398,7 @@ TEST(ReportMerge, RefusesReportsThatAreNotShardsOfOneRun) {
   a.replace(a.find(id), id.size(), "no.such.claim");
   std::ofstream(d + "/unknown.json") << a;
   EXPECT_EQ(run_exe("report merge " + d + "/unknown.json", "", &out), 1);
-  EXPECT_NE(out.find("claim 'no.such.claim': not a claim of this gradaudit"), std::string::npos) << out;
+  EXPECT_NE(out.find("claim 'no.such.claim': not a claim of this program"), std::string::npos) << out;
   EXPECT_EQ(run_exe("report merge " + d + "/none.json", "", &out), 1);
   EXPECT_NE(out.find("cannot read " + d + "/none.json"), std::string::npos) << out;
   // Usage errors, and an unwritable output before anything is read.
@@ -408,45 +412,6 @@ TEST(ReportMerge, RefusesReportsThatAreNotShardsOfOneRun) {
 }  // namespace
 
 namespace {
-
-using gradaudit::cli::json_error;
-using gradaudit::cli::json_value;
-using gradaudit::cli::parse_json;
-
-TEST(JsonReader, ReadsWhatTheReportsWrite) {
-  const auto v = parse_json(R"({"a": [1, -2.5e-3, 0.30000000000000004], "s": "x\"\\\n\u00e9\ud83d\ude00", "t": true,
-                                "n": null, "o": {}})",
-                            "doc");
-  ASSERT_EQ(v.type, json_value::kind::object);
-  const auto* a = v.find("a");
-  ASSERT_TRUE(a && a->items.size() == 3u);
-  EXPECT_EQ(a->items[1].number, -2.5e-3);
-  EXPECT_EQ(a->items[2].number, 0.1 + 0.2);  // %.17g round-trips
-  EXPECT_EQ(v.find("s")->text, "x\"\\\n\xc3\xa9\xf0\x9f\x98\x80");
-  EXPECT_TRUE(v.find("t")->boolean);
-  EXPECT_TRUE(v.find("n")->is_null());
-  EXPECT_EQ(v.find("missing"), nullptr);
-}
-
-TEST(JsonReader, ErrorsNameLineAndColumn) {
-  auto message = [](const std::string& doc) {
-    try {
-      (void)parse_json(doc, "f.json");
-    } catch (const json_error& e) {
-      return std::string(e.what());
-    }
-    return std::string("no error");
-  };
-  EXPECT_EQ(message("{\"a\": 1,\n \"b\" 2}"), "f.json:2:6: expected ':'");
-  EXPECT_EQ(message("[1, 2"), "f.json:1:6: expected ']'");
-  EXPECT_EQ(message("\"abc"), "f.json:1:5: unterminated string");
-  EXPECT_EQ(message("1x"), "f.json:1:2: trailing text after the JSON value");
-  EXPECT_EQ(message("01"), "f.json:1:1: a number may not start with 0");
-  EXPECT_EQ(message("1e999"), "f.json:1:1: number 1e999 is out of the range of a double");
-  EXPECT_EQ(message("\"\\ud800\""), "f.json:1:8: a high surrogate must be followed by a low one");
-  EXPECT_EQ(message(std::string(300, '[')), "f.json:1:202: nested deeper than 200");
-  EXPECT_EQ(message(""), "f.json:1:1: unexpected end of the document");
-}
 
 }  // namespace
 
@@ -553,16 +518,17 @@ TEST(BadInput, EveryEntryPointGivesAClearErrorAndItsExitCode) {
       {"eval sigmoid", "\n", 1, "line 1"},
       {"eval bce --y 1", "-1e-300\n", 1, "line 1: bce: yhat = -1e-300 is outside [0, 1]"},
       {"eval bce --y 0", "1.0000000000000002\n", 1, "bce: yhat = 1.0000000000000002 is outside [0, 1]"},
-      {"eval bce --y 2", "0.5\n", 1, "y = 2 is outside [0, 1]"},
+      {"eval bce --y 2", "0.5\n", 2, "--y: '2' is not a finite number in [0, 1]"},
+      {"eval bce --y 2", "", 2, "--y"},  // refused before reading the input (none here),
       {"eval bce --y 0.5", "0.25\n", 0, ""},  // a soft target is in the domain
       {"eval bce_grad --y 1", "0\n", 0, ""},   // -inf, the one-sided limit
       {"eval cosine", "", 2, "cosine"},
       {"eval sigmoid --y", "", 2, "--y"},
       {"eval sigmoid --y abc", "", 2, "--y"},
-      {"eval", "", 2, "usage"},
+      {"eval", "", 2, "function is required"},
       // train: shapes
       {"train --layers 3,1 --samples 10", "", 2, "the data has 2 features but the network takes 3 inputs"},
-      {"train --layers 2,0,1", "", 2, "--layers: '0' is not a width in [1, 100000]"},
+      {"train --layers 2,0,1", "", 2, "--layers: '0' is not an integer in [1, 100000]"},
       {"train --layers 2", "", 2, "--layers"},
       {"train --layers 2,1 --samples 0", "", 2, "--samples: '0' is not an integer in [1, 100000000]"},
       {"train --layers 2,100000,100000,1", "", 2, "has 10000500001 weights and biases; the limit is 1e8"},
@@ -571,8 +537,10 @@ TEST(BadInput, EveryEntryPointGivesAClearErrorAndItsExitCode) {
       {"train --layers 2,1 --data DATA/one.csv --epochs 3", "", 0, "on 1 samples"},
       // train: training options
       {"train --layers 2,1 --samples 10 --epochs 0", "", 0, "0 epochs"},
+      {"train --layers 2,1 --samples 5 --epochs 1 --seed 18446744073709551615", "", 0, "on 5 samples"},  // 64-bit seeds
+      {"train --layers 2,1 --samples 5 --epochs 1 --seed -1", "", 2, "--seed: '-1' is not an integer in [0, 18446744073709551615]"},
       {"train --layers 2,1 --epochs -1", "", 2, "--epochs: '-1'"},
-      {"train --layers 2,1 --lr -1", "", 2, "--lr: '-1' is not a positive finite number"},
+      {"train --layers 2,1 --lr -1", "", 2, "--lr: '-1' is not a finite number in [5e-324, 1.7976931348623157e+308]"},
       {"train --layers 2,1 --lr nan", "", 2, "--lr: 'nan'"},
       {"train --layers 2,1 --activation identity --loss mse --lr 1e200 --epochs 50 --json OUT/previous.json", "", 1,
        "step "},
@@ -598,27 +566,27 @@ TEST(BadInput, EveryEntryPointGivesAClearErrorAndItsExitCode) {
       {"train --layers 2,1 --data DATA/bom.csv --epochs 2", "", 0, "on 2 samples"},
       {"train --layers 2,1 --json /no/such/dir/out.json", "", 1, "cannot write /no/such/dir/out.json"},
       // train: command line
-      {"train --layers 2,1 --bogus", "", 2, "unknown argument '--bogus'"},
-      {"train --layers", "", 2, "--layers needs a value"},
+      {"train --layers 2,1 --bogus", "", 2, "The following argument was not expected: --bogus"},
+      {"train --layers", "", 2, "--layers: 1 required TEXT missing"},
       {"train --layers 2,1 --epochs 1 --epochs 2", "", 2, "--epochs"},
       // audit
-      {"audit --cases 0", "", 2, "--cases: '0' is not an integer in [1, 1e8]"},
+      {"audit --cases 0", "", 2, "--cases: '0' is not an integer in [1, 100000000]"},
       {"audit --cases many", "", 2, "--cases: 'many'"},
-      {"audit --seed -1", "", 2, "--seed: '-1' is not a non-negative integer"},
-      {"audit --seed 1 --seed 2", "", 2, "--seed: given twice"},
+      {"audit --seed -1", "", 2, "--seed: '-1' is not an integer in [0, 18446744073709551615]"},
+      {"audit --seed 1 --seed 2", "", 2, "--seed: At Most 1 required but received 2"},
       {"audit --only no.such.claim", "", 2, "no claim 'no.such.claim'"},
-      {"audit --json", "", 2, "--json needs a value"},
-      {"audit --frobnicate", "", 2, "unknown argument '--frobnicate'"},
+      {"audit --json", "", 2, "--json: 1 required FILE missing"},
+      {"audit --frobnicate", "", 2, "The following argument was not expected: --frobnicate"},
       {"audit --json /no/such/dir/r.json", "", 1, "cannot write /no/such/dir/r.json"},
-      {"audit --markdown OUT/r.md --markdown OUT/s.md", "", 2, "--markdown given twice"},
+      {"audit --markdown OUT/r.md --markdown OUT/s.md", "", 2, "--markdown: At Most 1 required but received 2"},
       // report merge
-      {"report", "", 2, "usage"},
-      {"report split", "", 2, "unknown subcommand 'split'"},
+      {"report", "", 2, "A subcommand is required"},
+      {"report split", "", 2, "unknown subcommand 'split' (known: merge)"},
       {"report merge", "", 2, "no input reports"},
       {"report merge DATA/missing.json", "", 1, "cannot read DATA/missing.json"},
-      {"report merge DATA/broken.json", "", 1, "DATA/broken.json:2:1: unexpected end of the document"},
-      {"report merge DATA/ok.csv", "", 1, "DATA/ok.csv:1:1: unexpected character 'x'"},
-      {"report merge DATA/previous.json --frob", "", 2, "unknown option '--frob'"},
+      {"report merge DATA/broken.json", "", 1, "DATA/broken.json: parse error at line 2, column 1"},
+      {"report merge DATA/ok.csv", "", 1, "DATA/ok.csv: parse error at line 1, column 1"},
+      {"report merge DATA/previous.json --frob", "", 2, "The following argument was not expected: --frob"},
       // the executable
       {"frobnicate", "", 2, "unknown command 'frobnicate'"},
       {"", "", 2, "usage"},
@@ -640,6 +608,261 @@ TEST(BadInput, EveryEntryPointGivesAClearErrorAndItsExitCode) {
     EXPECT_EQ(e.path().string().find(".tmp-gradaudit"), std::string::npos) << e.path();
   EXPECT_FALSE(std::filesystem::exists(d + "/r.md"));
   std::filesystem::remove_all(d);
+}
+
+}  // namespace
+
+namespace {
+
+namespace ga = gradaudit::audit;
+
+// Issue 12 item 8: one number rule for every command-line number: the whole text, no blanks,
+// no '+', no empty list item.
+TEST(Numbers, OneStrictRule) {
+  EXPECT_EQ(ga::parse_integer("12"), 12);
+  EXPECT_EQ(ga::parse_integer("-3"), -3);
+  for (const char* bad : {"", " 2", "2 ", "+2", "2x", "0x10", "1e3", "--2"}) EXPECT_FALSE(ga::parse_integer(bad)) << bad;
+  EXPECT_EQ(ga::parse_unsigned("18446744073709551615"), UINT64_MAX);
+  EXPECT_FALSE(ga::parse_unsigned("-1"));
+  EXPECT_FALSE(ga::parse_unsigned("18446744073709551616"));
+  EXPECT_EQ(ga::parse_real("0.1"), 0.1);
+  EXPECT_EQ(ga::parse_real("-0x1p-1"), -0.5);
+  EXPECT_EQ(ga::parse_real("1e-3"), 1e-3);
+  for (const char* bad : {"", " 0.1", "0.1 ", "+0.1", "0.1x", "--1", "-+1", "0x", "-0x-1p0"})
+    EXPECT_FALSE(ga::parse_real(bad)) << bad;
+  EXPECT_EQ(ga::strip_blanks(" \t0.5 \r"), "0.5");
+  EXPECT_EQ(ga::integer_list_option("--layers", "2,8,1", 1, 9), (std::vector<long long>{2, 8, 1}));
+  for (const char* bad : {"2,1,", ",2,1", " 2,1", "2 ,1", "2, 1", "+2,1", "2,,1"})
+    EXPECT_THROW(ga::integer_list_option("--layers", bad, 1, 9), ga::usage_error) << bad;
+}
+
+TEST(Numbers, TheCommandLinesFollowIt) {
+  for (const std::string layers : {"'2,1,'", "' 2,1'", "'2, 1'", "+2,1", "',2,1'", "'2 ,1'"}) {
+    std::string out;
+    EXPECT_EQ(run_exe("train --epochs 1 --samples 5 --layers " + layers, "", &out), 2) << layers << "\n" << out;
+    EXPECT_NE(out.find("--layers: '"), std::string::npos) << out;
+  }
+  for (const std::string lr : {"' 0.1'", "'0.1 '", "+0.1"}) {
+    std::string out;
+    EXPECT_EQ(run_exe("train --epochs 1 --samples 5 --layers 2,1 --lr " + lr, "", &out), 2) << lr << "\n" << out;
+  }
+  std::string out;
+  EXPECT_EQ(run_exe("train --epochs 1 --samples 5 --layers 2,1 --lr 0x1p-4", "", &out), 0) << out;
+  EXPECT_EQ(run_exe("audit --cases ' 5'", "", &out), 2) << out;
+}
+
+// Issue 12 item 8: options are checked before the input is read.
+TEST(Eval, BadTargetIsRefusedBeforeReadingInput) {
+  const auto r = eval({"bce", "--y", "2"}, "");
+  EXPECT_EQ(r.code, 2) << r.err;
+  EXPECT_EQ(eval({"bce", "--y", "nan"}, "").code, 2);
+}
+
+// Issue 12 item 15: echoed input is escaped and cut.
+TEST(Messages, EscapeControlBytesAndCutLongValues) {
+  EXPECT_EQ(ga::quoted("x\r"), "'x\\r'");
+  EXPECT_EQ(ga::quoted(std::string("a\x1b[31mb\0c", 9)), "'a\\x1B[31mb\\x00c'");
+  EXPECT_EQ(ga::quoted("\xff\xfe ok \xc3\xa9"), "'\\xFF\\xFE ok \xc3\xa9'");
+  EXPECT_EQ(ga::quoted("\xe2\x82"), "'\\xE2\\x82'");  // a truncated character
+  const std::string longer(10 << 20, '7');
+  const std::string q = ga::quoted(longer);
+  EXPECT_LT(q.size(), 300u);
+  EXPECT_NE(q.find("(10485760 bytes)"), std::string::npos) << q;
+  EXPECT_EQ(ga::printable("bad \x1b line\n"), "bad \\x1B line\n");
+  EXPECT_EQ(ga::nearest("sigmoid.definitoin", {"mse.grad", "sigmoid.definition", "sigmoid.derivative"}),
+            "sigmoid.definition");
+}
+
+TEST(Messages, EvalEchoesBadLinesSafely) {
+  const auto crlf = eval({"sigmoid"}, "x\r\n");
+  EXPECT_NE(crlf.err.find("line 1: 'x\\r' is not a number"), std::string::npos) << crlf.err;  // the CR shown
+  const auto esc = eval({"sigmoid"}, std::string("1\x1b[2J\0\xff\n", 9));
+  EXPECT_NE(esc.err.find("'1\\x1B[2J\\x00\\xFF'"), std::string::npos) << esc.err;
+  EXPECT_EQ(esc.err.find('\x1b'), std::string::npos);
+  const auto huge = eval({"sigmoid"}, std::string(10 << 20, 'z') + "\n");
+  EXPECT_EQ(huge.code, 1);
+  EXPECT_LT(huge.err.size(), 1000u);
+  EXPECT_NE(huge.err.find("(10485760 bytes)"), std::string::npos);
+}
+
+TEST(Messages, UnknownIdSuggestsTheNearest) {
+  std::string out;
+  EXPECT_EQ(run_exe("audit --only sigmoid.definitoin", "", &out), 2);
+  EXPECT_NE(out.find("no claim 'sigmoid.definitoin'; did you mean 'sigmoid.definition'?"), std::string::npos) << out;
+  EXPECT_EQ(out.find("mse.grad_yhat"), std::string::npos) << "lists every id:\n" << out;
+}
+
+// Issue 12 item 12: no case run is no evidence.
+TEST(Audit, ZeroCasesIsInconclusive) {
+  std::string out;
+  EXPECT_EQ(run_exe("audit --only sigmoid.derivative.middle_step", "", &out, "RC_PARAMS=max_success=0"), 1) << out;
+  EXPECT_NE(out.find("inconclusive  sigmoid.derivative.middle_step  (0 cases ran)"), std::string::npos) << out;
+  EXPECT_EQ(out.find("holds"), std::string::npos) << out;
+}
+
+// Issue 12 item 9: seeds are 64-bit integers end to end.
+TEST(Audit, EverySeedItPrintsIsOneItTakes) {
+  std::string out;
+  const std::string id = " --only sigmoid.derivative.identity --cases 5";
+  ASSERT_EQ(run_exe("audit" + id, "", &out, "RC_PARAMS=seed=-1"), 0) << out;
+  const auto at = out.find("replay with --seed ");
+  ASSERT_NE(at, std::string::npos) << out;
+  const std::string seed = out.substr(at + 19, out.find(')', at) - at - 19);
+  EXPECT_EQ(run_exe("audit --seed " + seed + id, "", &out), 0) << seed << "\n" << out;
+  EXPECT_EQ(run_exe("audit --seed 18446744073709551615" + id, "", &out), 0) << out;
+}
+
+TEST(ReportMerge, SeedsAreReadExactly) {
+  const std::string d = fresh_dir("gradaudit_merge_seeds");
+  std::string out;
+  const std::string id = " --only sigmoid.derivative.identity --cases 5";
+  ASSERT_EQ(run_exe("audit --seed 9007199254740993 --json " + d + "/a.json" + id, "", &out), 0) << out;
+  ASSERT_EQ(run_exe("audit --seed 9007199254740992 --json " + d + "/b.json --only sigmoid.definition --cases 5", "", &out), 0)
+      << out;
+  EXPECT_EQ(run_exe("report merge " + d + "/a.json " + d + "/b.json", "", &out), 1);
+  EXPECT_NE(out.find("has seed 9007199254740992"), std::string::npos) << out;
+  ASSERT_EQ(run_exe("report merge " + d + "/a.json --json " + d + "/m.json", "", &out), 0) << out;
+  EXPECT_NE(read_file(d + "/m.json").find("\"seed\": 9007199254740993,"), std::string::npos);
+  std::filesystem::remove_all(d);
+}
+
+/// `text` with the first `from` replaced by `to` (which must be there).
+std::string replaced(std::string text, const std::string& from, const std::string& to) {
+  const auto at = text.find(from);
+  EXPECT_NE(at, std::string::npos) << from;
+  return at == std::string::npos ? text : text.replace(at, from.size(), to);
+}
+
+// Issue 12 item 10: crafted reports are refused, naming the member.
+TEST(ReportMerge, RefusesCraftedReports) {
+  const std::string d = fresh_dir("gradaudit_merge_crafted");
+  std::string out;
+  ASSERT_EQ(run_exe("audit --only sigmoid.derivative.identity --cases 5 --json " + d + "/a.json", "", &out), 0) << out;
+  const std::string a = read_file(d + "/a.json");
+  const struct {
+    std::string from, to, message;
+  } crafted[]{
+      {"\"cases\": 5,\n      \"inconclusive_cases\"", "\"cases\": 2147483648,\n      \"inconclusive_cases\"",
+       "claim 'sigmoid.derivative.identity': \"cases\" is 2147483648, not an integer in [0, 2147483647]"},
+      {"\"verdict\": \"holds\",", "\"verdict\": \"holds\", \"verdict\": \"refuted\",", "duplicate key \"verdict\""},
+      {"\"claims\": [", "\"claims\": [], \"claims\": [", "duplicate key \"claims\""},
+      {"\"seed\": 20240614", "\"seed\": -1", "\"seed\" is -1, not an integer in [0, 18446744073709551615]"},
+      {"\"seed\": 20240614", "\"seed\": 9007199254740993.0", "\"seed\" is 9.007199254740992e+15, not an integer"},
+  };
+  int k = 0;
+  for (const auto& c : crafted) {
+    const std::string f = d + "/c" + std::to_string(k++) + ".json";
+    std::ofstream(f) << replaced(a, c.from, c.to);
+    EXPECT_EQ(run_exe("report merge " + f, "", &out), 1) << c.to;
+    EXPECT_NE(out.find(c.message), std::string::npos) << c.to << "\n" << out;
+  }
+  // Negative times, in a claim and in the summary.
+  std::string neg = a;
+  for (auto p = neg.find("\"seconds\": "); p != std::string::npos; p = neg.find("\"seconds\": ", p + 1)) neg.insert(p + 11, "-");
+  std::ofstream(d + "/neg.json") << neg;
+  EXPECT_EQ(run_exe("report merge " + d + "/neg.json", "", &out), 1);
+  EXPECT_NE(out.find("\"seconds\" is -"), std::string::npos) << out;
+  std::filesystem::remove_all(d);
+}
+
+// Issue 14 item 2: a claim without an expected verdict is reported, never failed.
+TEST(Reports, AClaimWithoutExpectationIsReportedNotFailed) {
+  gradaudit::testing::claim c{.id = "mine.refuted", .section = "mine", .quote = "q", .statement = "s"};
+  gradaudit::testing::claim_result r;
+  r.c = &c;
+  r.observed = gradaudit::testing::verdict::refuted;
+  r.as_stated.ran = true;
+  r.as_stated.cases = 1;
+  EXPECT_TRUE(r.matches());
+  const ga::tally t = ga::count({r});
+  EXPECT_EQ(t.differ_from_expected, 0);
+  EXPECT_EQ(gradaudit::testing::summary_line(r).find("[expected"), std::string::npos);
+  ga::program_info info{.name = "my_audit", .command = "build/my_audit", .source = "my project"};
+  std::ostringstream js, md, xml;
+  ga::write_json(js, {r}, {}, info);
+  ga::write_markdown(md, {r}, {}, info);
+  ga::write_junit(xml, {r}, {});
+  EXPECT_NE(js.str().find("\"expected\": null"), std::string::npos) << js.str();
+  EXPECT_NE(js.str().find("\"differ_from_expected\": 0"), std::string::npos) << js.str();
+  EXPECT_NE(js.str().find("\"property\": null"), std::string::npos) << js.str();
+  EXPECT_EQ(md.str().find("(expected"), std::string::npos) << md.str();
+  EXPECT_NE(md.str().find("Every claim of my project,"), std::string::npos) << md.str();
+  EXPECT_EQ(md.str().find("article"), std::string::npos) << md.str();
+  EXPECT_NE(md.str().find("Replay: `RC_PARAMS=\"\" build/my_audit audit --only mine.refuted`"), std::string::npos)
+      << md.str();
+  EXPECT_NE(xml.str().find("failures=\"0\""), std::string::npos) << xml.str();
+  EXPECT_EQ(xml.str().find("<failure"), std::string::npos) << xml.str();
+}
+
+// Issue 14 item 4: the reader takes back what the writer writes, doubles exactly, and refuses
+// duplicate keys and negative times in the summary.
+TEST(Reports, SummaryReadsBackExactly) {
+  ga::report_meta meta;
+  meta.seed = UINT64_MAX;
+  meta.cases = 7;
+  meta.seconds = 0.1 + 0.2;
+  std::ostringstream js;
+  ga::write_json(js, {}, meta, {});
+  const auto back = ga::parse_json_report(js.str(), "r.json");
+  EXPECT_EQ(back.meta.seed, UINT64_MAX);
+  EXPECT_EQ(back.meta.seconds, 0.1 + 0.2);
+  auto message = [](const std::string& doc) {
+    try {
+      (void)ga::parse_json_report(doc, "f.json");
+    } catch (const std::runtime_error& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  EXPECT_EQ(message(replaced(js.str(), "\"cases\": 7", "\"cases\": 7, \"cases\": 8")), "f.json: duplicate key \"cases\"");
+  EXPECT_EQ(message(replaced(js.str(), "\"seconds\": ", "\"seconds\": -")).substr(0, 25), "f.json: \"seconds\" is -0.3");
+  EXPECT_EQ(message(replaced(js.str(), "\"cases\": 7,", "")), "f.json: missing member \"cases\"");
+  EXPECT_EQ(message(std::string(300, '[')), "f.json: nested deeper than 32");
+  // Found by fuzz_json: a number beyond the doubles is nlohmann's out_of_range, not parse_error.
+  EXPECT_EQ(message("[2e308]"), "f.json: number overflow parsing '2e308'");
+}
+
+}  // namespace
+
+namespace {
+
+// Issue 14 item 1: the replay line of a report (`RC_PARAMS="…" <program> audit --only <id>`)
+// replays the counterexample through the audit itself.
+TEST(Audit, ReplayThroughTheAuditGivesTheSameCounterexample) {
+  const std::string d = fresh_dir("gradaudit_replay");
+  std::string first, again;
+  ASSERT_EQ(run_exe("audit --only mse.grad_yhat --cases 30 --json " + d + "/r.json", "", &first), 0) << first;
+  const std::string json = read_file(d + "/r.json");
+  const auto at = json.find("\"reproduce\": \"");
+  ASSERT_NE(at, std::string::npos) << json;
+  const std::string reproduce = json.substr(at + 14, json.find('"', at + 14) - at - 14);
+  ASSERT_EQ(run_exe("audit --only mse.grad_yhat --seed 1", "", &again, "RC_PARAMS='" + reproduce + "'"), 0) << again;
+  const auto line = [](const std::string& out) {
+    const auto p = out.find("refuted  mse.grad_yhat");
+    return p == std::string::npos ? std::string("(none)") : out.substr(p, out.find('\n', p) - p);
+  };
+  EXPECT_EQ(line(again), line(first));
+  std::filesystem::remove_all(d);
+}
+
+}  // namespace
+
+namespace {
+
+// Issue 12, item 14: --figures named a directory that went into a shell command line, so a
+// quote in it ran commands. gnuplot (a stand-in script here) is now started with an argument
+// vector in that directory: the name is only a name.
+TEST(Figures, ADirectoryNameIsNeverShellSyntax) {
+  const std::string d = fresh_dir("gradaudit_figures_injection");
+  std::ofstream(d + "/gnuplot") << "#!/bin/sh\nexit 0\n";
+  std::filesystem::permissions(d + "/gnuplot", std::filesystem::perms::owner_all);
+  const std::string evil = d + "/z'; touch " + d + "/PWNED; echo '";
+  std::string out;
+  const int status = run_exe("audit --only sigmoid.definition --cases 5 --figures \"" + evil + "\"", "", &out,
+                             "PATH=" + d + ":/usr/bin:/bin");
+  EXPECT_EQ(status, 0) << out;
+  EXPECT_FALSE(std::filesystem::exists(d + "/PWNED")) << out;
+  EXPECT_TRUE(std::filesystem::exists(evil + "/figures.gp")) << out;
 }
 
 }  // namespace

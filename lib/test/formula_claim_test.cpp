@@ -25,8 +25,8 @@ ga::claim_result run(formula_claim c, int cases = 100) {
 verdict verdict_of(const std::string& formula, std::vector<std::string> where, std::vector<std::string> assume = {},
                    int cases = 100) {
   const auto r = run({.formula = formula, .where = std::move(where), .assume = std::move(assume)}, cases);
-  EXPECT_TRUE(r.undetermined.empty()) << r.undetermined;
-  if (r.observed == verdict::inconclusive) ADD_FAILURE() << formula << ": " << r.inconclusive_reason;
+  EXPECT_TRUE(r.checked()) << r.reason;
+  if (r.observed == verdict::inconclusive) ADD_FAILURE() << formula << ": " << r.reason;
   return r.observed;
 }
 

@@ -6,6 +6,7 @@
 #include <rapidcheck.h>
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cstdlib>
 #include <map>
@@ -21,8 +22,27 @@ std::string_view to_string(verdict v) {
     case verdict::refuted: return "refuted";
     case verdict::needs_correction: return "needs-correction";
     case verdict::inconclusive: return "inconclusive";
+    case verdict::not_checked: return "not-checked";
   }
   return "?";
+}
+
+std::optional<verdict> verdict_from_string(std::string_view text) {
+  for (int k = 0; k < kVerdicts; ++k)
+    if (to_string(static_cast<verdict>(k)) == text) return static_cast<verdict>(k);
+  return std::nullopt;
+}
+
+std::string join_inputs(const named_values& inputs) {
+  std::string s;
+  for (const auto& [name, value] : inputs) s += (s.empty() ? "" : ", ") + name + " = " + value;
+  return s;
+}
+
+std::string gtest_name(std::string_view id) {
+  std::string s(id);
+  std::replace_if(s.begin(), s.end(), [](char ch) { return !std::isalnum(static_cast<unsigned char>(ch)); }, '_');
+  return s;
 }
 
 namespace {
@@ -35,6 +55,16 @@ std::vector<claim>& mutable_registry() {
 bool& registry_sorted() {
   static bool sorted = false;
   return sorted;
+}
+
+/// What register_section_order was given: sections, then id families within a section.
+struct section_order {
+  std::vector<std::string> sections, families;
+};
+
+section_order& registered_order() {
+  static section_order order;
+  return order;
 }
 
 thread_local impl::recorder* current = nullptr;
@@ -52,11 +82,7 @@ recorder& rec() {
   return outside;
 }
 
-std::string describe_inputs() {
-  std::string s;
-  for (const auto& [name, value] : rec().inputs) s += (s.empty() ? "" : ", ") + name + " = " + value;
-  return s;
-}
+std::string describe_inputs() { return join_inputs(rec().inputs); }
 
 void fail(const comparison& c) {
   RC_FAIL(c.what + ": claimed " + c.claimed + ", actual " + c.actual + " (allowed difference " +
@@ -191,29 +217,29 @@ std::string abbreviate(const std::string& s, const std::string& other) {
 }  // namespace
 
 const std::vector<claim>& registry() {
-  // In the article's order: its sections as they come, then anything else (our own
-  // accuracy claims, extensions) by name; registration order within a section.
-  static const std::vector<std::string> order{
-      "前置知识", "MSE", "MSE › 如果最后一层是sigmoid层", "MSE › 如果最后一层是全连接层",
-      "Cross Entropy", "Cross Entropy › 如果最后一层是sigmoid层",
-      "Cross Entropy › 如果最后一层是全连接层"};
-  // Within a section: formulas, then the initialisation argument, then the code, as the
-  // article goes (by the ID's first component); registration order after that.
-  static const std::vector<std::string> families{"sigmoid", "mse", "ce", "init", "code"};
   // Sorted once, on the first call after the last registration (registrations happen during
   // static initialisation): pointers to claims (find_claim) stay valid afterwards.
   auto& claims = mutable_registry();
   if (registry_sorted()) return claims;
   registry_sorted() = true;
+  const auto& order = registered_order();
+  // Listed sections first, in their order; the others after them by name; then id families.
   auto rank = [&](const claim& c) {
-    const auto it = std::find(order.begin(), order.end(), c.section);
-    const auto fam = std::find(families.begin(), families.end(), c.id.substr(0, c.id.find('.')));
-    return std::tuple{static_cast<std::size_t>(it - order.begin()), it == order.end() ? c.section : "",
-                      static_cast<std::size_t>(fam - families.begin())};
+    const auto it = std::find(order.sections.begin(), order.sections.end(), c.section);
+    const auto fam = std::find(order.families.begin(), order.families.end(), c.id.substr(0, c.id.find('.')));
+    return std::tuple{static_cast<std::size_t>(it - order.sections.begin()),
+                      it == order.sections.end() ? c.section : "",
+                      static_cast<std::size_t>(fam - order.families.begin())};
   };
   std::stable_sort(claims.begin(), claims.end(),
                    [&](const claim& a, const claim& b) { return rank(a) < rank(b); });
   return claims;
+}
+
+bool register_section_order(std::vector<std::string> sections, std::vector<std::string> id_families) {
+  registered_order() = {std::move(sections), std::move(id_families)};
+  registry_sorted() = false;
+  return true;
 }
 
 bool register_claim(claim c) {
@@ -264,12 +290,15 @@ claim_result run_claim(const claim& c, const run_options& opt) {
   claim_result r;
   r.c = &c;
   if (c.unavailable) {
-    r.undetermined = c.unavailable();
-    if (!r.undetermined.empty()) return r;
+    r.reason = c.unavailable();
+    if (!r.reason.empty()) {
+      r.observed = verdict::not_checked;
+      return r;
+    }
   }
   r.as_stated = run_property(c.id + "/as_stated", c.as_stated, opt, c.cases);
-  r.inconclusive_reason = not_conclusive(r.as_stated);
-  if (!r.inconclusive_reason.empty()) {
+  r.reason = not_conclusive(r.as_stated);
+  if (!r.reason.empty()) {
     r.observed = verdict::inconclusive;
   } else if (r.as_stated.passed) {
     r.observed = verdict::holds;
@@ -280,7 +309,7 @@ claim_result run_claim(const claim& c, const run_options& opt) {
       const std::string why = not_conclusive(r.under_conditions);
       if (!why.empty()) {
         r.observed = verdict::inconclusive;
-        r.inconclusive_reason = "refuted as stated; under the conditions: " + why;
+        r.reason = "refuted as stated; under the conditions: " + why;
       } else if (r.under_conditions.passed) {
         r.observed = verdict::needs_correction;
       }
@@ -296,14 +325,11 @@ claim_result run_claim(const claim& c, const run_options& opt) {
 
 std::string summary_line(const claim_result& r) {
   std::ostringstream os;
-  if (!r.undetermined.empty()) {
-    os << "not-checked  " << r.c->id << "  (" << r.undetermined << ")";
-    return os.str();
-  }
   os << to_string(r.observed) << "  " << r.c->id << "  ";
+  if (!r.checked()) return os.str() + "(" + r.reason + ")";
   const auto& p = r.as_stated;
   if (r.observed == verdict::inconclusive) {
-    os << "(" << r.inconclusive_reason << ")";
+    os << "(" << r.reason << ")";
   } else if (p.passed) {
     os << "(" << p.cases << " cases";
     if (p.min_digits < kExactDigits)
@@ -312,8 +338,7 @@ std::string summary_line(const claim_result& r) {
     if (!p.max_ulps_at.empty()) os << ", max " << p.max_ulps << " ULP at " << p.max_ulps_at;
     os << ")";
   } else {
-    std::string in;
-    for (const auto& [n, v] : p.counterexample) in += (in.empty() ? "" : ", ") + n + " = " + v;
+    const std::string in = join_inputs(p.counterexample);
     os << (in.empty() ? "(evidence" : "(counterexample " + in);
     if (!p.counterexample_checks.empty()) {
       for (const auto& ch : p.counterexample_checks)
@@ -328,7 +353,7 @@ std::string summary_line(const claim_result& r) {
   if (!r.correction_holds)
     os << "  [our correction FAILED: "
        << (r.corrected.message.empty() ? not_conclusive(r.corrected) : r.corrected.message) << "]";
-  if (r.observed != r.c->expected) os << "  [expected " << to_string(r.c->expected) << "]";
+  if (r.c->expected && r.observed != *r.c->expected) os << "  [expected " << to_string(*r.c->expected) << "]";
   return os.str();
 }
 

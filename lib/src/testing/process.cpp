@@ -49,7 +49,8 @@ bool is_interruption(int sig) {
 
 }  // namespace
 
-process_status run_process(const std::vector<std::string>& argv, const std::string& output) {
+process_status run_process(const std::vector<std::string>& argv, const std::string& output,
+                           const std::string& directory) {
   process_status st;
   if (argv.empty()) {
     st.error = "no program given";
@@ -64,6 +65,7 @@ process_status run_process(const std::vector<std::string>& argv, const std::stri
   const char* out = output.empty() ? "/dev/null" : output.c_str();
   posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
   posix_spawn_file_actions_adddup2(&fa, STDOUT_FILENO, STDERR_FILENO);
+  if (!directory.empty()) posix_spawn_file_actions_addchdir_np(&fa, directory.c_str());
   pid_t pid = 0;
   const int rc = posix_spawnp(&pid, args[0], &fa, nullptr, args.data(), environ);
   posix_spawn_file_actions_destroy(&fa);

@@ -12,7 +12,7 @@
 namespace gradaudit::testing::impl {
 
 struct recorder {
-  std::vector<std::pair<std::string, std::string>> inputs;
+  named_values inputs;
   std::vector<comparison> checks;
   double min_digits = kExactDigits;
   double max_ulps = 0;

@@ -13,7 +13,8 @@
 ///  - `needs_correction`: refuted as stated, and the same statement restricted to the
 ///    conditions in `under_conditions` holds (true only under conditions the text omits);
 ///  - `inconclusive`: none of these is proven: 0 cases, a check the engine could not decide
-///    at its highest precision, a property that stopped on an error rather than a proof.
+///    at its highest precision, a property that stopped on an error rather than a proof;
+///  - `not_checked`: the claim could not be run here (`claim::unavailable` said why).
 /// When a claim carries a `corrected` property (our corrected statement) it must hold too.
 
 #include "gradaudit/scalar.hpp"
@@ -29,8 +30,20 @@
 
 namespace gradaudit::testing {
 
-enum class verdict { holds, refuted, needs_correction, inconclusive };
+enum class verdict { holds, refuted, needs_correction, inconclusive, not_checked };
+inline constexpr int kVerdicts = 5;  ///< the values of `verdict`, for tallies indexed by it
+/// "holds", "refuted", "needs-correction", "inconclusive", "not-checked": the reports' words.
 std::string_view to_string(verdict v);
+/// The verdict a report's word names (the inverse of to_string), or nothing.
+std::optional<verdict> verdict_from_string(std::string_view text);
+
+/// A case's or counterexample's inputs, "x = 1, y = 0" (name, value as printed).
+using named_values = std::vector<std::pair<std::string, std::string>>;
+std::string join_inputs(const named_values& inputs);
+
+/// The GoogleTest name of a claim's test in gradaudit_properties, "sigmoid_derivative" (every
+/// character that is not a letter or digit becomes '_'); the replay lines name it.
+std::string gtest_name(std::string_view id);
 
 /// Digits recorded for a check whose two sides are the same exact number.
 inline constexpr double kExactDigits = 1000;
@@ -44,7 +57,9 @@ struct claim {
   std::string section;    ///< the heading of the text it is in, verbatim
   std::string quote;      ///< the claim as it stands in the text, verbatim
   std::string statement;  ///< what is tested, in English
-  verdict expected = verdict::holds;
+  /// The verdict a regression run must compute (CI opts in per claim); without one the claim
+  /// is reported, never failed.
+  std::optional<verdict> expected;
   std::string correction;  ///< the corrected statement (refuted / needs-correction)
   property as_stated;      ///< the claim as the text states it
   property under_conditions;  ///< the claim restricted to the conditions the text omits
@@ -54,8 +69,13 @@ struct claim {
   std::function<std::string()> unavailable;
 };
 
-/// Every registered claim, in registration order within a file.
+/// Every registered claim: sections in the order given to register_section_order (the others
+/// after them, by name), then id families in that order, then registration order.
 const std::vector<claim>& registry();
+/// Orders the registry's sections and, within a section, the families of ids (an id's first
+/// dotted component), e.g. the audited text's headings as they come in it. Call it from a static
+/// initialiser of the claims (properties/article_order.cpp); the last call wins.
+bool register_section_order(std::vector<std::string> sections, std::vector<std::string> id_families);
 /// Registers a claim (used by GRADAUDIT_CLAIM); throws on a duplicate ID.
 bool register_claim(claim c);
 const claim* find_claim(std::string_view id);
@@ -78,7 +98,7 @@ struct property_result {
   int cases = 0;  ///< cases that passed before the verdict (plus the failing one)
   std::string message;
   std::string reproduce;  ///< RC_PARAMS value replaying the shrunk counterexample
-  std::vector<std::pair<std::string, std::string>> counterexample;  ///< name, value
+  named_values counterexample;  ///< name, value
   std::vector<comparison> counterexample_checks;
   double min_digits = kExactDigits;  ///< fewest digits certified by any certified check
   double max_ulps = 0;     ///< largest ULP error seen by any ULP check
@@ -97,12 +117,18 @@ struct property_result {
 struct claim_result {
   const claim* c = nullptr;
   verdict observed = verdict::holds;
-  std::string undetermined;  ///< non-empty: not checked, and why (no verdict was computed)
-  std::string inconclusive_reason;  ///< why the verdict is inconclusive (else "")
+  /// Why the verdict is inconclusive or not_checked ("" for the others).
+  std::string reason;
   property_result as_stated, under_conditions, corrected;
   bool correction_holds = true;
   double seconds = 0;
-  bool matches() const { return !undetermined.empty() || (observed == c->expected && correction_holds); }
+  /// A computed verdict was computed (not not_checked).
+  bool checked() const { return observed != verdict::not_checked; }
+  /// No expectation is contradicted: the claim has none, was not checked here, or got its
+  /// expected verdict with our correction holding.
+  bool matches() const {
+    return !c->expected || !checked() || (observed == *c->expected && correction_holds);
+  }
 };
 
 struct run_options {

@@ -21,10 +21,12 @@ struct process_status {
   bool ok() const { return started && signal == 0 && code == 0; }
 };
 
-/// Runs argv[0] (a path, or a name looked up in PATH) with arguments argv[1..]. Its standard
-/// output and error go to `output` (created or truncated; "" for /dev/null). While it runs,
+/// Runs argv[0] (a path, or a name looked up in PATH) with arguments argv[1..], in the
+/// working directory `directory` ("" for this process's). Its standard output and error go to
+/// `output` (created or truncated; "" for /dev/null). While it runs,
 /// SIGINT, SIGTERM, SIGHUP and SIGQUIT received by this process are forwarded to it; if it dies
 /// of one of them, this process re-raises that signal on itself (see the file comment).
-process_status run_process(const std::vector<std::string>& argv, const std::string& output = "");
+process_status run_process(const std::vector<std::string>& argv, const std::string& output = "",
+                           const std::string& directory = "");
 
 }  // namespace gradaudit::testing

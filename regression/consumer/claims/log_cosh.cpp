@@ -1,13 +1,11 @@
-// Audits the log-cosh loss L(z) = log cosh(z - y) with gradaudit's installed package: its
-// gradient tanh(z - y) holds in certified arithmetic, and a wrong one (sech²) is refuted.
-// No bound is derived by hand: the true side is the loss, differentiated by jets over balls.
-// Exit 0 when every verdict is the expected one.
+// Claims about the log-cosh loss L(z) = log cosh(z - y), audited with gradaudit's installed
+// package: its gradient tanh(z - y) holds in certified arithmetic, and a wrong one (sech²) is
+// refuted. No bound is derived by hand: the true side is the loss, differentiated by jets over
+// balls. No claim states an expected verdict: the audit reports them and exits 0.
 #include <gradaudit/gradaudit.hpp>
 #include <gradaudit/testing/certify.hpp>
 #include <gradaudit/testing/claim.hpp>
 #include <gradaudit/testing/generators.hpp>
-
-#include <iostream>
 
 using namespace gradaudit;
 using namespace gradaudit::testing;
@@ -29,19 +27,8 @@ void gradient_is(bool tanh_form) {
 
 GRADAUDIT_CLAIM({.id = "log_cosh.gradient", .section = "consumer",
                  .quote = "d/dz log cosh(z - y) = tanh(z - y)", .statement = "d/dz log cosh(z - y) = tanh(z - y)",
-                 .expected = verdict::holds, .as_stated = [] { gradient_is(true); }});
+                 .as_stated = [] { gradient_is(true); }});
 GRADAUDIT_CLAIM({.id = "log_cosh.gradient.wrong", .section = "consumer",
                  .quote = "d/dz log cosh(z - y) = sech²(z - y)", .statement = "d/dz log cosh(z - y) = sech²(z - y)",
-                 .expected = verdict::refuted, .correction = "tanh(z - y)",
+                 .correction = "tanh(z - y)",
                  .as_stated = [] { gradient_is(false); }, .corrected = [] { gradient_is(true); }});
-
-int main() {
-  int mismatches = 0;
-  for (const auto& c : registry()) {
-    const auto r = run_claim(c, options_from_environment());
-    std::cout << summary_line(r) << "\n";
-    mismatches += !r.matches();
-  }
-  std::cout << registry().size() << " claims, " << mismatches << " with an unexpected verdict\n";
-  return mismatches == 0 ? 0 : 1;
-}

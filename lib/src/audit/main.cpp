@@ -1,0 +1,59 @@
+#include "gradaudit/audit/commands.hpp"
+#include "gradaudit/audit/command_line.hpp"
+#include "gradaudit/audit/text.hpp"
+
+#include <exception>
+#include <iostream>
+
+namespace gradaudit::audit {
+namespace {
+
+void print_usage(std::ostream& os, const program_info& info, const std::vector<named_command>& extra) {
+  os << "usage: " << info.name << " COMMAND [ARGS]\n"
+     << "  audit   check every claim and report the verdicts\n";
+  for (const auto& c : extra) os << "  " << c.name << std::string(c.name.size() < 8 ? 8 - c.name.size() : 1, ' ') << c.summary << "\n";
+  os << "  report  'report merge': join the JSON reports of audit shards\n"
+     << "Run '" << info.name << " COMMAND --help' for a command's options.\n";
+}
+
+/// The command named `name`, or an empty command.
+command find_command(const std::string& name, const program_info& info, const std::vector<named_command>& extra,
+                     const figures_hook& figures) {
+  if (name == "audit")
+    return [&](std::span<const std::string> a, std::ostream& o, std::ostream& e) { return run_audit(a, o, e, info, figures); };
+  if (name == "report")
+    return [&](std::span<const std::string> a, std::ostream& o, std::ostream& e) { return run_report(a, o, e, info); };
+  for (const auto& c : extra)
+    if (c.name == name) return c.run;
+  return {};
+}
+
+}  // namespace
+
+int main_of(int argc, char** argv, const program_info& info, const std::vector<named_command>& extra,
+            const figures_hook& figures) {
+  if (argc < 2) {
+    print_usage(std::cerr, info, extra);
+    return usage;
+  }
+  const std::string name = argv[1];
+  if (name == "--help" || name == "-h" || name == "help") {
+    print_usage(std::cout, info, extra);
+    return ok;
+  }
+  const command run = find_command(name, info, extra, figures);
+  if (!run) {
+    print_error(std::cerr, info.name, "unknown command " + audit::quoted(name));
+    print_usage(std::cerr, info, extra);
+    return usage;
+  }
+  const std::vector<std::string> args(argv + 2, argv + argc);
+  try {
+    return run(args, std::cout, std::cerr);
+  } catch (const std::exception& e) {
+    print_error(std::cerr, info.name + " " + name, e.what());
+    return failure;
+  }
+}
+
+}  // namespace gradaudit::audit
