@@ -1,6 +1,8 @@
 // MSE against cross-entropy with a sigmoid output, on the same data and parameters: the
 // article's reason why MSE learns slowly. Both gradients are their losses' definitions
 // differentiated by jets; the relation between them is certified in balls.
+#include "support.hpp"
+
 #include "gradaudit/testing/certify.hpp"
 #include "gradaudit/testing/claim.hpp"
 #include "gradaudit/testing/definitions.hpp"
@@ -38,11 +40,8 @@ unit_case draw_unit() {
   input("y", c.y);
   double z = c.b;
   for (std::size_t i = 0; i < c.w.size(); ++i) z += c.w[i] * c.x[i];
-  classify("saturated |z| > 36.7 (ŷ within 2^-53 of 0 or 1)", std::abs(z) > 36.7);
-  classify("|z| > 745", std::abs(z) > 745);
-  classify("hard target y ∈ {0, 1}", c.y == 0 || c.y == 1);
-  classify("soft target 0 < y < 1", c.y > 0 && c.y < 1);
-  for (std::size_t i = 0; i < c.w.size(); ++i) c.names.push_back("w[" + std::to_string(i) + "]");
+  properties::classify_logit_and_target(z, c.y);
+  c.names = properties::component_names("w", c.w.size());
   return c;
 }
 

@@ -3,6 +3,8 @@
 // definition -(y log ŷ + (1-y) log(1-ŷ)) at ŷ = σ(w·x) differentiated by jets; references
 // of the accuracy claims are certified balls of the definitions.
 #include "gradaudit/loss.hpp"
+#include "support.hpp"
+
 #include "gradaudit/testing/certify.hpp"
 #include "gradaudit/testing/claim.hpp"
 #include "gradaudit/testing/definitions.hpp"
@@ -45,11 +47,8 @@ sigmoid_point draw_point() {
   input("y", p.y);
   double z = 0;
   for (std::size_t i = 0; i < p.w.size(); ++i) z += p.w[i] * p.x[i];
-  classify("saturated |w·x| > 36.7 (σ within 2^-53 of 0 or 1)", std::abs(z) > 36.7);
-  classify("|w·x| > 745", std::abs(z) > 745);
-  classify("hard target y ∈ {0, 1}", p.y == 0 || p.y == 1);
-  classify("soft target 0 < y < 1", p.y > 0 && p.y < 1);
-  for (std::size_t i = 0; i < p.w.size(); ++i) p.names.push_back("w[" + std::to_string(i) + "]");
+  properties::classify_logit_and_target(z, p.y);
+  p.names = properties::component_names("w", p.w.size());
   return p;
 }
 

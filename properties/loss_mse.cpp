@@ -3,6 +3,8 @@
 // evaluated in balls.
 #include "gradaudit/loss.hpp"
 #include "gradaudit/output_layer.hpp"
+#include "support.hpp"
+
 #include "gradaudit/testing/certify.hpp"
 #include "gradaudit/testing/claim.hpp"
 #include "gradaudit/testing/definitions.hpp"
@@ -45,10 +47,8 @@ layer_point draw_point() {
   for (std::size_t i = 0; i < p.w.size(); ++i) z += p.w[i] * p.x[i];
   classify("sigmoid head", p.head == head_kind::sigmoid);
   classify("sigmoid head saturated |w·x| > 36.7", p.head == head_kind::sigmoid && std::abs(z) > 36.7);
-  classify("|w·x| > 745", std::abs(z) > 745);
-  classify("hard target y ∈ {0, 1}", p.y == 0 || p.y == 1);
-  classify("soft target 0 < y < 1", p.y > 0 && p.y < 1);
-  for (std::size_t i = 0; i < p.w.size(); ++i) p.names.push_back("w[" + std::to_string(i) + "]");
+  properties::classify_logit_and_target(z, p.y);
+  p.names = properties::component_names("w", p.w.size());
   return p;
 }
 

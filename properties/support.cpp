@@ -153,4 +153,17 @@ batch<double> draw_data(int max_samples, int max_features, bool coarse) {
   return b;
 }
 
+void classify_logit_and_target(double z, double y) {
+  testing::classify("saturated |z| > 36.7 (σ within 2^-53 of 0 or 1)", std::abs(z) > 36.7);
+  testing::classify("|z| > 745", std::abs(z) > 745);
+  testing::classify("hard target y ∈ {0, 1}", y == 0 || y == 1);
+  testing::classify("soft target 0 < y < 1", y > 0 && y < 1);
+}
+
+std::vector<std::string> component_names(const std::string& name, std::size_t n) {
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < n; ++i) out.push_back(name + "[" + std::to_string(i) + "]");
+  return out;
+}
+
 }  // namespace gradaudit::properties

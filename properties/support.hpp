@@ -114,4 +114,11 @@ batch<double> draw_data(int max_samples, int max_features, bool coarse = false);
 /// the fraction of `score_set` it classifies correctly (output > 1/2 against label 1).
 double logistic_accuracy(const batch<double>& train_set, const batch<double>& score_set, double w0);
 
+/// Counts the case in the classes every logit claim names: saturated |z| > 36.7 (σ(z) within
+/// 2^-53 of 0 or 1), |z| > 745 (σ(z) below the doubles), hard and soft targets.
+void classify_logit_and_target(double z, double y);
+
+/// "name[0]", "name[1]", … : the labels of a vector's components in messages.
+std::vector<std::string> component_names(const std::string& name, std::size_t n);
+
 }  // namespace gradaudit::properties

@@ -60,6 +60,21 @@ TEST(ErrorFreeTransformations, ProductAndSumAreExact) {
   }
 }
 
+// Factors beyond 2^995, where Veltkamp's split overflows, and zero times a huge factor (0·2e300
+// was NaN through the split in the portable build: init.zero.half found it).
+TEST(ErrorFreeTransformations, ProductOfHugeFactorsIsExact) {
+  for (const double big : {2e300, -0x1.fffffffffffffp+1023, 0x1p996, 0x1.8p995}) {
+    for (const double small : {0.0, -0.0, 1e-300, 0.75, -3.0, 0x1p-40}) {
+      const auto p = gradaudit::detail::two_product(small, big);
+      ASSERT_EQ(p.hi, small * big) << std::hexfloat << small << " " << big;
+      if (std::isfinite(p.hi) && std::abs(small * big) >= 0x1p-969) {
+        ASSERT_EQ(ref_t(p.hi) + ref_t(p.lo), ref_t(small) * ref_t(big)) << std::hexfloat << small << " " << big;
+      }
+      ASSERT_FALSE(std::isnan(p.lo)) << std::hexfloat << small << " " << big;
+    }
+  }
+}
+
 /// Inputs: half spread over [-750, 750], a quarter over [-40, 40], a quarter log-uniform.
 std::vector<double> logits(std::size_t n, std::uint64_t seed) {
   std::mt19937_64 g(seed);

@@ -449,13 +449,17 @@ template <class S>
 value<S> sum(const node& n, env<S>& e) {
   const long lo = eval_int(*n.args[0], e), hi = eval_int(*n.args[1], e);
   if (hi - lo > 100000) throw eval_error("a sum of more than 100000 terms");
-  const auto saved = e.ints.find(n.name) != e.ints.end() ? std::optional<long>(e.ints[n.name]) : std::nullopt;
+  // The index may shadow an integer variable of the same name: restore it afterwards. (Kept
+  // as a flag and a plain long: GCC 12 warns falsely about an std::optional<long> here.)
+  const auto outer = e.ints.find(n.name);
+  const bool shadows = outer != e.ints.end();
+  const long saved = shadows ? outer->second : 0;
   S s(0);
   for (long i = lo; i <= hi; ++i) {
     e.ints[n.name] = i;
     s += eval(*n.args[2], e).scalar("a sum's term");
   }
-  if (saved) e.ints[n.name] = *saved;
+  if (shadows) e.ints[n.name] = saved;
   else e.ints.erase(n.name);
   return scalar_value(std::move(s));
 }

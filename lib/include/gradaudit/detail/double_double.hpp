@@ -61,14 +61,22 @@ inline dd veltkamp_split(double a) {
 }
 #endif
 
-/// p + e = a·b exactly, p = RN(a·b) (|a·b| >= 2^-969, no overflow; |a|, |b| < 2^996 without
-/// hardware FMA). With FMA: e = fma(a, b, -p). Without: Dekker's product of the Veltkamp
+/// p + e = a·b exactly, p = RN(a·b) (|a·b| >= 2^-969, no overflow). With FMA: e = fma(a, b, -p). Without: Dekker's product of the Veltkamp
 /// halves, whose four partial products are exact (26 × 27 bits).
 inline dd two_product(double a, double b) {
   const double p = a * b;
 #if GRADAUDIT_HAS_FMA
   return {p, std::fma(a, b, -p)};
 #else
+  // A zero or non-finite product needs no low part (a zero factor made 0·2e300 NaN through
+  // the split, which overflows for |a| >= 2^996); a factor that large is scaled down by 2^60
+  // first, which is exact, and so is scaling the low part back (FMA gives the same bits).
+  if (p == 0 || !std::isfinite(p)) return {p, 0};
+  if (std::abs(a) >= 0x1p995 || std::abs(b) >= 0x1p995) {
+    const bool a_big = std::abs(a) >= std::abs(b);
+    const dd s = two_product(a_big ? a * 0x1p-60 : a, a_big ? b : b * 0x1p-60);
+    return {p, s.lo * 0x1p60};
+  }
   const dd x = veltkamp_split(a), y = veltkamp_split(b);
   const double e = ((x.hi * y.hi - p) + x.hi * y.lo + x.lo * y.hi) + x.lo * y.lo;
   return {p, e};
