@@ -34,7 +34,7 @@ constexpr const char* kHelp =
     "omits (refuted as stated but holding under them: needs-correction). Claims: F = G, F <= G, "
     "'double: A within N ulp of B', 'as v -> a: F -> L'. Exit 0 when every claim ran (with --expect: "
     "and got its expected verdict), 1 when one could not, 2 for a bad command line. A formula that "
-    "starts with '-' goes after '--': gradaudit check -- '-x = ...'.";
+    "starts with '-' goes last, after '--': gradaudit check --where 'x in [0, 1]' -- '-x = -x'.";
 
 /// The command line as given (validated by settings_from).
 struct check_args {
