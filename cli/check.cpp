@@ -50,8 +50,11 @@ bool is_file_subject(const std::string& s) {
 
 void add_options(CLI::App& app, check_args& a) {
   app.add_option("subject", a.subject, "a formula, or a claims file FILE.toml")->required()->type_name("FORMULA|FILE");
-  app.add_option("--where", a.where, "a domain, definition or condition (repeatable)")->type_name("CLAUSE");
-  app.add_option("--assume", a.assume, "a condition the source omits (repeatable)")->type_name("CONDITION");
+  // One value per occurrence, so that a formula after the clauses is never taken for one.
+  app.add_option("--where", a.where, "a domain, definition or condition (repeatable)")
+      ->type_name("CLAUSE")->allow_extra_args(false);
+  app.add_option("--assume", a.assume, "a condition the source omits (repeatable)")
+      ->type_name("CONDITION")->allow_extra_args(false);
   audit::add_value(app, "--id", a.id, "the claim's id in the reports (default 'formula')")->type_name("ID");
   audit::add_value(app, "--seed", a.seed, "RapidCheck seed, an integer in [0, 2^64 - 1]")->type_name("S");
   audit::add_value(app, "--cases", a.cases, "cases per property, in [1, 100000000] (default 200)")->type_name("N");

@@ -866,3 +866,23 @@ TEST(Figures, ADirectoryNameIsNeverShellSyntax) {
 }
 
 }  // namespace
+
+namespace {
+
+// gradaudit check: a formula with its clauses in either order, one starting with '-' after '--',
+// a bad formula as one line with its column (exit 1), a bad option (exit 2).
+TEST(Check, FormulaClaimsFromTheCommandLine) {
+  std::string out;
+  EXPECT_EQ(run_exe("check 'd/dz softplus(z) = sigmoid(z)' --where 'z in [-745, 745]'", "", &out), 0) << out;
+  EXPECT_NE(out.find("holds  formula"), std::string::npos) << out;
+  EXPECT_EQ(run_exe("check --where 'x in [0, 1]' -- '-x = -x'", "", &out), 0) << out;
+  EXPECT_NE(out.find("holds  formula"), std::string::npos) << out;
+  EXPECT_EQ(run_exe("check 'd/dx sigmoid(x) = -sigmoid(x)(1 - sigmoid(x))' --where 'x in [-40, 40]'", "", &out), 0)
+      << out;
+  EXPECT_NE(out.find("refuted  formula"), std::string::npos) << out;
+  EXPECT_EQ(run_exe("check 'd/dz (y - \\hat{y' --where 'z in [0, 1]'", "", &out), 1) << out;
+  EXPECT_NE(out.find("column 17: expected '}'"), std::string::npos) << out;
+  EXPECT_EQ(run_exe("check 'x = x' --where 'x in [0, 1]' --bogus", "", &out), 2) << out;
+}
+
+}  // namespace
