@@ -103,6 +103,27 @@ TEST(FormulaClaim, BadInputIsRefusedBeforeAnyCase) {
   EXPECT_NE(refusal({.formula = "x = 1", .where = {"x in [0, 1"}}).find("column"), std::string::npos);
 }
 
+// Input classes count the cases that fell in them, as testing::classify does (a class never
+// reached counts 0); a class that is not a condition, or names an unknown variable, is refused
+// before any case runs.
+TEST(FormulaClaim, ClassesCountTheirCases) {
+  const auto r = run({.formula = "d/dx sigmoid(x) = sigmoid(x)(1 - sigmoid(x))",
+                      .where = {"x in [-745, 745]"},
+                      .classes = {{"saturated |x| > 36.7", "|x| > 36.7"}, {"x = 0", "|x| <= 0"}, {"never", "x > 745"}}},
+                     200);
+  EXPECT_EQ(r.observed, verdict::holds);
+  ASSERT_EQ(r.as_stated.classes.size(), 3u);
+  const int saturated = r.as_stated.classes.at("saturated |x| > 36.7");
+  EXPECT_GT(saturated, 0);
+  EXPECT_LT(saturated, r.as_stated.cases);  // [-745, 745] is mostly saturated, not all of it
+  EXPECT_GT(r.as_stated.classes.at("x = 0"), 0);
+  EXPECT_EQ(r.as_stated.classes.at("never"), 0);
+  const std::string not_condition = refusal({.formula = "x = x", .where = {"x in [0, 1]"}, .classes = {{"c", "y = 2"}}});
+  EXPECT_NE(not_condition.find("class 'c': 'y = 2' is not a condition"), std::string::npos) << not_condition;
+  const std::string unknown = refusal({.formula = "x = x", .where = {"x in [0, 1]"}, .classes = {{"c", "q > 0"}}});
+  EXPECT_NE(unknown.find("undefined variable 'q'"), std::string::npos) << unknown;
+}
+
 // The issue's budget: a formula claim of one variable, 200 cases, under 1 s of CPU.
 TEST(FormulaClaim, TwoHundredCasesOfOneVariableUnderOneSecond) {
   const auto c = to_claim({.id = "formula.timing", .formula = "d/dz softplus(z) = sigmoid(z)", .where = {"z in [-745, 745]"}});
@@ -146,6 +167,44 @@ expected = "refuted"
     EXPECT_NE(std::string(e.what()).find(": x: "), std::string::npos) << e.what();
   }
   std::filesystem::remove(path);
+}
+
+}  // namespace
+
+namespace {
+
+std::string text_refusal(const std::string& text) {
+  try {
+    (void)claims_from_text(text, "embedded.toml");
+  } catch (const file_error& e) {
+    return e.what();
+  }
+  return "(accepted)";
+}
+
+// The text of a claims file (as a program embeds it) reads as the file does, `name` standing for
+// the file in messages; classes are tables {name, when}.
+TEST(FormulaClaim, ClaimsText) {
+  const auto claims = claims_from_text(R"toml([[claim]]
+id = "t.identity"
+formula = "d/dx sigmoid(x) = sigmoid(x)(1 - sigmoid(x))"
+where = ["x in [-745, 745]"]
+classes = [{name = "saturated |x| > 36.7", when = "|x| > 36.7"}]
+expected = "holds"
+)toml",
+                                       "embedded.toml");
+  ASSERT_EQ(claims.size(), 1u);
+  const auto r = ga::run_claim(claims[0], ga::run_options{.seed = 3, .cases = 50});
+  EXPECT_TRUE(r.matches()) << ga::summary_line(r);
+  ASSERT_EQ(r.as_stated.classes.count("saturated |x| > 36.7"), 1u);
+  EXPECT_GT(r.as_stated.classes.at("saturated |x| > 36.7"), 0);
+  EXPECT_NE(text_refusal("[[claim]\n").find("embedded.toml"), std::string::npos) << text_refusal("[[claim]\n");
+  const std::string bad_class =
+      text_refusal("[[claim]]\nid = \"t\"\nformula = \"x = x\"\nwhere = [\"x in [0, 1]\"]\nclasses = [\"|x| > 1\"]\n");
+  EXPECT_NE(bad_class.find("embedded.toml: claim 1 (t): each of 'classes' must be a table"), std::string::npos)
+      << bad_class;
+  const std::string bad_formula = text_refusal("[[claim]]\nid = \"t\"\nformula = \"x = (\"\nwhere = [\"x in [0, 1]\"]\n");
+  EXPECT_NE(bad_formula.find("embedded.toml: t: "), std::string::npos) << bad_formula;
 }
 
 }  // namespace

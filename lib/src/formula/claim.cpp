@@ -39,6 +39,7 @@ struct model {
   std::vector<domain_spec> domains;  ///< integers first, then in the order written
   definitions defs;
   std::vector<node_ptr> conditions, assumptions;
+  std::vector<std::pair<std::string, node_ptr>> classes;  ///< input classes: name, condition
   std::optional<point> undefined_at;  ///< a point of the stated domain where the formula is undefined
   std::string undefined_why;
 };
@@ -343,6 +344,7 @@ void check_case(const model& m, bool with_assumptions) {
   for (const auto& c : m.conditions) RC_PRE(decided_true(*c, p, m.defs));
   if (with_assumptions)
     for (const auto& c : m.assumptions) RC_PRE(decided_true(*c, p, m.defs));
+  for (const auto& [name, c] : m.classes) testing::classify(name, decided_true(*c, p, m.defs));
   if (m.st.k != statement_kind::limit) {
     const std::string why = violation_at(m, p);
     if (!why.empty()) {
@@ -420,7 +422,10 @@ void check_names(const model& m) {
       } catch (const testing::undecided&) {
       }
     }
-    for (const auto& c : m.conditions) {
+    std::vector<const node*> conditions;
+    for (const auto& c : m.conditions) conditions.push_back(c.get());
+    for (const auto& c : m.classes) conditions.push_back(c.second.get());
+    for (const node* c : conditions) {
       try {
         (void)holds_at(*c, p, m.defs);
       } catch (const domain_violation&) {
@@ -448,8 +453,24 @@ std::optional<std::pair<point, std::string>> undefined_point(const model& m, boo
   return found;
 }
 
+/// Each class's condition, parsed with the claim's names.
+void read_classes(model& m, const std::vector<std::pair<std::string, std::string>>& classes, const parse_options& opt) {
+  for (const auto& [name, when] : classes) {
+    where_clause w;
+    try {
+      w = parse_where(when, opt);
+    } catch (const parse_error& e) {
+      throw parse_error(e.column, "class '" + name + "': '" + when + "': " + e.what());
+    }
+    if (w.k != where_clause::kind::condition)
+      throw parse_error(0, "class '" + name + "': '" + when + "' is not a condition such as '|x| > 36.7'");
+    m.classes.emplace_back(name, w.body);
+  }
+}
+
 std::shared_ptr<model> compile(const std::string& formula, const std::vector<std::string>& where,
-                               const std::vector<std::string>& assume) {
+                               const std::vector<std::string>& assume,
+                               const std::vector<std::pair<std::string, std::string>>& classes) {
   auto m = std::make_shared<model>();
   m->text = formula;
   const parse_options opt = read_where(*m, where);
@@ -460,6 +481,7 @@ std::shared_ptr<model> compile(const std::string& formula, const std::vector<std
       throw parse_error(0, "--assume '" + a + "': expected a condition such as 'yhat != y'");
     m->assumptions.push_back(w.body);
   }
+  read_classes(*m, classes, opt);
   if (m->st.k == statement_kind::limit &&
       std::none_of(m->domains.begin(), m->domains.end(), [&](const domain_spec& d) { return d.name == m->st.limit_variable; }))
     throw eval_error("as " + m->st.limit_variable + " -> …: '" + m->st.limit_variable + "' must be a variable with a domain");
@@ -494,7 +516,7 @@ std::string statement_text(const formula_claim& c) {
 }  // namespace detail
 
 testing::claim to_claim(const formula_claim& c) {
-  auto m = detail::compile(c.formula, c.where, c.assume);
+  auto m = detail::compile(c.formula, c.where, c.assume, c.classes);
   testing::claim out;
   out.id = c.id;
   out.section = c.section.empty() ? c.source : c.section;
@@ -506,7 +528,7 @@ testing::claim to_claim(const formula_claim& c) {
   out.as_stated = detail::property_of(m, false);
   if (!c.assume.empty()) out.under_conditions = detail::property_of(m, true);
   if (!c.corrected.empty()) {
-    auto fixed = detail::compile(c.corrected, c.where, c.assume);
+    auto fixed = detail::compile(c.corrected, c.where, c.assume, c.classes);
     out.corrected = detail::property_of(fixed, !c.assume.empty());
   }
   return out;

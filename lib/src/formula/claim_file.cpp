@@ -7,14 +7,15 @@
 #include <toml.hpp>
 
 #include <set>
+#include <sstream>
 
 namespace gradaudit::formula {
 
 namespace {
 
 const std::set<std::string>& known_keys() {
-  static const std::set<std::string> k{"id", "source", "section", "quote", "formula", "where",
-                                       "assume", "correction", "corrected", "expected", "cases"};
+  static const std::set<std::string> k{"id",         "source",    "section",  "quote", "formula", "where", "assume",
+                                       "correction", "corrected", "expected", "cases", "classes"};
   return k;
 }
 
@@ -25,13 +26,25 @@ std::vector<std::string> strings(const toml::value& t, const char* key) {
   return toml::get<std::vector<std::string>>(v);
 }
 
+/// classes = [{name = "saturated |x| > 36.7", when = "|x| > 36.7"}, …]
+std::vector<std::pair<std::string, std::string>> classes(const toml::value& t, const std::string& where) {
+  std::vector<std::pair<std::string, std::string>> out;
+  if (!t.contains("classes")) return out;
+  for (const auto& c : toml::find<std::vector<toml::value>>(t, "classes")) {
+    if (!c.is_table() || c.as_table().size() != 2 || !c.contains("name") || !c.contains("when"))
+      throw file_error(where + ": each of 'classes' must be a table {name = \"…\", when = \"…\"}");
+    out.emplace_back(toml::find<std::string>(c, "name"), toml::find<std::string>(c, "when"));
+  }
+  return out;
+}
+
 formula_claim read_one(const toml::value& t, const std::string& path, std::size_t index) {
   const std::string where = path + ": claim " + std::to_string(index + 1);
   if (!t.is_table()) throw file_error(where + ": expected a table ([[claim]])");
   for (const auto& [key, value] : t.as_table())
     if (!known_keys().count(key))
       throw file_error(where + ": unknown key '" + key + "' (known: id, source, section, quote, formula, "
-                       "where, assume, correction, corrected, expected, cases)");
+                       "where, assume, correction, corrected, expected, cases, classes)");
   formula_claim c;
   c.id = toml::find<std::string>(t, "id");
   c.formula = toml::find<std::string>(t, "formula");
@@ -42,6 +55,7 @@ formula_claim read_one(const toml::value& t, const std::string& path, std::size_
   c.corrected = toml::find_or<std::string>(t, "corrected", "");
   c.where = strings(t, "where");
   c.assume = strings(t, "assume");
+  c.classes = classes(t, where + " (" + c.id + ")");
   c.cases = static_cast<int>(toml::find_or<long long>(t, "cases", 0));
   if (c.cases < 0 || c.cases > 1000000) throw file_error(where + " (" + c.id + "): cases must be in 0..1000000");
   if (t.contains("expected")) {
@@ -56,13 +70,9 @@ formula_claim read_one(const toml::value& t, const std::string& path, std::size_
 
 }  // namespace
 
-std::vector<formula_claim> load_claims(const std::string& path) {
-  toml::value data;
-  try {
-    data = toml::parse(path);
-  } catch (const std::exception& e) {
-    throw file_error(std::string(e.what()));
-  }
+namespace {
+
+std::vector<formula_claim> read_claims(const toml::value& data, const std::string& path) {
   std::vector<formula_claim> out;
   try {
     if (!data.contains("claim")) throw file_error(path + ": no [[claim]] tables");
@@ -81,9 +91,9 @@ std::vector<formula_claim> load_claims(const std::string& path) {
   return out;
 }
 
-std::vector<testing::claim> claims_from_file(const std::string& path) {
+std::vector<testing::claim> to_claims(const std::vector<formula_claim>& claims, const std::string& path) {
   std::vector<testing::claim> out;
-  for (const auto& c : load_claims(path)) {
+  for (const auto& c : claims) {
     try {
       out.push_back(to_claim(c));
     } catch (const std::runtime_error& e) {
@@ -91,6 +101,37 @@ std::vector<testing::claim> claims_from_file(const std::string& path) {
     }
   }
   return out;
+}
+
+}  // namespace
+
+std::vector<formula_claim> load_claims(const std::string& path) {
+  toml::value data;
+  try {
+    data = toml::parse(path);
+  } catch (const std::exception& e) {
+    throw file_error(std::string(e.what()));
+  }
+  return read_claims(data, path);
+}
+
+std::vector<formula_claim> load_claims_from_text(const std::string& text, const std::string& name) {
+  toml::value data;
+  try {
+    std::istringstream in(text);
+    data = toml::parse(in, name);
+  } catch (const std::exception& e) {
+    throw file_error(std::string(e.what()));
+  }
+  return read_claims(data, name);
+}
+
+std::vector<testing::claim> claims_from_file(const std::string& path) {
+  return to_claims(load_claims(path), path);
+}
+
+std::vector<testing::claim> claims_from_text(const std::string& text, const std::string& name) {
+  return to_claims(load_claims_from_text(text, name), name);
 }
 
 std::size_t register_claims_from_file(const std::string& path) {
