@@ -3,7 +3,8 @@
 # the installed package (find_package(gradaudit)) with the build's compiler and flags, and runs
 # its audit (made by gradaudit_add_audit): it must write JSON, Markdown and JUnit reports for its
 # own claims, which have no expected verdicts (reported, exit 0), name its own source in the
-# Markdown and replay with its own program; `report merge` must take its JSON back.
+# Markdown and replay with its own program; `report merge` must take its JSON back. Its claims
+# file (claims/log_cosh.toml) is built in: the audit runs from a copy of the program elsewhere.
 # Usage: check.sh BUILD_DIR CONSUMER_SOURCE WORK_DIR BUILD_TYPE CXX CXX_FLAGS CXX_FLAGS_OF_TYPE LINKER_FLAGS
 set -euo pipefail
 build="$1"; src="$2"; work="$3"; type="$4"; cxx="$5"; flags="$6"; type_flags="$7"; ldflags="$8"
@@ -27,7 +28,9 @@ step configure cmake -S "$src" -B "$work/build" -DCMAKE_PREFIX_PATH="$work/prefi
   -DCMAKE_EXE_LINKER_FLAGS="$ldflags"
 step build cmake --build "$work/build" -j2
 echo "consumer check: installed to $work/prefix, found $config"
-audit="$work/build/audit_log_cosh"
+mkdir -p "$work/elsewhere"
+cp "$work/build/audit_log_cosh" "$work/elsewhere/"
+audit="$work/elsewhere/audit_log_cosh"
 r="$work/reports"
 mkdir -p "$r"
 env -u GTEST_TOTAL_SHARDS -u GTEST_SHARD_INDEX "$audit" audit --json "$r/r.json" --markdown "$r/r.md" --junit "$r/r.xml"
@@ -41,7 +44,9 @@ refuse() {  # refuse FILE TEXT: FILE does not hold TEXT
 expect "$r/r.json" '"verdict": "holds"'
 expect "$r/r.json" '"verdict": "refuted"'
 expect "$r/r.json" '"expected": null'
-expect "$r/r.md" 'Every claim of the log-cosh notes (claims/log_cosh.cpp)'
+expect "$r/r.md" 'Every claim of the log-cosh notes (claims/log_cosh.cpp, claims/log_cosh.toml)'
+expect "$r/r.md" '### `log_cosh.curvature` — **holds**'
+expect "$r/r.md" '### `log_cosh.gradient.bound.wrong` — **refuted**'
 expect "$r/r.md" 'audit_log_cosh audit --only log_cosh.gradient.wrong`'
 refuse "$r/r.md" 'article'
 refuse "$r/r.md" '(expected'

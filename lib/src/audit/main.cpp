@@ -1,11 +1,46 @@
+#include "gradaudit/audit/claim_files.hpp"
 #include "gradaudit/audit/commands.hpp"
 #include "gradaudit/audit/command_line.hpp"
 #include "gradaudit/audit/text.hpp"
+#include "gradaudit/formula/claim.hpp"
 
 #include <exception>
+#include <stdexcept>
 #include <iostream>
 
 namespace gradaudit::audit {
+
+namespace {
+
+std::vector<claims_text>& linked() {
+  static std::vector<claims_text> files;
+  return files;
+}
+
+}  // namespace
+
+bool link_claim_file(claims_text file) {
+  linked().push_back(std::move(file));
+  return true;
+}
+
+const std::vector<claims_text>& linked_claim_files() { return linked(); }
+
+std::size_t register_claim_files(const std::vector<claims_text>& files) {
+  std::size_t n = 0;
+  for (const auto& f : files)
+    for (auto& c : formula::claims_from_text(f.text, f.name)) {
+      const std::string id = c.id;
+      try {
+        testing::register_claim(std::move(c));
+      } catch (const std::invalid_argument&) {
+        throw std::invalid_argument(f.name + ": claim " + audit::quoted(id) + " is already defined (a C++ claim or another file)");
+      }
+      ++n;
+    }
+  return n;
+}
+
 namespace {
 
 void print_usage(std::ostream& os, const program_info& info, const std::vector<named_command>& extra) {
@@ -35,6 +70,12 @@ int main_of(int argc, char** argv, const program_info& info, const std::vector<n
   if (argc < 2) {
     print_usage(std::cerr, info, extra);
     return usage;
+  }
+  try {
+    register_claim_files(info.claim_files);
+  } catch (const std::exception& e) {
+    print_error(std::cerr, info.name, e.what());
+    return failure;
   }
   const std::string name = argv[1];
   if (name == "--help" || name == "-h" || name == "help") {

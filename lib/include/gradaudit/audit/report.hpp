@@ -4,6 +4,7 @@
 /// people) and JUnit XML. All three are deterministic for a given seed and case count, except
 /// the "seconds" fields of JSON and JUnit. The JSON schema is written once, as to_json /
 /// from_json of the result types (report_json.hpp).
+#include "gradaudit/audit/claim_files.hpp"
 #include "gradaudit/testing/claim.hpp"
 
 #include <array>
@@ -37,6 +38,8 @@ struct program_info {
   /// The GoogleTest binary running each claim as Claims/Verdict.Matches/<id>, or "" when
   /// there is none: the replay line is then `RC_PARAMS="…" <command> audit --only <id>`.
   std::string gtest_binary;
+  /// Claims files whose claims main_of registers at start (e.g. linked_claim_files()).
+  std::vector<claims_text> claim_files;
 
   std::string program() const { return command.empty() ? name : command; }
   /// `RC_PARAMS="<reproduce>" …`, replaying claim `id`'s counterexample.
