@@ -4,6 +4,7 @@
 #include "figures.hpp"
 
 #include "gradaudit/audit/atomic_file.hpp"
+#include "gradaudit/audit/claim_files.hpp"
 #include "sentences.hpp"
 
 #include <filesystem>
@@ -42,6 +43,7 @@ audit::program_info program() {
   info.source_noun = "the article";
   info.markdown_path = "regression/REPORT.md";
   info.gtest_binary = "build/default/properties/gradaudit_properties";
+  info.claim_files = audit::linked_claim_files();  // properties/claims/article.toml, embedded
   if (auto note = sentence_coverage(); !note.empty()) info.notes.push_back(std::move(note));
   return info;
 }

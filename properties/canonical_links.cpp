@@ -1,7 +1,8 @@
 // Extensions (loss.hpp, output_layer.hpp): the theorem behind the article's "coincidence" —
 // for the negative log-likelihood of an exponential family with its canonical link,
 // ∂L/∂z = c·(ŷ - y) — and the extra factor every non-canonical pair carries instead.
-// (The categorical/softmax case is in softmax_cross_entropy.cpp.)
+// (The categorical/softmax case is in softmax_cross_entropy.cpp; the Gaussian/identity case,
+// only a formula, is in claims/article.toml.)
 //
 // Every check is certified (certify.hpp): the TRUE side is the loss as its textbook
 // definition, a generic lambda differentiated by jets over balls; the CLAIMED side is the
@@ -73,27 +74,6 @@ S poisson_nll(const S& yhat, double y) {
 }
 
 }  // namespace
-
-GRADAUDIT_CLAIM({
-    .id = "ext.canonical.gaussian_identity",
-    .section = kSection,
-    .quote = "Gaussian likelihood (squared error) with the identity link: ∂L/∂z = 2(ŷ - y)",
-    .statement = "for L = (ŷ - y)² with ŷ = z, ∂L/∂z = 2(ŷ - y): the canonical form, with the "
-                 "family's constant 2 (z and y over [-745, 745]; certified against the jet "
-                 "derivative of the definition)",
-    .expected = verdict::holds,
-    .as_stated =
-        [] {
-          const double z = *gen::real_in(-kLogitRange, kLogitRange);
-          const double y = *gen::real_in(-kLogitRange, kLogitRange);
-          input("z", z);
-          input("y", y);
-          classify("|ŷ - y| <= 1", std::abs(z - y) <= 1);
-          classify("|ŷ - y| > 100", std::abs(z - y) > 100);
-          check_derivative("∂L/∂z", [y](const auto& t) { return def::mse(t, y); },
-                           [y](const ball& t) { return 2 * (t - y); }, z);
-        },
-});
 
 GRADAUDIT_CLAIM({
     .id = "ext.canonical.bernoulli_sigmoid",
