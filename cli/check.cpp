@@ -12,6 +12,7 @@
 #include "gradaudit/testing/certify.hpp"
 #include "gradaudit/testing/claim.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <ostream>
 #include <vector>
@@ -79,9 +80,29 @@ testing::run_options run_options_from(const check_args& a) {
 /// The claims to run: those of the file, or the one formula.
 std::vector<testing::claim> claims_of(const check_args& a) {
   if (is_file_subject(a.subject)) return formula::claims_from_file(a.subject);
+  // (leading blanks dropped: the regenerate line writes a formula starting with '-' behind one)
+  const std::string formula = a.subject.substr(std::min(a.subject.find_first_not_of(' '), a.subject.size()));
   formula::formula_claim c{.id = a.id, .source = "command line", .section = "gradaudit check",
-                           .formula = a.subject, .where = a.where, .assume = a.assume};
+                           .formula = formula, .where = a.where, .assume = a.assume};
   return {formula::to_claim(c)};
+}
+
+/// 'text' for a POSIX shell.
+std::string shell_quoted(const std::string& text) {
+  std::string out = "'";
+  for (char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+/// The command that wrote the report, for its regenerate line (the report adds the options):
+/// "gradaudit check FILE.toml", or the formula with its clauses (a formula starting with '-'
+/// behind a blank, which the parser skips and the command line does not take for an option).
+std::string check_command(const check_args& a) {
+  std::string s = "gradaudit check";
+  for (const auto& w : a.where) s += " --where " + shell_quoted(w);
+  for (const auto& w : a.assume) s += " --assume " + shell_quoted(w);
+  if (a.id != "formula") s += " --id " + shell_quoted(a.id);
+  return s + " " + shell_quoted((a.subject.starts_with("-") ? " " : "") + a.subject);
 }
 
 /// The report's names: the file's claims, or the command line's.
@@ -92,6 +113,7 @@ audit::program_info report_info(const check_args& a) {
   info.source = is_file_subject(a.subject) ? "`" + a.subject + "`" : "a formula given to `gradaudit check`";
   info.source_noun = "the source";
   info.markdown_path = a.reports.at("--markdown").empty() ? "REPORT.md" : a.reports.at("--markdown");
+  info.regenerate = check_command(a);
   return info;
 }
 

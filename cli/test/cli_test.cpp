@@ -886,3 +886,37 @@ TEST(Check, FormulaClaimsFromTheCommandLine) {
 }
 
 }  // namespace
+
+namespace {
+
+/// The command of a Markdown report's regenerate line, after "regenerate with\n`", or "".
+std::string regenerate_command(const std::string& md) {
+  const std::string before = "regenerate with\n`";
+  const auto at = md.find(before);
+  if (at == std::string::npos) return "";
+  const auto begin = at + before.size();
+  return md.substr(begin, md.find('`', begin) - begin);
+}
+
+// The Markdown report of `check` regenerates with the check command that wrote it (issue 14: the
+// line said `gradaudit audit …`, which audits the article instead): the line, run as it stands,
+// writes the same report, for a claims file and for a formula starting with '-'.
+TEST(Check, MarkdownRegeneratesWithTheCheckCommand) {
+  const std::string dir = fresh_dir("gradaudit_check_regenerate");
+  const std::string toml = dir + "/c.toml";
+  std::ofstream(toml) << "[[claim]]\nid = \"c.identity\"\nformula = \"d/dx sigmoid(x) = sigmoid(x)(1 - sigmoid(x))\"\n"
+                         "where = [\"x in [-40, 40]\"]\n";
+  for (const std::string& subject : {"'" + toml + "'", std::string("--where 'x in [0, 1]' -- '-x = -x'")}) {
+    std::string out;
+    ASSERT_EQ(run_exe("check --seed 7 --cases 20 --markdown " + dir + "/a.md " + subject, "", &out), 0) << out;
+    const std::string md = read_file(dir + "/a.md");
+    const std::string command = regenerate_command(md);
+    ASSERT_EQ(command.rfind("gradaudit check ", 0), 0u) << md;
+    EXPECT_NE(command.find(" --seed 7 --cases 20 --markdown " + dir + "/a.md"), std::string::npos) << command;
+    std::filesystem::remove(dir + "/a.md");
+    ASSERT_EQ(run_exe(command.substr(std::string("gradaudit ").size()), "", &out), 0) << command << "\n" << out;
+    EXPECT_EQ(read_file(dir + "/a.md"), md) << command;
+  }
+}
+
+}  // namespace

@@ -47,7 +47,7 @@ void markdown_header(std::ostream& os, const std::vector<claim_result>& results,
   os << "# gradaudit report\n\n"
      << "Every claim of " << info.source << ", the verdict its properties computed, and the evidence. Seed "
      << meta.seed << ", " << meta.cases << " cases per property unless a claim says otherwise; regenerate with\n`"
-     << info.program() << " audit --seed " << meta.seed << " --cases " << meta.cases << " --markdown "
+     << (info.regenerate.empty() ? info.program() + " audit" : info.regenerate) << " --seed " << meta.seed << " --cases " << meta.cases << " --markdown "
      << info.markdown_path << "`.\n\n"
      << results.size() << " claims: " << t[verdict::holds] << " hold, " << t[verdict::refuted] << " refuted, "
      << t[verdict::needs_correction] << " need correction";

@@ -32,6 +32,9 @@ struct program_info {
   std::string source_noun = "the text";  ///< "*Under the conditions <the text> omits*"
 
   std::string markdown_path = "REPORT.md";  ///< in the regenerate line
+  /// The regenerate line's command before its options (default: "<program()> audit"), e.g.
+  /// "gradaudit check claims.toml" for a report that command wrote.
+  std::string regenerate;
   /// Sentences the Markdown report shows under its summary line (e.g. how much of the source
   /// the claims cover).
   std::vector<std::string> notes;
