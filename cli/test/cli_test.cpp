@@ -900,12 +900,14 @@ std::string regenerate_command(const std::string& md) {
 
 // The Markdown report of `check` regenerates with the check command that wrote it (issue 14: the
 // line said `gradaudit audit …`, which audits the article instead): the line, run as it stands,
-// writes the same report, for a claims file and for a formula starting with '-'.
+// writes the same report, for a claims file and for a formula starting with '-'. Its replay
+// line runs that check too.
 TEST(Check, MarkdownRegeneratesWithTheCheckCommand) {
   const std::string dir = fresh_dir("gradaudit_check_regenerate");
   const std::string toml = dir + "/c.toml";
   std::ofstream(toml) << "[[claim]]\nid = \"c.identity\"\nformula = \"d/dx sigmoid(x) = sigmoid(x)(1 - sigmoid(x))\"\n"
-                         "where = [\"x in [-40, 40]\"]\n";
+                         "where = [\"x in [-40, 40]\"]\n\n[[claim]]\nid = \"c.wrong\"\n"
+                         "formula = \"d/dx sigmoid(x) = -sigmoid(x)(1 - sigmoid(x))\"\nwhere = [\"x in [-40, 40]\"]\n";
   for (const std::string& subject : {"'" + toml + "'", std::string("--where 'x in [0, 1]' -- '-x = -x'")}) {
     std::string out;
     ASSERT_EQ(run_exe("check --seed 7 --cases 20 --markdown " + dir + "/a.md " + subject, "", &out), 0) << out;
@@ -917,6 +919,20 @@ TEST(Check, MarkdownRegeneratesWithTheCheckCommand) {
     ASSERT_EQ(run_exe(command.substr(std::string("gradaudit ").size()), "", &out), 0) << command << "\n" << out;
     EXPECT_EQ(read_file(dir + "/a.md"), md) << command;
   }
+  // The replay line runs the same check (not `audit --only`, which knows no such claim) and
+  // replays the counterexample.
+  std::string out;
+  ASSERT_EQ(run_exe("check --seed 7 --cases 20 --markdown " + dir + "/b.md '" + toml + "'", "", &out), 0) << out;
+  const std::string b = read_file(dir + "/b.md");
+  const std::string replay = "Replay: `RC_PARAMS=\"";
+  const auto at = b.find(replay);
+  ASSERT_NE(at, std::string::npos) << b;
+  const std::string line = b.substr(at + 9, b.find('`', at + 9) - at - 9);  // RC_PARAMS="…" gradaudit check '…'
+  EXPECT_NE(line.find("\" gradaudit check '" + toml + "'"), std::string::npos) << line;
+  const std::string env = line.substr(0, line.find("\" gradaudit ") + 1);
+  ASSERT_EQ(run_exe(line.substr(line.find("gradaudit check ") + std::string("gradaudit ").size()), "", &out, env), 0) << out;
+  EXPECT_NE(out.find("refuted  c.wrong  (counterexample x = 0"), std::string::npos) << out;
+  EXPECT_NE(out.find("Using configuration: reproduce="), std::string::npos) << out;
 }
 
 }  // namespace

@@ -134,6 +134,7 @@ json summary_json(const std::vector<claim_result>& results, const report_meta& m
 
 std::string program_info::replay_line(std::string_view id, std::string_view reproduce) const {
   const std::string env = "RC_PARAMS=\"" + std::string(reproduce) + "\" ";
+  if (!regenerate.empty()) return env + regenerate;
   if (!gtest_binary.empty())
     return env + gtest_binary + " --gtest_filter=Claims/Verdict.Matches/" + testing::gtest_name(id);
   return env + program() + " audit --only " + std::string(id);

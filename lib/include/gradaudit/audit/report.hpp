@@ -33,7 +33,8 @@ struct program_info {
 
   std::string markdown_path = "REPORT.md";  ///< in the regenerate line
   /// The regenerate line's command before its options (default: "<program()> audit"), e.g.
-  /// "gradaudit check claims.toml" for a report that command wrote.
+  /// "gradaudit check claims.toml" for a report that command wrote; when set, the replay line
+  /// is `RC_PARAMS="…" <regenerate>` (RapidCheck replays the property its reproduce names).
   std::string regenerate;
   /// Sentences the Markdown report shows under its summary line (e.g. how much of the source
   /// the claims cover).
