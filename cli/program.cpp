@@ -5,6 +5,7 @@
 
 #include "gradaudit/audit/atomic_file.hpp"
 #include "gradaudit/audit/claim_files.hpp"
+#include "gradaudit/formula/claim.hpp"
 #include "sentences.hpp"
 
 #include <filesystem>
@@ -23,13 +24,21 @@ std::string read_all(const char* path) {
 }
 
 /// "Sentence coverage: 61 of 61 assertive sentences checked (…)", or "" when the article or
-/// the exclusions are not where this build left them (an installed gradaudit elsewhere).
-std::string sentence_coverage() {
+/// the exclusions are not where this build left them (an installed gradaudit elsewhere). The
+/// quotes are the C++ claims' and those of the claims files (registered later, by main_of).
+std::string sentence_coverage(const std::vector<audit::claims_text>& files) {
   const std::string article = read_all(GRADAUDIT_ARTICLE), exclusions = read_all(GRADAUDIT_SENTENCE_EXCLUSIONS);
   if (article.empty() || exclusions.empty()) return "";
   std::vector<std::pair<std::string, std::string>> quotes;
   for (const auto& c : testing::registry())
     if (!c.section.starts_with("gradaudit")) quotes.emplace_back(c.section, c.quote);
+  try {
+    for (const auto& f : files)
+      for (const auto& c : formula::load_claims_from_text(f.text, f.name))
+        if (!c.section.starts_with("gradaudit")) quotes.emplace_back(c.section, c.quote);
+  } catch (const formula::file_error&) {
+    return "";  // main_of refuses the file with its message
+  }
   return "Sentence coverage: " + properties::measure_coverage(article, exclusions, quotes).summary();
 }
 
@@ -44,7 +53,7 @@ audit::program_info program() {
   info.markdown_path = "regression/REPORT.md";
   info.gtest_binary = "build/default/properties/gradaudit_properties";
   info.claim_files = audit::linked_claim_files();  // properties/claims/article.toml, embedded
-  if (auto note = sentence_coverage(); !note.empty()) info.notes.push_back(std::move(note));
+  if (auto note = sentence_coverage(info.claim_files); !note.empty()) info.notes.push_back(std::move(note));
   return info;
 }
 
