@@ -930,7 +930,8 @@ TEST(Check, MarkdownRegeneratesWithTheCheckCommand) {
   const std::string line = b.substr(at + 9, b.find('`', at + 9) - at - 9);  // RC_PARAMS="…" gradaudit check '…'
   EXPECT_NE(line.find("\" gradaudit check '" + toml + "'"), std::string::npos) << line;
   const std::string env = line.substr(0, line.find("\" gradaudit ") + 1);
-  ASSERT_EQ(run_exe(line.substr(line.find("gradaudit check ") + std::string("gradaudit ").size()), "", &out, env), 0) << out;
+  const std::string args = line.substr(line.find("gradaudit check ") + std::string("gradaudit ").size());
+  ASSERT_EQ(run_exe(args, "", &out, env), 0) << out;
   EXPECT_NE(out.find("refuted  c.wrong  (counterexample x = 0"), std::string::npos) << out;
   EXPECT_NE(out.find("Using configuration: reproduce="), std::string::npos) << out;
 }
