@@ -166,4 +166,18 @@ std::vector<std::string> component_names(const std::string& name, std::size_t n)
   return out;
 }
 
+namespace {
+template <Real T>
+void bce_step_at(network<T>& net, const batch<T>& data, const T& lr) {
+  const auto g = evaluate(net, data, loss_function::bce, 1);
+  for (std::size_t l = 0; l < net.layers.size(); ++l) {
+    net.layers[l].weight -= lr * g.weight[l];
+    net.layers[l].bias -= lr * g.bias[l];
+  }
+}
+}  // namespace
+
+void bce_step(network<double>& net, const batch<double>& data, double lr) { bce_step_at(net, data, lr); }
+void bce_step(network<ref_t>& net, const batch<ref_t>& data, const ref_t& lr) { bce_step_at(net, data, lr); }
+
 }  // namespace gradaudit::properties

@@ -95,14 +95,9 @@ void check_bce_sigmoid_step(bool article);
 // ---- shared by the training claims ------------------------------------------------------
 
 /// One full-batch gradient-descent step on BCE (single-threaded): θ ← θ - lr·∂L/∂θ.
-template <Real T>
-void bce_step(network<T>& net, const batch<T>& data, const T& lr) {
-  const auto g = evaluate(net, data, loss_function::bce, 1);
-  for (std::size_t l = 0; l < net.layers.size(); ++l) {
-    net.layers[l].weight -= lr * g.weight[l];
-    net.layers[l].bias -= lr * g.bias[l];
-  }
-}
+/// (Defined once in support.cpp: it instantiates the whole backward pass.)
+void bce_step(network<double>& net, const batch<double>& data, double lr);
+void bce_step(network<ref_t>& net, const batch<ref_t>& data, const ref_t& lr);
 
 /// A small random data set: n <= max_samples samples of d <= max_features features in
 /// [-3, 3] (or, with `coarse`, from {-2, -1, 0, 1, 2}, so that repeated samples and the exact

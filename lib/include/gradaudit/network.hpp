@@ -279,3 +279,5 @@ loss_gradient<T> evaluate(const network<T>& net, const batch<T>& data, loss_func
 }
 
 }  // namespace gradaudit
+
+#include "gradaudit/detail/network_instances.hpp"

@@ -279,3 +279,5 @@ train_result<T> train(network<T>& net, const batch<T>& data, const train_options
 }
 
 }  // namespace gradaudit
+
+#include "gradaudit/detail/train_instances.hpp"

@@ -17,8 +17,6 @@
 ///  - `not_checked`: the claim could not be run here (`claim::unavailable` said why).
 /// When a claim carries a `corrected` property (our corrected statement) it must hold too.
 
-#include "gradaudit/scalar.hpp"
-
 #include <cstdint>
 #include <functional>
 #include <map>
