@@ -321,7 +321,7 @@ int main(int argc, char** argv) {
     row("label_smoothing (z=(x,0,1), c=0, eps=0.1)", &xs, "x",
         [=](const ref_t& x) { return ga::label_smoothing<ref_t>(line3(x), 0, ref_t(0.1)); },
         one([=](double x) { return ga::label_smoothing<double>(line3(x), 0, 0.1); }));
-    row("kl ((p,1-p) || (0.3,0.7))", &yhats, "yhat",
+    row("kl ((p,1-p) ‖ (0.3,0.7))", &yhats, "yhat",
         [](const ref_t& p) {
           const double pd = static_cast<double>(p);
           return ga::kl<ref_t>(std::vector<ref_t>{p, ref_t(1 - pd)}, std::vector<ref_t>{ref_t(0.3), ref_t(0.7)});

@@ -219,6 +219,22 @@ RC_GTEST_PROP(VocabularyUlp, CrossEntropySoftTargets, ()) {
   ASSERT_ULPS(ga::cross_entropy<double>(z, y), [&] { return vocab::cross_entropy(balls(z), balls(y)); }, kDd);
 }
 
+// Logits far apart (gaps up to 2·10^300, below the 2^1024 where m - z_i overflows): the
+// weighted gaps are large, and the 2^600 scaling that serves tiny results must not overflow them.
+rc::Gen<std::vector<double>> wide_logits() {
+  return gen::vector_of(1, 4, rc::gen::oneOf(gen::real_in(-300, 300), gen::magnitude_in(1e-300, 1e300)));
+}
+
+RC_GTEST_PROP(VocabularyUlp, CrossEntropyWideLogits, ()) {
+  const auto z = *wide_logits();
+  const auto y = *gen::vector_of(static_cast<int>(z.size()), static_cast<int>(z.size()), soft_weight());
+  const std::size_t c = *rc::gen::inRange<std::size_t>(0, z.size());
+  const double eps = *soft_weight();
+  ASSERT_ULPS(ga::cross_entropy<double>(z, y), [&] { return vocab::cross_entropy(balls(z), balls(y)); }, kDd);
+  ASSERT_ULPS(ga::label_smoothing<double>(z, c, eps),
+              [&] { return vocab::label_smoothing(balls(z), c + 1, ball(eps)); }, kDd);
+}
+
 RC_GTEST_PROP(VocabularyUlp, LabelSmoothing, ()) {
   const auto z = *logits();
   const std::size_t c = *rc::gen::inRange<std::size_t>(0, z.size());

@@ -124,7 +124,8 @@ inline bool all_finite(std::span<const double> z) {
 /// Σ_i w_i·((m - z_i) + log1p T) for finite logits and dd weights w_i >= 0, as 2^-600 times a
 /// dd sum rounded once (round_scaled): every term is >= 0 (no cancellation), and the weights
 /// scaled by 2^600 (exact) keep the products' low parts normal down to results of 2^-1300, so
-/// tiny and subnormal results are rounded once too. When T < 2^-900 (the first largest logit
+/// tiny and subnormal results are rounded once too (unless a weighted gap is >= 2^300, when
+/// the result is >= 2^300·w_i and needs no scaling). When T < 2^-900 (the first largest logit
 /// leads all others by more than ~620) log1p T = T(1 - T/2 + …) is T to 2^-901, taken from
 /// the tail summed scaled by 2^600 (as softmax_cross_entropy does) for the term of that logit;
 /// the other terms then have m - z_i > 620, against which T is nothing.
@@ -133,14 +134,20 @@ inline double weighted_ce(std::span<const double> z, const std::vector<dd>& w) {
   const dd t = tail_sum(z, a);
   const bool tiny_tail = t.hi < 0x1p-900;
   const dd tail = tiny_tail ? dd{0, 0} : log1p_any(t);
+  // The scaling only where every weighted gap is below 2^300 (products stay below 2^910);
+  // otherwise a term >= 2^300·w_i dominates and no product can underflow to matter.
+  double widest = 0;
+  for (std::size_t i = 0; i < z.size(); ++i)
+    if (w[i].hi != 0) widest = std::max(widest, z[a] - z[i]);
+  const int shift = widest < 0x1p300 ? 600 : 0;
   dd s{0, 0};
   for (std::size_t i = 0; i < z.size(); ++i) {
     if (w[i].hi == 0) continue;
-    const dd ws{w[i].hi * 0x1p600, w[i].lo * 0x1p600};
-    if (i == a && tiny_tail) s = add(s, mul(tail_sum(z, a, 600), w[i]));
+    const dd ws{w[i].hi * exp2i(shift), w[i].lo * exp2i(shift)};
+    if (i == a && tiny_tail) s = add(s, mul(tail_sum(z, a, shift), w[i]));
     else s = add(s, mul(add(tail, two_sum(z[a], -z[i])), ws));
   }
-  return round_scaled({s, -600});
+  return round_scaled({s, -shift});
 }
 
 inline double cross_entropy(std::span<const double> z, std::span<const double> y) {

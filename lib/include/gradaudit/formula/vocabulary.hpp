@@ -1,8 +1,9 @@
 #pragma once
 /// \file vocabulary.hpp
 /// The losses and activations people meet, as their textbook definitions, generic in the
-/// scalar S: `double` (evaluated operation by operation, as naive code would — so a claim about
-/// double can show where the definition overflows), `ball` (certified), `jet<ball>` and
+/// scalar S: `double` (the library's implementation of each named function, see below; a
+/// definition typed out with exp/log is still evaluated operation by operation, as naive code
+/// would, so a claim about double can show where it overflows), `ball` (certified), `jet<ball>` and
 /// `jet<jet<ball>>` (derivatives). These are *definitions*, the true side of a claim: no stable
 /// rewriting, no branch on the argument except where the function itself is piecewise (ReLU,
 /// |x|, Huber, smooth-L1, hinge), where a ball straddling the kink is `undecided`.
