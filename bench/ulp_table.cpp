@@ -15,6 +15,12 @@
 #include "gradaudit/loss.hpp"
 #include "gradaudit/scalar.hpp"
 #include "gradaudit/softmax.hpp"
+#include "gradaudit/count_nll.hpp"
+#include "gradaudit/divergence.hpp"
+#include "gradaudit/focal.hpp"
+#include "gradaudit/logsumexp.hpp"
+#include "gradaudit/robust.hpp"
+#include "gradaudit/softplus.hpp"
 #include "gradaudit/testing/generators.hpp"
 #include "gradaudit/testing/ulp.hpp"
 
@@ -278,6 +284,72 @@ int main(int argc, char** argv) {
          {{"gradaudit::bce_with_logits_grad",
            [=](double z) { return ga::bce_with_logits_grad<double>(z, nudge(ga::sigmoid<double>(z), z)); }},
           {"naive 1/(1+exp(-z)) - y", [=](double z) { return naive::bce_with_logits_grad(z, nudge(ga::sigmoid<double>(z), z)); }}}});
+  }
+
+  // ---- The loss vocabulary (softplus.hpp … count_nll.hpp): one row per function, gradaudit only
+  // (the naive forms are the definitions the formula language prints). Vectors lie on lines
+  // through the input x, as for softmax CE above. Kept apart from the rows above.
+  {
+    const auto one = [](auto f) { return std::function<double(double)>(f); };
+    const auto row = [&](std::string name, const std::vector<double>* in, std::string input,
+                         std::function<ref_t(const ref_t&)> ref, std::function<double(double)> f) {
+      cases.push_back({std::move(name), std::move(input), in, std::move(ref), {{"gradaudit (vocabulary)", std::move(f)}}});
+    };
+    row("softplus", &xs, "x", [](const ref_t& x) { return ga::softplus<ref_t>(x); }, one([](double x) { return ga::softplus(x); }));
+    row("softplus_grad", &xs, "x", [](const ref_t& x) { return ga::softplus_grad<ref_t>(x); },
+        one([](double x) { return ga::softplus_grad(x); }));
+    row("log_sigmoid_grad", &xs, "x", [](const ref_t& x) { return ga::log_sigmoid_grad<ref_t>(x); },
+        one([](double x) { return ga::log_sigmoid_grad(x); }));
+    const auto line3 = [](auto x) { using T = decltype(x); return std::vector<T>{x, T(0), T(1)}; };
+    row("softmax_i (z=(x,0,1), i=1)", &xs, "x", [=](const ref_t& x) { return ga::softmax_i<ref_t>(line3(x), 1); },
+        one([=](double x) { return ga::softmax_i<double>(line3(x), 1); }));
+    row("softmax_i (z=(x,0,1), i=0)", &xs, "x", [=](const ref_t& x) { return ga::softmax_i<ref_t>(line3(x), 0); },
+        one([=](double x) { return ga::softmax_i<double>(line3(x), 0); }));
+    row("log_softmax_i (z=(x,0,1), i=2)", &xs, "x", [=](const ref_t& x) { return ga::log_softmax_i<ref_t>(line3(x), 2); },
+        one([=](double x) { return ga::log_softmax_i<double>(line3(x), 2); }));
+    row("logsumexp (z=(x,0,1))", &xs, "x", [=](const ref_t& x) { return ga::logsumexp<ref_t>(line3(x)); },
+        one([=](double x) { return ga::logsumexp<double>(line3(x)); }));
+    row("cross_entropy soft (z=(x,0,1), y=(s,1-s,0))", &xs, "x",
+        [=](const ref_t& x) {
+          const double y = soft(static_cast<double>(x));
+          return ga::cross_entropy<ref_t>(line3(x), std::vector<ref_t>{ref_t(y), ref_t(1 - y), ref_t(0)});
+        },
+        one([=](double x) {
+          const double y = soft(x);
+          return ga::cross_entropy<double>(line3(x), std::vector<double>{y, 1 - y, 0});
+        }));
+    row("label_smoothing (z=(x,0,1), c=0, eps=0.1)", &xs, "x",
+        [=](const ref_t& x) { return ga::label_smoothing<ref_t>(line3(x), 0, ref_t(0.1)); },
+        one([=](double x) { return ga::label_smoothing<double>(line3(x), 0, 0.1); }));
+    row("kl ((p,1-p) ‖ (0.3,0.7))", &yhats, "yhat",
+        [](const ref_t& p) {
+          const double pd = static_cast<double>(p);
+          return ga::kl<ref_t>(std::vector<ref_t>{p, ref_t(1 - pd)}, std::vector<ref_t>{ref_t(0.3), ref_t(0.7)});
+        },
+        one([](double p) { return ga::kl<double>(std::vector<double>{p, 1 - p}, std::vector<double>{0.3, 0.7}); }));
+    row("huber (yhat=0, y=x, delta=1)", &xs, "x", [](const ref_t& x) { return ga::huber<ref_t>(ref_t(0), x, ref_t(1)); },
+        one([](double x) { return ga::huber(0.0, x, 1.0); }));
+    row("smooth_l1 (yhat=0, y=x, beta=0.5)", &xs, "x",
+        [](const ref_t& x) { return ga::smooth_l1<ref_t>(ref_t(0), x, ref_t(0.5)); },
+        one([](double x) { return ga::smooth_l1(0.0, x, 0.5); }));
+    row("hinge (y=1)", &xs, "z", [](const ref_t& z) { return ga::hinge<ref_t>(z, ref_t(1)); },
+        one([](double z) { return ga::hinge(z, 1.0); }));
+    for (const double y : {0.0, 1.0}) {
+      const std::string suffix = y == 0 ? " (y=0, gamma=2, alpha=0.25)" : " (y=1, gamma=2, alpha=0.25)";
+      row("focal" + suffix, &xs, "z", [y](const ref_t& z) { return ga::focal<ref_t>(z, ref_t(y), ref_t(2), ref_t(0.25)); },
+          one([y](double z) { return ga::focal(z, y, 2.0, 0.25); }));
+    }
+    row("focal (soft y, gamma=2, alpha=0.25)", &xs, "z",
+        [=](const ref_t& z) { return ga::focal<ref_t>(z, ref_t(soft(static_cast<double>(z))), ref_t(2), ref_t(0.25)); },
+        one([=](double z) { return ga::focal(z, soft(z), 2.0, 0.25); }));
+    row("bce_with_logits (soft y, pos_weight=3)", &xs, "z",
+        [=](const ref_t& z) { return ga::bce_with_logits<ref_t>(z, ref_t(soft(static_cast<double>(z))), ref_t(3)); },
+        one([=](double z) { return ga::bce_with_logits(z, soft(z), 3.0); }));
+    row("poisson_nll (y=0.5)", &xs, "z", [](const ref_t& z) { return ga::poisson_nll<ref_t>(z, ref_t(0.5)); },
+        one([](double z) { return ga::poisson_nll(z, 0.5); }));
+    row("gaussian_nll (mu=0, y=x, var=2)", &xs, "x",
+        [](const ref_t& x) { return ga::gaussian_nll<ref_t>(ref_t(0), x, ref_t(2)); },
+        one([](double x) { return ga::gaussian_nll(0.0, x, 2.0); }));
   }
 
   for (auto& c : cases) measure(c);
