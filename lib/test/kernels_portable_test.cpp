@@ -19,7 +19,7 @@ namespace {
 
 namespace dbl = gradaudit::detail::dbl;
 
-constexpr std::uint64_t kExpectedHash = 0x04e3049a3b357288ULL;
+constexpr std::uint64_t kExpectedHash = 0x5de1354377072f94ULL;
 
 /// A fixed, platform-independent input set: a linear congruential sequence mapped to
 /// [-760, 760], [-40, 40] and every binade, plus special values.
@@ -58,7 +58,7 @@ TEST(PortableKernels, SameBitsOnEveryTarget) {
     const double p = 1 / (1 + std::abs(x));                         // a probability
     for (double v : {dbl::sigmoid(x), dbl::sigmoid_grad(x), dbl::log_sigmoid(x), dbl::softplus(x), dbl::tanh(x),
                      dbl::tanh_grad(x), dbl::bce_with_logits(x, y), dbl::bce_with_logits(x, 1.0),
-                     dbl::bce_with_logits_grad(x, y), dbl::bce_with_logits_grad(x, 0.0), dbl::bce(p, y),
+                     dbl::sigmoid_minus_target_dd(x, y).value_or(std::numeric_limits<double>::quiet_NaN()), dbl::bce(p, y),
                      dbl::bce_grad(p, y), dbl::mse(p, x)})
       h = mix(h, v);
   }
@@ -108,7 +108,7 @@ TEST(PortableKernels, SpecialValues) {
   EXPECT_EQ(dbl::tanh_grad(inf), 0);
   EXPECT_EQ(dbl::bce_with_logits(inf, 0.5), inf);
   EXPECT_EQ(dbl::bce_with_logits(inf, 1.0), 0);
-  EXPECT_EQ(dbl::bce_with_logits_grad(inf, 0.25), 0.75);
+  EXPECT_EQ(dbl::sigmoid_minus_target_dd(inf, 0.25), 0.75);
   EXPECT_EQ(dbl::bce_grad(0.0, 0.5), -inf);
   EXPECT_EQ(dbl::bce_grad(0.0, 0.0), 1);
   EXPECT_EQ(dbl::bce_grad(1.0, 1.0), -1);
