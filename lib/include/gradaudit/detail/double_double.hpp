@@ -45,12 +45,14 @@ struct dd {
 /// error-free transformation is then no longer exact (detail::div was one ULP off in hi:
 /// lib/test/kernels_portable_test.cpp, DivisionIsNotFused). Passing the operands of the sums
 /// through opaque() makes each a value the vectoriser cannot see as a product, so nothing is
-/// fused; it costs no instruction. Compilers without GNU asm get x unchanged (they must
-/// honour -ffp-contract=off, as MSVC's /fp:precise does).
+/// fused. It costs no instruction but constrains the optimiser, so it is only there when the
+/// target has FMA (GRADAUDIT_HAS_FMA): without FMA nothing can be fused, and the portable
+/// x86-64 baseline compiles to the same code as before. Compilers without
+/// GNU asm get x unchanged (they must honour -ffp-contract=off, as MSVC's /fp:precise does).
 inline double opaque(double x) {
-#if defined(__GNUC__) && (defined(__x86_64__) || defined(__SSE2_MATH__))
+#if GRADAUDIT_HAS_FMA && defined(__GNUC__) && defined(__x86_64__)
   __asm__("" : "+x"(x));
-#elif defined(__GNUC__) && defined(__aarch64__)
+#elif GRADAUDIT_HAS_FMA && defined(__GNUC__) && defined(__aarch64__)
   __asm__("" : "+w"(x));
 #endif
   return x;
