@@ -151,6 +151,18 @@ TEST(SoftTargets, BceGradAtTheRoot) {
     const ref_t exact = (ref_t(p) - ref_t(t)) / (ref_t(p) * (1 - ref_t(p)));
     ASSERT_LE(ulp_distance(gradaudit::bce_grad(p, t), exact), kBound) << std::hexfloat << p << " " << t;
   }
+  // Tiny soft targets, y = m·2^e with e down to -1074 and ŷ = y ± 4 ULP: below ŷ = 2^-900
+  // the quotient (ŷ - y)/ŷ had a numerator under 2^-969, whose dd product is not exact
+  // (2.4e8 ULP at ŷ ≈ 2^-999 before the fix).
+  std::uniform_real_distribution<double> mant(1, 2), expo(-1074, -1);
+  for (int i = 0; i < 20000; ++i) {
+    const double t = std::ldexp(mant(g), static_cast<int>(expo(g)));
+    double p = t;
+    for (int s = steps(g); s != 0; s += s > 0 ? -1 : 1) p = std::nextafter(p, s > 0 ? 2.0 : -1.0);
+    if (t == 0 || t >= 1 || p <= 0) continue;
+    const ref_t exact = (ref_t(p) - ref_t(t)) / (ref_t(p) * (1 - ref_t(p)));
+    ASSERT_LE(ulp_distance(gradaudit::bce_grad(p, t), exact), kBound) << std::hexfloat << p << " " << t;
+  }
 }
 
 // σ(z) - y for soft y: within the bound everywhere (the dd kernel where it decides the

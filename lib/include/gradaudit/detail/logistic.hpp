@@ -219,7 +219,7 @@ inline double bce(double yhat, double y) {
 /// Sterbenz), ŷ(1 - ŷ) in dd (2u² + 2u²), one dd division: < 2^-100 relative, whatever how
 /// close ŷ is to y: the 1-ULP bound holds at the root too. ŷ < 2^-900: the factor
 /// 1/(1 - ŷ) = 1 + O(2^-900) is dropped. At ŷ = 0: -inf (y > 0) or 1 (y = 0); at ŷ = 1: +inf
-/// (y < 1) or -1 (y = 1). Soft y needs y >= 2^-900. Error <= 0.5 + 2^-11 ULP.
+/// (y < 1) or -1 (y = 1). Every soft y, subnormal ones included. Error <= 0.5 + 2^-11 ULP.
 inline double bce_grad(double yhat, double y) {
   if (std::isnan(yhat) || std::isnan(y)) return yhat + y;
   if (y == 1) return -1 / yhat;
@@ -228,9 +228,13 @@ inline double bce_grad(double yhat, double y) {
   if (yhat == 1) return inf;
   const dd num = two_sum(yhat, -y);
   if (yhat < 0x1p-900) {
-    // (ŷ - y)/ŷ, the denominator scaled by 2^200 (exact) so that the quotient stays below
-    // 2^875 (dd splits need < 2^996); the rounded quotient is scaled back exactly, or
-    // overflows to ±inf when the true value does.
+    // (ŷ - y)/ŷ. Near the root (|ŷ - y| < 2^-400, so y < 2^-399 too) numerator and
+    // denominator are both scaled by 2^600 (exact; the quotient is unchanged and its dd
+    // products stay above 2^-969, where they are exact: |ŷ - y| >= 2^-1074). Otherwise the
+    // denominator alone is scaled by 2^200 (exact) so that the quotient stays below 2^875
+    // (dd splits need < 2^996); the rounded quotient is scaled back exactly, or overflows to
+    // ±inf when the true value does.
+    if (std::abs(num.hi) < 0x1p-400) return round(div({num.hi * 0x1p600, num.lo * 0x1p600}, {yhat * 0x1p600, 0}));
     return round(div(num, {yhat * 0x1p200, 0})) * 0x1p200;
   }
   return round(div(num, mul(one_minus(yhat), yhat)));
