@@ -118,6 +118,11 @@ const bool registered = [] {
                 [](double z) { return ga::bce_with_logits_grad<double>(z, soft_y(z)); });
     add<double>("bce_with_logits_grad_soft", "naive_double", r,
                 [](double z) { return naive::bce_with_logits_grad(z, soft_y(z)); });
+    // At the root: y = RN(σ(z)), where the dd kernel cannot decide and MPFR answers.
+    add<double>("bce_with_logits_grad_root", "ours_double", r,
+                [](double z) { return ga::bce_with_logits_grad<double>(z, ga::sigmoid<double>(z)); });
+    add<double>("bce_with_logits_grad_root", "naive_double", r,
+                [](double z) { return naive::bce_with_logits_grad(z, ga::sigmoid<double>(z)); });
     add<double>("bce_grad_soft", "ours_double", r,
                 [](double z) { const double p = 0.5 + z / 1500; return ga::bce_grad<double>(p, soft_y(z)); });
     add<double>("bce_grad_soft", "naive_double", r,

@@ -256,9 +256,21 @@ int main(int argc, char** argv) {
   }
 
   // Near the root of the soft-target gradients (--near-root M): bce_grad at ŷ = y ± k ULP
-  // (|k| <= 4) and σ(z) - y at y = RN(σ(z)) ± k ULP, z in [-40, 40], y uniform; M inputs each.
-  std::vector<double> root_inputs;
-  if (near_root > 0) root_inputs = gt::gen::sample(gt::gen::real_in(-40, 40), near_root, seed + 3);
+  // (|k| <= 4), ŷ in [0, 1], and σ(z) - y at y = RN(σ(z)) ± k ULP (k = 0: the exact root
+  // neighbourhood, |σ(z) - y| below half an ULP of y); M inputs each. z: 3/5 in [-40, 40],
+  // 1/5 in [-745, -40] (σ(z) down to the subnormals) and 1/5 tiny, z = m·2^-51 with
+  // 0 < |m| < 2^23, where RN(σ(z)) = 1/2 + z/4 exactly and σ(z) - y = -z³/48 + … for k = 0.
+  std::vector<double> root_inputs, logit_root_inputs;
+  if (near_root > 0) {
+    root_inputs = gt::gen::sample(gt::gen::real_in(-40, 40), near_root, seed + 3);
+    const std::size_t n_mid = near_root * 3 / 5, n_low = near_root / 5, n_tiny = near_root - n_mid - n_low;
+    logit_root_inputs.assign(root_inputs.begin(), root_inputs.begin() + static_cast<std::ptrdiff_t>(n_mid));
+    for (const double z : gt::gen::sample(gt::gen::real_in(-745, -40), n_low, seed + 4)) logit_root_inputs.push_back(z);
+    for (const double t : gt::gen::sample(gt::gen::real_in(-0x1p-28, 0x1p-28), n_tiny, seed + 5)) {
+      const double m = std::round(t * 0x1p51);
+      logit_root_inputs.push_back((m == 0 ? 1 : m) * 0x1p-51);
+    }
+  }
   const auto nudge = [](double v, double x) {  // ±k ULP, k from the input's bits
     const int k = static_cast<int>((std::bit_cast<std::uint64_t>(x) >> 7) % 9) - 4;
     for (int i = 0; i != k; i += k > 0 ? 1 : -1) v = std::nextafter(v, k > 0 ? 2.0 : -1.0);
@@ -276,10 +288,12 @@ int main(int argc, char** argv) {
          {{"gradaudit::bce_grad", [=](double x) { const double p = p_of(x); return ga::bce_grad<double>(p, nudge(p, x)); }},
           {"naive -y/p+(1-y)/(1-p)", [=](double x) { const double p = p_of(x); return naive::bce_grad(p, nudge(p, x)); }}}});
     cases.push_back(
-        {"bce_with_logits_grad near the root (y = σ(z) ± k ULP)", "z", &root_inputs,
-         [=](const ref_t& z) {
+        {"bce_with_logits_grad near the root (y = σ(z) ± k ULP)", "z", &logit_root_inputs,
+         [=](const ref_t& z) {  // |z| < 1: tanh(z/2)/2 - (y - 1/2), which keeps the z³/48 of tiny z
            const double zd = static_cast<double>(z);
-           return ga::sigmoid<ref_t>(z) - ref_t(nudge(ga::sigmoid<double>(zd), zd));
+           const ref_t y(nudge(ga::sigmoid<double>(zd), zd));
+           if (abs(z) < 1) return tanh(z / 2) / 2 - (y - ref_t(0.5));
+           return ga::sigmoid<ref_t>(z) - y;
          },
          {{"gradaudit::bce_with_logits_grad",
            [=](double z) { return ga::bce_with_logits_grad<double>(z, nudge(ga::sigmoid<double>(z), z)); }},

@@ -386,13 +386,10 @@ TEST(Golden, BceWithLogitsGrad) {
       "bce_with_logits_grad", {"z", "y"},
       [](const std::vector<double>& a) { return gradaudit::bce_with_logits_grad(a[0], a[1]); },
       [](const std::vector<ref_t>& a) { return gradaudit::bce_with_logits_grad(a[0], a[1]); },
-      [](const golden_row& r) {
-        if (is_label(r.inputs[1])) return kDocumentedUlps;
-        const ref_t g = abs(r.expected) / (1 - kStoredRel);
-        const ref_t s = g + ref_t(r.inputs[1]);  // s = sigma(z) = g + y <= |g| + y
-        const ref_t B = kSigmoidWorkRel * s + kUL * (g + kSigmoidWorkRel * s);
-        return derived_ulp_bound(B, r.expected);
-      },
+      // Every row, soft y at the root included: 1 ULP, documented in loss.hpp since issue 12
+      // item 16 (before, the soft rows had the derived bound (*) below, up to 7.6e14 ULP, and
+      // the double path reached 8.4e6 ULP at z = 2·ln 3, y = 0.9).
+      [](const golden_row&) { return kDocumentedUlps; },
       [](const golden_row& r) {
         if (is_label(r.inputs[1])) return relative_ref_bound(5, r.expected);
         const ref_t g = abs(r.expected) / (1 - kStoredRel);

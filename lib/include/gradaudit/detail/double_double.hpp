@@ -37,8 +37,31 @@ struct dd {
   double lo = 0;
 };
 
+/// x itself, made opaque to the optimiser (an empty asm that "may change" the register).
+///
+/// Why: GCC 12 at -O3 with FMA (-march=native) SLP-vectorises the two halves of a
+/// fast_two_sum whose operand is a product — s = a + b·c and e = b·c - (s - a) — into one
+/// vfmsubadd and so fuses the product into both lanes, although -ffp-contract=off: the
+/// error-free transformation is then no longer exact (detail::div was one ULP off in hi:
+/// lib/test/kernels_portable_test.cpp, DivisionIsNotFused). Passing the operands of the sums
+/// through opaque() makes each a value the vectoriser cannot see as a product, so nothing is
+/// fused. It costs no instruction but constrains the optimiser, so it is only there when the
+/// target has FMA (GRADAUDIT_HAS_FMA): without FMA nothing can be fused, and the portable
+/// x86-64 baseline compiles to the same code as before. Compilers without
+/// GNU asm get x unchanged (they must honour -ffp-contract=off, as MSVC's /fp:precise does).
+inline double opaque(double x) {
+#if GRADAUDIT_HAS_FMA && defined(__GNUC__) && defined(__x86_64__)
+  __asm__("" : "+x"(x));
+#elif GRADAUDIT_HAS_FMA && defined(__GNUC__) && defined(__aarch64__)
+  __asm__("" : "+w"(x));
+#endif
+  return x;
+}
+
 /// s + e = a + b exactly, s = RN(a + b), for any finite a, b (Knuth's TwoSum, 6 flops).
 inline dd two_sum(double a, double b) {
+  a = opaque(a);
+  b = opaque(b);
   const double s = a + b;
   const double bb = s - a;
   const double e = (a - (s - bb)) + (b - bb);
@@ -47,6 +70,8 @@ inline dd two_sum(double a, double b) {
 
 /// s + e = a + b exactly, s = RN(a + b), provided a == 0 or |a| >= |b| (Dekker, 3 flops).
 inline dd fast_two_sum(double a, double b) {
+  a = opaque(a);
+  b = opaque(b);
   const double s = a + b;
   return {s, b - (s - a)};
 }

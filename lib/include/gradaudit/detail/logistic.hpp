@@ -7,9 +7,9 @@
 /// The bound. Each kernel forms its result as a dd value with relative error ε <= 2^-64 (the
 /// proof sketch is at each function) and rounds it once; since a relative error ε is at most
 /// ε·2^53 ULP, the result is within 0.5 + 2^-11 ULP of the exact value. Exceptions, stated at
-/// the function: bce_with_logits_grad for soft y where σ(z) ≈ y (an ill-conditioned
-/// difference; the error is at most 2^-100·σ(z) absolute there), and soft targets y or 1 - y
-/// below 2^-900 (dd products would underflow).
+/// the function: soft targets y or 1 - y below 2^-900 (dd products would underflow). σ(z) - y
+/// for soft y is here only where the dd evaluation decides it (sigmoid_minus_target_dd); near
+/// the root detail/sigmoid_minus_target.hpp completes it with MPFR.
 ///
 /// Notation: e = e^{-|x|} in (0, 1], u = 2^-53, "exp error" = 2^-76.9 (exp_scaled),
 /// "log1p error" = 2^-66.5 (log1p_dd).
@@ -18,6 +18,7 @@
 
 #include <cmath>
 #include <limits>
+#include <optional>
 
 namespace gradaudit::detail::dbl {
 
@@ -133,46 +134,64 @@ inline double bce_with_logits(double z, double y) {
   return round(add(mul(s_minus, y), mul(s_plus, one_minus(y))));
 }
 
-/// σ(z) as dd for z >= -700 (for the soft-target gradient): sigmoid_dd_core for |z| <= 50;
-/// 1 - e (dd, relative error e² < 2^-144 dropped) for z > 50; e·(1 - e) for z < -50.
+/// σ(z) as dd for z >= -700 (for the soft-target gradient), relative error < 2^-76:
+/// sigmoid_dd_core for z <= 50 (e/(1 + e) keeps the e² term that e·(1 - RN(e)) would drop:
+/// RN(1 - e) = 1 below z = -37); 1 - e (dd; the exp error is relative to e < 2^-72) for
+/// z > 50. Below z ≈ -671 (σ < 2^-969) the dd low parts are subnormal: an absolute error
+/// < 2^-1070 more.
 inline dd sigmoid_dd(double z) {
-  if (std::abs(z) <= tail_cut) return sigmoid_dd_core(z);
-  if (z > 0) return add(negate(to_dd(exp_scaled(-z))), 1.0);  // to_dd: z may exceed 700
-  const dd e = exp_dd(z);
-  return mul(e, 1 - e.hi);
+  if (z <= tail_cut) return sigmoid_dd_core(z);
+  return add(negate(to_dd(exp_scaled(-z))), 1.0);  // to_dd: z may exceed 700
 }
 
 /// σ(z) - 1/2 = tanh(z/2)/2 as dd, to full relative accuracy for |z| <= ln 3 (σ(z) itself
 /// would lose z/4 against 1/2 for tiny z): tanh(a/2) = -m/(2 + m), m = expm1(-a) in dd
-/// (< 2^-68), the quotient 18u² more; halving is exact. |z| < 2^-28: z/4 (tanh(z/2)/2 =
-/// z/4·(1 - z²/12 + …), the cubic term below 2^-58 relative).
+/// (< 2^-68; < 2^-76 for |z| <= ln2/256, where expm1_dd is expm1_reduced itself), the
+/// quotient 18u² more (< 2^-75.9 in all for |z| <= 2^-9); halving is exact. |z| < 2^-40: z/4
+/// (tanh(z/2)/2 = z/4·(1 - z²/12 + …), the dropped term below 2^-83.5 relative; z/4 is exact
+/// unless it is subnormal, where it is rounded once).
 inline dd half_tanh_half(double z) {
   const double a = std::abs(z);
-  if (a < 0x1p-28) return {z * 0.25, 0};
+  if (a < 0x1p-40) return {z * 0.25, 0};
   const dd m = expm1_dd(-a);
   const dd t = div(negate(m), add(m, 2.0));
   const double h = std::copysign(0.5, z);
   return {t.hi * h, t.lo * h};
 }
 
-/// ∂/∂z bce_with_logits(z, y) = σ(z) - y.
-/// y = 1: -σ(-z); y = 0: σ(z) (the 1-ULP sigmoid, subnormal results included).
-/// Soft y: for |z| <= ln 3, tanh(z/2)/2 - (y - 1/2) (both dd, y - 1/2 exact: no loss of z near
-/// 0); otherwise σ(z) in dd (relative error < 2^-76) minus y; one dd sum, one rounding. Where
-/// σ(z) - y is not small the result is within 0.5 + 2^-11 ULP; where σ(z) ≈ y it is an
-/// ill-conditioned difference (condition number σ(z)/|σ(z) - y| wrt σ): the error is at
-/// most 2^-76·σ(z) absolute, so within 0.5 + 2^-11 ULP while |σ(z) - y| >= 2^-12·σ(z), and
-/// within 1 ULP while |σ(z) - y| >= 2^-22·σ(z); nearer the root the error in ULP grows as
-/// σ(z)/|σ(z) - y|·2^-23 (measured in bench/README.md). z < -700 with soft y: σ(z) <
-/// 2^-1009, below half an ULP of y >= 2^-900: RN(σ(z) - y) = -y, computed as such.
-/// z = ±inf: 1 - y, -y. NaN -> NaN.
-inline double bce_with_logits_grad(double z, double y) {
-  if (std::isnan(z) || std::isnan(y)) return z + y;
-  if (y == 1) return -sigmoid(-z);
-  if (y == 0) return sigmoid(z);
-  if (z < -700) return sigmoid(z) - y;
-  if (std::abs(z) <= 0x1.193ea7aad030bp+0) return round(add(half_tanh_half(z), negate(two_sum(y, -0.5))));  // ln 3
-  return round(add(sigmoid_dd(z), -y));
+/// σ(z) - y for a soft target y in (0, 1) and a non-NaN z, from the dd kernels, when they
+/// decide it within 0.5 + 2^-11 ULP; std::nullopt near the root (σ(z) ≈ y), where no fixed
+/// working precision can (see bce_with_logits_grad in detail/sigmoid_minus_target.hpp, which
+/// completes it). Cases:
+///  - y = 1/2, |z| <= ln 3: tanh(z/2)/2 in dd (relative error < 2^-67.9, half_tanh_half),
+///    rounded once: no subtraction at all.
+///  - z < -700: σ(z) < 2^-1009. For y >= 2^-950 the doubles next to -y are >= 2^-1004 away
+///    (ulp(y)/2 even at a power of 2), so RN(σ(z) - y) = -y exactly. Smaller y: nullopt.
+///  - z > 700: σ(z) - y = (1 - y) - e^{-z} with 1 - y >= 2^-53 exact in dd (two_sum) and
+///    0 < e^{-z} < 2^-1009: RN(1 - y) is within 0.5 ULP + 2^-1009/2^-106 ULP.
+///  - otherwise S - w in dd, where either S = tanh(z/2)/2 and w = y - 1/2 (|z| < 2^-9, so that
+///    σ(z) - 1/2 keeps its relative accuracy for tiny z) or S = σ(z) and w = y (sigmoid_dd);
+///    w is exact (two_sum), S has relative error < 2^-75.9 and (only for σ(z) < 2^-969, whose
+///    dd low parts are subnormal) absolute error < 2^-1070, and the dd sum adds 2u²·|r|:
+///        E <= 2^-75.9·|S| + 2^-1070 + 2^-105·|r|.
+///    Accepted when |r.hi| >= 2^-10·|S.hi| and |r.hi| >= 2^-1000: then E < (2^-65.9 + 2^-70 +
+///    2^-104)·|r.hi|·(1 + 2^-52) < 2^-65.8·|r.hi|, and the result, a normal double with
+///    ulp > 2^-53·|r.hi|·(1 - 2^-52), is within 0.5 + 2^-12.7 ULP. Otherwise nullopt (the
+///    cancellation is more than 10 bits, or the result is within 2^-1000 of 0).
+/// z = ±inf: 1 - y, -y (exact dd, rounded once).
+inline std::optional<double> sigmoid_minus_target_dd(double z, double y) {
+  const double a = std::abs(z);
+  if (y == 0.5 && a <= 0x1.193ea7aad030bp+0) return round(half_tanh_half(z));  // ln 3
+  if (z < -700) {
+    if (y >= 0x1p-950) return -y;
+    return std::nullopt;
+  }
+  if (z > 700) return round(one_minus(y));
+  const bool near_zero = a < 0x1p-9;
+  const dd s = near_zero ? half_tanh_half(z) : sigmoid_dd(z);
+  const dd r = near_zero ? add(s, negate(two_sum(y, -0.5))) : add(s, -y);
+  if (std::abs(r.hi) >= 0x1p-10 * std::abs(s.hi) && std::abs(r.hi) >= 0x1p-1000) return round(r);
+  return std::nullopt;
 }
 
 /// log(1 - p) for p in [0, 1), as dd: log1p(-p) for p <= 1/2 (log1p error); log(1 - p) with
@@ -200,7 +219,7 @@ inline double bce(double yhat, double y) {
 /// Sterbenz), ŷ(1 - ŷ) in dd (2u² + 2u²), one dd division: < 2^-100 relative, whatever how
 /// close ŷ is to y: the 1-ULP bound holds at the root too. ŷ < 2^-900: the factor
 /// 1/(1 - ŷ) = 1 + O(2^-900) is dropped. At ŷ = 0: -inf (y > 0) or 1 (y = 0); at ŷ = 1: +inf
-/// (y < 1) or -1 (y = 1). Soft y needs y >= 2^-900. Error <= 0.5 + 2^-11 ULP.
+/// (y < 1) or -1 (y = 1). Every soft y, subnormal ones included. Error <= 0.5 + 2^-11 ULP.
 inline double bce_grad(double yhat, double y) {
   if (std::isnan(yhat) || std::isnan(y)) return yhat + y;
   if (y == 1) return -1 / yhat;
@@ -209,9 +228,13 @@ inline double bce_grad(double yhat, double y) {
   if (yhat == 1) return inf;
   const dd num = two_sum(yhat, -y);
   if (yhat < 0x1p-900) {
-    // (ŷ - y)/ŷ, the denominator scaled by 2^200 (exact) so that the quotient stays below
-    // 2^875 (dd splits need < 2^996); the rounded quotient is scaled back exactly, or
-    // overflows to ±inf when the true value does.
+    // (ŷ - y)/ŷ. Near the root (|ŷ - y| < 2^-400, so y < 2^-399 too) numerator and
+    // denominator are both scaled by 2^600 (exact; the quotient is unchanged and its dd
+    // products stay above 2^-969, where they are exact: |ŷ - y| >= 2^-1074). Otherwise the
+    // denominator alone is scaled by 2^200 (exact) so that the quotient stays below 2^875
+    // (dd splits need < 2^996); the rounded quotient is scaled back exactly, or overflows to
+    // ±inf when the true value does.
+    if (std::abs(num.hi) < 0x1p-400) return round(div({num.hi * 0x1p600, num.lo * 0x1p600}, {yhat * 0x1p600, 0}));
     return round(div(num, {yhat * 0x1p200, 0})) * 0x1p200;
   }
   return round(div(num, mul(one_minus(yhat), yhat)));
