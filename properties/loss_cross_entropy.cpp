@@ -102,6 +102,23 @@ double draw_logit() {
   return z;
 }
 
+/// A target for logit z: a hard label, a soft target in [0, 1] (dense near both ends), or — a
+/// quarter of the cases — the root neighbourhood, σ(z) rounded and moved by up to 4 ULPs, where
+/// σ(z) - y cancels. Recorded and classified.
+double draw_target_for(double z) {
+  double y = *rc::gen::oneOf(gen::label(), properties::probability_target());
+  const bool near_root = *rc::gen::inRange(0, 4) == 0 && std::abs(z) <= 745;
+  if (near_root) {
+    y = 1 / (1 + std::exp(-z));
+    for (int k = *rc::gen::inRange(-4, 5); k != 0; k += (k < 0 ? 1 : -1))
+      y = std::nextafter(y, k < 0 ? 0.0 : 1.0);
+  }
+  input("y", y);
+  properties::classify_logit_and_target(z, y);
+  classify("near the root: y within 4 ULPs of σ(z)", near_root);
+  return y;
+}
+
 }  // namespace
 
 GRADAUDIT_CLAIM({
@@ -174,16 +191,15 @@ GRADAUDIT_CLAIM({
     .section = kLib,
     .quote = R"(loss = -(y \log(\hat{y}) + (1-y) \log(1-\hat{y})))",
     .statement = "gradaudit::bce_with_logits(z, y) in double is within 1 ULP of "
-                 "log(1 + e^{-z}) (y = 1) or log(1 + e^{z}) (y = 0) (certified balls) for every "
-                 "finite z, half the cases in [-745, 745]; hard labels y ∈ {0, 1} only, the "
-                 "range gradaudit documents the 1-ULP bound for (PyTorch 1.13 float64 has "
+                 "y·log(1 + e^{-z}) + (1 - y)·log(1 + e^{z}) (certified balls) for every "
+                 "finite z, half the cases in [-745, 745], and every target y ∈ [0, 1]: hard "
+                 "labels and soft targets down to the subnormals (PyTorch 1.13 float64 has "
                  "100 % error for |z| >~ 37)",
     .expected = verdict::holds,
     .as_stated =
         [] {
           const double z = draw_logit();
-          const double y = *gen::label();
-          input("y", y);
+          const double y = draw_target_for(z);
           certify_ulps("bce_with_logits(z, y)", bce_with_logits(z, y),
                        [&] { return logit_loss(ball(z), y); }, 1.0);
         },
@@ -196,15 +212,15 @@ GRADAUDIT_CLAIM({
     .quote = R"(因为梯度值是  $(\hat{y}-y)x$ )",
     .statement = "gradaudit::bce_with_logits_grad(z, y) = σ(z) - y in double is within 1 ULP of "
                  "∂/∂z of the loss on the logit (its definition differentiated by jets, a "
-                 "certified ball) for every finite z, half the cases in [-745, 745], and hard "
-                 "labels y ∈ {0, 1} only (for soft y the double result is known to lose digits "
-                 "where σ(z) ≈ y), including σ(z) - 1 for z > 36.7, where σ(z) rounds to 1",
+                 "certified ball) for every finite z, half the cases in [-745, 745], and every "
+                 "target y ∈ [0, 1] — hard labels, soft targets, and a quarter of the cases at "
+                 "the root, y within a few ULPs of σ(z), where σ(z) - y cancels — including "
+                 "σ(z) - 1 for z > 36.7, where σ(z) rounds to 1",
     .expected = verdict::holds,
     .as_stated =
         [] {
           const double z = draw_logit();
-          const double y = *gen::label();
-          input("y", y);
+          const double y = draw_target_for(z);
           certify_ulps("bce_with_logits_grad(z, y)", bce_with_logits_grad(z, y), [&] {
             return derivative([y](const auto& t) { return logit_loss(t, y); }, ball(z));
           }, 1.0);
