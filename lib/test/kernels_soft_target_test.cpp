@@ -88,4 +88,41 @@ TEST(SoftTargets, DoubleDoubleAloneIsRefutedAtTheRoot) {
   std::printf("dd alone: %s\n", summary_line(r).c_str());
 }
 
+/// bce_with_logits for z in [-745, 0] and a tiny soft target 0 < y < 2^-900, where y·(-z) and
+/// softplus(z) ≈ e^z can be of one size (y = e^z·t, t in [2^-4, 2^4], half the cases), each
+/// within kBound of y·softplus(-z) + (1 - y)·softplus(z) (balls). Found by the claim
+/// accuracy.bce_with_logits once it drew soft targets: z = -707, y = 8.990861226455411e-308
+/// gave 6.356538e-305 for 6.365529e-305 (the dd kernel's |z| > 700 shortcut dropped e^z).
+claim_result run_tiny_target(std::function<double(double, double)> f, int cases) {
+  claim c{.id = "kernels.bce_with_logits_tiny_target", .section = "gradaudit (tests)", .quote = "-",
+          .statement = "-", .as_stated = [f] {
+            const double z = *gen::real_in(-745, 0);
+            const double y = *rc::gen::inRange(0, 2) == 0
+                                 ? std::exp(z) * std::exp2(*gen::real_in(-4, 4))
+                                 : std::ldexp(*gen::real_in(1, 2), *rc::gen::inRange(-1074, -900));
+            RC_PRE(y > 0 && y < 0x1p-900);
+            input("z", z);
+            input("y", y);
+            certify_ulps("bce_with_logits(z, y)", f(z, y), [&] {
+              const ball b(z);
+              return ball(y) * log(1 + exp(-b)) + (1 - ball(y)) * log(1 + exp(b));
+            }, kBound);
+          }};
+  return run_claim(c, run_options{.seed = 20261201, .cases = cases});
+}
+
+TEST(SoftTargets, BceWithLogitsWithinBoundForTinyTargets) {
+  const auto r = run_tiny_target([](double z, double y) { return gradaudit::bce_with_logits(z, y); }, 3000);
+  EXPECT_EQ(r.observed, verdict::holds) << r.reason;
+  EXPECT_EQ(r.as_stated.inconclusive_cases, 0) << r.as_stated.inconclusive_reason;
+  std::printf("bce_with_logits, tiny y: %s\n", summary_line(r).c_str());
+}
+
+// Control: the dd kernel alone (what bce_with_logits was for these targets) is refuted.
+TEST(SoftTargets, DoubleDoubleBceWithLogitsIsRefutedForTinyTargets) {
+  const auto r = run_tiny_target([](double z, double y) { return dbl::bce_with_logits(z, y); }, 3000);
+  EXPECT_EQ(r.observed, verdict::refuted) << r.reason;
+  std::printf("dd alone: %s\n", summary_line(r).c_str());
+}
+
 }  // namespace

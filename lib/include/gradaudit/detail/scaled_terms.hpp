@@ -58,4 +58,17 @@ inline double round_terms(const scaled_dd& s) {
   return std::ldexp(round(s.v), s.m);  // exact, or ±inf when the result overflows
 }
 
+/// bce_with_logits(z, y) for z <= 0 and a tiny soft target 0 < y < 2^-900, where the dd
+/// kernel's products lose their low parts and its |z| > 700 shortcut drops L: since
+/// y·softplus(-z) + (1 - y)·softplus(z) = y·(-z) + softplus(z) for z <= 0 (softplus(-z) =
+/// -z + softplus(z)), the result is two non-negative terms, y·(-z) (an exact product of
+/// y·2^1000, normal, and -z, kept at exponent -1000) and softplus(z) (scaled, < 2^-66.3
+/// relative), summed (3u²) and rounded once: error <= 0.5 + 2^-11 ULP, subnormal results
+/// included. (When -z is so small that the product's low part is inexact, softplus(z) >=
+/// ln 2/2 dwarfs it.)
+inline double bce_with_logits_tiny_target(double z, double y) {
+  const scaled_dd product{two_product(std::ldexp(y, 1000), -z), -1000};
+  return round_terms(add_terms(product, softplus_scaled(z)));
+}
+
 }  // namespace gradaudit::detail::dbl
