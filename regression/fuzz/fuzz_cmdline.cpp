@@ -6,8 +6,8 @@
 // an empty name, the same file twice. The input is split at NUL bytes into arguments; the
 // first byte picks the command. The value after every file option (--json, --markdown,
 // --junit, --figures, --data) and every input of `report merge` is replaced by a path of the
-// tables below, picked by its first byte, so nothing is written outside the scratch
-// directory (which is also the working directory). After each run: the exit code is 0, 1 or
+// tables below, picked by its first byte (all absolute paths), so nothing is written outside
+// the scratch directory ("--json=PATH" and claims files are skipped). After each run: the exit code is 0, 1 or
 // 2 with a message for 1 and 2; the special files are still what they were; no temporary
 // (".gradaudit-") is left; then whatever the run created is removed.
 #include "check.hpp"
@@ -71,11 +71,10 @@ scratch make_scratch() {
   gradaudit::audit::program_info info;
   if (gradaudit::audit::run_audit(std::vector<std::string>{"--json", r + "report.json"}, out, err, info) != 0) std::abort();
   s.outputs = {r + "out.json", r + "regular", r + "dir", r + "dir/", r + "fifo", r + "link", r + "ro/x",
-               r + "missing/x", "", "/dev/null", "/dev/full", r + "out.json", r + "dir/out.md", "out.json",
+               r + "missing/x", "", "/dev/null", "/dev/full", r + "out.json", r + "dir/out.md",
                root ? r + "null" : r + "out2.json", r + "regular/x"};
   s.inputs = {r + "data.csv", r + "report.json", r + "dir", r + "link.csv", r + "missing", "", "/dev/null", "/dev/zero",
               r + "regular", root ? r + "null" : r + "data.csv"};
-  if (::chdir(s.root.c_str()) != 0) std::abort();
   s.initial = listing(s.root);
   return s;
 }
