@@ -101,12 +101,10 @@ ordered_json layers_json(const network<double>& net) {
   return layers;
 }
 
-ordered_json history_json(const std::vector<step_record>& history) {
-  ordered_json out = ordered_json::array();
-  for (const auto& h : history)
-    out.push_back({{"step", h.step}, {"loss", h.loss}, {"weight_grad_norm", h.weight_grad_norm},
-                   {"distinct_units", h.distinct_units}});
-  return out;
+/// One step of the history, as one JSON object.
+ordered_json step_json(const step_record& h) {
+  return {{"step", h.step}, {"loss", h.loss}, {"weight_grad_norm", h.weight_grad_norm},
+          {"distinct_units", h.distinct_units}};
 }
 
 /// Fraction of samples whose output is on the label's side: output > 1/2 for a sigmoid
@@ -168,16 +166,21 @@ batch<double> load_data(const train_args& a, bool from_file, const train_setting
   return data;
 }
 
-/// The --json document (history only when it was recorded).
-ordered_json result_json(const train_result<double>& r, const train_settings& s, const batch<double>& data,
-                         const network<double>& initial, const network<double>& net) {
-  return {{"final_loss", r.final_loss},   {"train_seconds", r.seconds},
-          {"threads", r.threads},         {"samples", data.samples()},
-          {"epochs", s.epochs},           {"learning_rate", s.lr},
-          {"loss", name(s.loss)},         {"init_weight", to_string(s.iw)},
-          {"init_bias", to_string(s.ib)}, {"seed", s.seed},
-          {"history", history_json(r.history)}, {"initial_layers", layers_json(initial)},
-          {"layers", layers_json(net)}};
+/// Writes the --json document: one member per line, the history one step per line, streamed
+/// from the records (a whole nlohmann document of a long history took ~5x its memory).
+void write_result_json(std::ostream& os, const train_result<double>& r, const train_settings& s,
+                       const batch<double>& data, const network<double>& initial, const network<double>& net) {
+  const ordered_json head{{"final_loss", r.final_loss},   {"train_seconds", r.seconds},
+                          {"threads", r.threads},         {"samples", data.samples()},
+                          {"epochs", s.epochs},           {"learning_rate", s.lr},
+                          {"loss", name(s.loss)},         {"init_weight", to_string(s.iw)},
+                          {"init_bias", to_string(s.ib)}, {"seed", s.seed}};
+  os << "{\n";
+  for (const auto& [key, value] : head.items()) os << "  " << ordered_json(key).dump() << ": " << value.dump() << ",\n";
+  os << "  \"history\": [";
+  for (std::size_t k = 0; k < r.history.size(); ++k) os << (k ? "," : "") << "\n    " << step_json(r.history[k]).dump();
+  os << (r.history.empty() ? "],\n" : "\n  ],\n") << "  \"initial_layers\": " << layers_json(initial).dump()
+     << ",\n  \"layers\": " << layers_json(net).dump() << "\n}\n";
 }
 
 /// Trains `net`, drawing a progress bar on a terminal; throws training_error.
@@ -256,7 +259,7 @@ int train(std::span<const std::string> args, std::ostream& out, std::ostream& er
   try {
     const auto r = run_training(net, data, s, json, err);
     print_summary(out, r, net, data, s);
-    if (auto* os = files.stream("--json")) *os << result_json(r, s, data, initial, net).dump(2) << "\n";
+    if (auto* os = files.stream("--json")) write_result_json(*os, r, s, data, initial, net);
     files.commit(out);
   } catch (const std::exception& e) {
     audit::print_error(err, who, e.what());

@@ -291,8 +291,10 @@ void output_set::add_file(const std::string& option, const std::string& path) {
   p_->files.push_back(std::move(f));
 }
 
-void output_set::add_directory(const std::string& option, const std::string& dir, const std::vector<std::string>& names) {
-  if (dir.empty()) throw usage_error(option + ": the directory name is empty");
+void output_set::add_directory(const std::string& option, const std::string& given, const std::vector<std::string>& names) {
+  if (given.empty()) throw usage_error(option + ": the directory name is empty");
+  std::string dir = given;  // "figs/" is "figs"
+  while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
   struct stat st {};
   const bool exists = ::stat(dir.c_str(), &st) == 0;
   if (exists && !S_ISDIR(st.st_mode))
