@@ -670,6 +670,8 @@ TEST(BadInput, EveryEntryPointGivesAClearErrorAndItsExitCode) {
       {"report split", "", 2, "unknown subcommand 'split' (known: merge)"},
       {"report merge", "", 2, "no input reports"},
       {"report merge DATA/missing.json", "", 1, "cannot read DATA/missing.json"},
+      {"report merge /dev/zero", "", 1, "/dev/zero: larger than 64 MiB, the limit of a report"},  // (grew without bound)
+      {"report merge DATA/dir", "", 1, "cannot read DATA/dir: it is a directory"},
       {"report merge DATA/broken.json", "", 1, "DATA/broken.json: parse error at line 2, column 1"},
       {"report merge DATA/ok.csv", "", 1, "DATA/ok.csv: parse error at line 1, column 1"},
       {"report merge DATA/previous.json --frob", "", 2, "The following argument was not expected: --frob"},
