@@ -160,9 +160,15 @@ int check(std::span<const std::string> args, std::ostream& out, std::ostream& er
   for (const auto& [option, path] : a.reports)
     if (app.count(option)) asked[option] = path;
   audit::output_set files;
+  try {  // a bad output is a usage error before any claim runs
+    audit::add_reports(files, asked);
+  } catch (const audit::usage_error& e) {
+    audit::print_error(err, kWho, e.what());
+    return usage;
+  }
   try {
     claims = claims_of(a);
-    files = audit::open_reports(asked);
+    files.open();
   } catch (const std::exception& e) {
     audit::print_error(err, "check", e.what());
     return failure;

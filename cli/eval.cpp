@@ -2,7 +2,9 @@
 
 #include "gradaudit/audit/command_line.hpp"
 #include "gradaudit/audit/numbers.hpp"
+#include "gradaudit/audit/outputs.hpp"
 #include "gradaudit/audit/text.hpp"
+#include "gradaudit/dataset.hpp"
 #include "gradaudit/gradaudit.hpp"
 #include "gradaudit/testing/ulp.hpp"
 
@@ -10,6 +12,8 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
+#include <iostream>
 #include <istream>
 #include <optional>
 #include <ostream>
@@ -77,14 +81,35 @@ eval_request request_from(const std::string& function, const std::string& y_text
   return r;
 }
 
+/// Says why `in` could not be read to its end, if it could not: a read error (`< DIR`), or
+/// standard input closed (`<&-`; prepare_process put /dev/null there).
+bool input_error(std::istream& in, std::ostream& err) {
+  const bool is_stdin = &in == &std::cin;
+  std::string why;
+  if (is_stdin && audit::standard_descriptor_was_closed(0)) why = "it was closed";
+  else if (in.bad() || (is_stdin && std::ferror(stdin))) why = std::strerror(errno ? errno : EIO);
+  if (why.empty()) return false;
+  audit::print_error(err, "gradaudit eval", "cannot read standard input (" + why + ")");
+  return true;
+}
+
 /// Writes f(x) for each line of `in`; exit 1 at the first line that is not a number or is
 /// outside the function's domain (after the results before it).
 int evaluate_lines(const eval_request& r, std::istream& in, std::ostream& out, std::ostream& err) {
   std::string line;
   long line_no = 0;
   char buf[64];
-  while (std::getline(in, line)) {
+  for (line_status st; (st = read_line(in, line)) != line_status::end;) {
     ++line_no;
+    if (st != line_status::line) {
+      out.flush();
+      audit::print_error(err, "gradaudit eval",
+                         "line " + std::to_string(line_no) + ": " +
+                             (st == line_status::too_long ? "longer than " + std::to_string(max_line_bytes) +
+                                                                " bytes, the limit of a line"
+                                                          : "cannot read standard input"));
+      return failure;
+    }
     const auto x = audit::parse_real(audit::strip_blanks(line));
     if (!x) {
       out.flush();
@@ -105,7 +130,7 @@ int evaluate_lines(const eval_request& r, std::istream& in, std::ostream& out, s
       return failure;
     }
   }
-  return ok;
+  return input_error(in, err) ? failure : ok;
 }
 
 }  // namespace
@@ -128,11 +153,7 @@ int eval(std::span<const std::string> args, std::istream& in, std::ostream& out,
     return usage;
   }
   const int code = evaluate_lines(r, in, out, err);
-  out.flush();
-  if (code == ok && !out) {
-    err << "gradaudit eval: could not write the output\n";
-    return failure;
-  }
+  if (!audit::finish_output(out, err, "gradaudit eval")) return failure;
   return code;
 }
 

@@ -69,6 +69,10 @@ void training_data(const std::filesystem::path& p) {
 
 }  // namespace
 
+std::vector<std::string> figure_files() {
+  return {"gradients.dat", "training.dat", "figures.gp", "gradients.svg", "gradients.png", "training.svg", "training.png"};
+}
+
 std::vector<figure> write_figures(const std::string& dir, std::string& note) {
   namespace fs = std::filesystem;
   const fs::path d(dir);

@@ -13,6 +13,9 @@ struct figure {
   std::string caption;
 };
 
+/// Every file write_figures may make in its directory (data, script, pictures).
+std::vector<std::string> figure_files();
+
 /// Writes the figures into `dir` (created if missing). Returns the figures drawn (empty if
 /// gnuplot is missing, in which case `note` says so). Throws std::runtime_error on I/O errors.
 std::vector<figure> write_figures(const std::string& dir, std::string& note);

@@ -3,7 +3,6 @@
 #include "commands.hpp"
 #include "figures.hpp"
 
-#include "gradaudit/audit/atomic_file.hpp"
 #include "gradaudit/audit/claim_files.hpp"
 #include "gradaudit/formula/claim.hpp"
 #include "sentences.hpp"
@@ -59,12 +58,7 @@ audit::program_info program() {
 
 audit::figures_hook article_figures() {
   audit::figures_hook hook;
-  hook.check = [](const std::string& dir) {
-    std::error_code ec;
-    std::filesystem::create_directories(dir, ec);
-    audit::atomic_file probe((std::filesystem::path(dir) / "gradients.dat").string());
-    probe.begin();  // throws if the folder cannot be written; removed again on scope exit
-  };
+  hook.names = figure_files();
   hook.write = [](const std::string& dir, std::string& note) {
     std::vector<std::pair<std::string, std::string>> out;
     for (const auto& f : write_figures(dir, note)) out.emplace_back(f.file, f.caption);

@@ -1,18 +1,22 @@
 #include "commands.hpp"
-#include "json_writer.hpp"
 
-#include "gradaudit/audit/atomic_file.hpp"
 #include "gradaudit/audit/command_line.hpp"
+#include "gradaudit/audit/outputs.hpp"
 #include "gradaudit/audit/numbers.hpp"
 #include "gradaudit/audit/text.hpp"
 
 #include "gradaudit/dataset.hpp"
 #include "gradaudit/train.hpp"
 
+#include <nlohmann/json.hpp>
+
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <chrono>
+#include <cstdio>
+#include <cstring>
 #include <cstdlib>
 #include <fstream>
 #include <map>
@@ -29,9 +33,11 @@ const char* kHelp =
     "of two standard normals, label x2 > 0.5, drawn from --seed. INIT: zeros | constant:C | uniform:A | "
     "normal:S | torch (nn.Linear's default). --activation applies to every layer (bce needs sigmoid, "
     "bce_with_logits identity). Defaults: sigmoid, bce, --init-weight torch --init-bias torch, 100 epochs, lr "
-    "0.01, seed 1, up to one thread per core (one for small networks, where threads do not pay; the result is "
-    "bitwise the same for any count). --json writes final_loss, train_seconds, history, layers and "
-    "initial_layers, atomically. Numbers are decimal, whole, with no blanks or '+' (--layers: integers "
+    "0.01, seed 1, up to one thread per core (one for small networks, where threads do not pay, and never "
+    "more than the chunks of 1024 samples; the result is bitwise the same for any count). --json writes "
+    "final_loss, train_seconds, history (kept in memory only with --json, ~160 bytes per epoch), layers and "
+    "initial_layers, atomically. Every step checks the loss, the gradients and the parameters for finiteness. "
+    "Numbers are decimal, whole, with no blanks or '+' (--layers: integers "
     "separated by single commas).";
 
 /// The command line as given, every value a string (validated by settings_from).
@@ -51,8 +57,16 @@ void add_options(CLI::App& app, train_args& a) {
   audit::add_value(app, "--epochs", a.epochs, "gradient steps, in [0, 100000000]");
   audit::add_value(app, "--lr", a.lr, "learning rate, a positive finite number");
   audit::add_value(app, "--seed", a.seed, "seed of the data set and the initialisation");
-  audit::add_value(app, "--threads", a.threads, "threads, in [1, 256]");
+  audit::add_value(app, "--threads", a.threads, "threads, in [1, 256]; at most one per 1024 samples");
   audit::add_value(app, "--json", a.json, "write the result to FILE")->type_name("FILE");
+}
+
+/// %.17g: what the summary line prints (the JSON's doubles are nlohmann's shortest digits that
+/// read back as the same double).
+std::string digits17(double v) {
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%.17g", v);
+  return buf;
 }
 
 std::vector<int> parse_layers(const std::string& s) {
@@ -65,26 +79,32 @@ std::vector<int> parse_layers(const std::string& s) {
   double parameters = 0;
   for (std::size_t l = 0; l + 1 < out.size(); ++l) parameters += (static_cast<double>(out[l]) + 1) * out[l + 1];
   if (parameters > 1e8)
-    throw audit::usage_error("--layers: " + audit::quoted(s) + " has " + json_number(parameters) +
+    throw audit::usage_error("--layers: " + audit::quoted(s) + " has " + digits17(parameters) +
                                 " weights and biases; the limit is 1e8");
   return out;
 }
 
-void write_layers(std::ostream& os, const network<double>& net) {
-  os << "[";
-  for (std::size_t l = 0; l < net.layers.size(); ++l) {
-    const auto& layer = net.layers[l];
-    os << (l ? ", " : "") << "{\"activation\": " << json_string(name(layer.act)) << ", \"weight\": [";
+using ordered_json = nlohmann::ordered_json;
+
+ordered_json layers_json(const network<double>& net) {
+  ordered_json layers = ordered_json::array();
+  for (const auto& layer : net.layers) {
+    ordered_json weight = ordered_json::array(), bias = ordered_json::array();
     for (Eigen::Index j = 0; j < layer.weight.rows(); ++j) {
-      os << (j ? ", " : "") << "[";
-      for (Eigen::Index i = 0; i < layer.weight.cols(); ++i) os << (i ? ", " : "") << json_number(layer.weight(j, i));
-      os << "]";
+      ordered_json row = ordered_json::array();
+      for (Eigen::Index i = 0; i < layer.weight.cols(); ++i) row.push_back(layer.weight(j, i));
+      weight.push_back(std::move(row));
     }
-    os << "], \"bias\": [";
-    for (Eigen::Index j = 0; j < layer.bias.size(); ++j) os << (j ? ", " : "") << json_number(layer.bias(j));
-    os << "]}";
+    for (Eigen::Index j = 0; j < layer.bias.size(); ++j) bias.push_back(layer.bias(j));
+    layers.push_back({{"activation", name(layer.act)}, {"weight", std::move(weight)}, {"bias", std::move(bias)}});
   }
-  os << "]";
+  return layers;
+}
+
+/// One step of the history, as one JSON object.
+ordered_json step_json(const step_record& h) {
+  return {{"step", h.step}, {"loss", h.loss}, {"weight_grad_norm", h.weight_grad_norm},
+          {"distinct_units", h.distinct_units}};
 }
 
 /// Fraction of samples whose output is on the label's side: output > 1/2 for a sigmoid
@@ -127,125 +147,123 @@ train_settings settings_from(const train_args& a, bool samples_given) {
   return s;
 }
 
-}  // namespace
+/// The training data: the CSV of --data (read line by line, checked against the loss) or
+/// the article's data set. Throws data_error.
+batch<double> load_data(const train_args& a, bool from_file, const train_settings& s) {
+  if (!from_file) return article_data(static_cast<std::size_t>(s.samples), s.seed);
+  struct stat st {};
+  if (::stat(a.data.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
+    throw data_error("cannot read " + a.data + ": it is a directory");
+  std::ifstream f(a.data, std::ios::binary);
+  if (!f) throw data_error("cannot read " + a.data + ": " + std::strerror(errno));
+  batch<double> data = read_csv(f, a.data);
+  // A target the loss cannot take is the file's error: name its line (sample s is on line
+  // s + 2, after the header).
+  for (Eigen::Index k = 0; k < data.y.cols(); ++k)
+    if (!target_allowed(data.y(0, k), s.loss))
+      throw data_error(a.data + ", line " + std::to_string(k + 2) + ": y = " + digits17(data.y(0, k)) +
+                       " is outside [0, 1], which loss " + std::string(name(s.loss)) + " needs");
+  return data;
+}
 
-int train(std::span<const std::string> args, std::ostream& out, std::ostream& err) {
-  CLI::App app{audit::wrapped(kHelp), "gradaudit train"};
-  train_args opt_args;
-  add_options(app, opt_args);
-  if (const auto code = audit::parse_command_line(app, args, out, err)) return *code;
-  train_settings s;
-  try {
-    s = settings_from(opt_args, app.count("--samples") > 0);
-  } catch (const std::invalid_argument& e) {  // usage_error, and the library's parse_* errors
-    audit::print_error(err, "gradaudit train", e.what());
-    return usage;
-  }
-  const auto& widths = s.widths;
-  const auto act = s.act;
-  const auto loss = s.loss;
-  const auto iw = s.iw, ib = s.ib;
-  const long long epochs = s.epochs, threads = s.threads, samples = s.samples;
-  const std::uint64_t seed = s.seed;
-  const double lr = s.lr;
-  std::map<std::string, std::string> opt;
-  if (app.count("--data")) opt["--data"] = opt_args.data;
-  if (app.count("--json")) opt["--json"] = opt_args.json;
+/// Writes the --json document: one member per line, the history one step per line, streamed
+/// from the records (a whole nlohmann document of a long history took ~5x its memory).
+void write_result_json(std::ostream& os, const train_result<double>& r, const train_settings& s,
+                       const batch<double>& data, const network<double>& initial, const network<double>& net) {
+  const ordered_json head{{"final_loss", r.final_loss},   {"train_seconds", r.seconds},
+                          {"threads", r.threads},         {"samples", data.samples()},
+                          {"epochs", s.epochs},           {"learning_rate", s.lr},
+                          {"loss", name(s.loss)},         {"init_weight", to_string(s.iw)},
+                          {"init_bias", to_string(s.ib)}, {"seed", s.seed}};
+  os << "{\n";
+  for (const auto& [key, value] : head.items()) os << "  " << ordered_json(key).dump() << ": " << value.dump() << ",\n";
+  os << "  \"history\": [";
+  for (std::size_t k = 0; k < r.history.size(); ++k) os << (k ? "," : "") << "\n    " << step_json(r.history[k]).dump();
+  os << (r.history.empty() ? "],\n" : "\n  ],\n") << "  \"initial_layers\": " << layers_json(initial).dump()
+     << ",\n  \"layers\": " << layers_json(net).dump() << "\n}\n";
+}
 
-  std::optional<audit::atomic_file> json;
-  batch<double> data;
-  try {
-    if (opt.count("--json")) {
-      json.emplace(opt["--json"]);
-      json->begin();  // an unwritable path fails here, before any work
-    }
-    if (opt.count("--data")) {
-      std::ifstream f(opt["--data"], std::ios::binary);
-      if (!f) throw data_error("cannot read " + opt["--data"]);
-      data = read_csv(f, opt["--data"]);
-      // A target the loss cannot take is the file's error: name its line (sample s is on
-      // line s + 2, after the header).
-      for (Eigen::Index s = 0; s < data.y.cols(); ++s)
-        if (!target_allowed(data.y(0, s), loss))
-          throw data_error(opt["--data"] + ", line " + std::to_string(s + 2) + ": y = " + json_number(data.y(0, s)) +
-                           " is outside [0, 1], which loss " + std::string(name(loss)) + " needs");
-    } else {
-      data = article_data(static_cast<std::size_t>(samples), static_cast<std::uint64_t>(seed));
-    }
-  } catch (const std::exception& e) {
-    audit::print_error(err, "gradaudit train", e.what());
-    return failure;
-  }
-
-  std::vector<activation> acts(widths.size() - 1, act);
-  network<double> net;
-  try {
-    net = network<double>::zeros(widths, acts);
-    check_shapes(net, data, loss);
-  } catch (const std::invalid_argument& e) {
-    audit::print_error(err, "gradaudit train", e.what());
-    return usage;
-  }
-  initialize(net, iw, ib, static_cast<std::uint64_t>(seed));
-  const network<double> initial = net;
-
+/// Trains `net`, drawing a progress bar on a terminal; throws training_error.
+train_result<double> run_training(network<double>& net, const batch<double>& data, const train_settings& s,
+                                  bool history, std::ostream& err) {
   const bool tty = isatty(STDERR_FILENO);
-  const int every = std::max<int>(1, static_cast<int>(epochs / 100));
+  const long long every = std::max<long long>(1, s.epochs / 100);
   train_options o;
-  o.loss = loss;
-  o.learning_rate = lr;
-  o.epochs = static_cast<int>(epochs);
-  o.threads = static_cast<int>(threads);
-  train_result<double> r;
+  o.loss = s.loss;
+  o.learning_rate = s.lr;
+  o.epochs = static_cast<int>(s.epochs);
+  o.threads = static_cast<int>(s.threads);
+  o.record_history = history;  // only --json shows it: without, no memory per epoch
   try {
-    r = gradaudit::train<double>(net, data, o, [&](int step) {
-      if (!tty || (step % every != 0 && step != epochs)) return;
-      const int width = 30, filled = static_cast<int>(width * step / std::max<long long>(epochs, 1));
-      err << "\r[" << std::string(filled, '#') << std::string(width - filled, ' ') << "] step " << step << "/" << epochs
-          << std::flush;
+    auto r = gradaudit::train<double>(net, data, o, [&](int step) {
+      if (!tty || (step % every != 0 && step != s.epochs)) return;
+      const int width = 30, filled = static_cast<int>(width * step / std::max<long long>(s.epochs, 1));
+      err << "\r[" << std::string(filled, '#') << std::string(width - filled, ' ') << "] step " << step << "/"
+          << s.epochs << std::flush;
     });
-    if (tty && epochs > 0) err << "\n";
-  } catch (const std::exception& e) {
+    if (tty && s.epochs > 0) err << "\n";
+    return r;
+  } catch (...) {
     if (tty) err << "\n";
-    audit::print_error(err, "gradaudit train", e.what());
-    return failure;
+    throw;
   }
+}
 
-  out << "final loss " << json_number(r.final_loss) << ", accuracy " << accuracy(net, data, loss) << " on "
-      << data.samples() << " samples, " << epochs << " epochs in " << r.seconds << " s";
+void print_summary(std::ostream& out, const train_result<double>& r, const network<double>& net,
+                   const batch<double>& data, const train_settings& s) {
+  out << "final loss " << digits17(r.final_loss) << ", accuracy " << accuracy(net, data, s.loss) << " on "
+      << data.samples() << " samples, " << s.epochs << " epochs in " << r.seconds << " s";
   if (net.layers.size() > 1) {
     out << "; distinct units per hidden layer:";
     for (std::size_t l = 0; l + 1 < net.layers.size(); ++l) out << " " << distinct_units(net, l);
   }
   out << "\n";
+}
 
-  if (json) {
-    try {
-      auto& os = json->stream();
-      os << "{\n  \"final_loss\": " << json_number(r.final_loss) << ",\n  \"train_seconds\": " << json_number(r.seconds) << ",\n  \"threads\": " << r.threads
-         << ",\n  \"samples\": " << data.samples() << ",\n  \"epochs\": " << epochs << ",\n  \"learning_rate\": "
-         << json_number(lr) << ",\n  \"loss\": " << json_string(name(loss)) << ",\n  \"init_weight\": "
-         << json_string(to_string(iw)) << ",\n  \"init_bias\": " << json_string(to_string(ib)) << ",\n  \"seed\": " << seed
-         << ",\n  \"history\": [";
-      for (std::size_t k = 0; k < r.history.size(); ++k) {
-        const auto& h = r.history[k];
-        os << (k ? "," : "") << "\n    {\"step\": " << h.step << ", \"loss\": " << json_number(h.loss)
-           << ", \"weight_grad_norm\": [";
-        for (std::size_t l = 0; l < h.weight_grad_norm.size(); ++l) os << (l ? ", " : "") << json_number(h.weight_grad_norm[l]);
-        os << "], \"distinct_units\": [";
-        for (std::size_t l = 0; l < h.distinct_units.size(); ++l) os << (l ? ", " : "") << h.distinct_units[l];
-        os << "]}";
-      }
-      os << "\n  ],\n  \"initial_layers\": ";
-      write_layers(os, initial);
-      os << ",\n  \"layers\": ";
-      write_layers(os, net);
-      os << "\n}\n";
-      json->commit();
-    } catch (const std::exception& e) {
-      audit::print_error(err, "gradaudit train", e.what());
-      return failure;
-    }
+}  // namespace
+
+int train(std::span<const std::string> args, std::ostream& out, std::ostream& err) {
+  const char* who = "gradaudit train";
+  CLI::App app{audit::wrapped(kHelp), who};
+  train_args a;
+  add_options(app, a);
+  if (const auto code = audit::parse_command_line(app, args, out, err)) return *code;
+  train_settings s;
+  const bool json = app.count("--json") > 0;
+  audit::output_set files;
+  try {
+    s = settings_from(a, app.count("--samples") > 0);
+    if (json) files.add_file("--json", a.json);  // checked before any work
+  } catch (const std::invalid_argument& e) {  // usage_error, and the library's parse_* errors
+    audit::print_error(err, who, e.what());
+    return usage;
+  }
+  batch<double> data;
+  try {
+    files.open();
+    data = load_data(a, app.count("--data") > 0, s);
+  } catch (const std::exception& e) {
+    audit::print_error(err, who, e.what());
+    return failure;
+  }
+  network<double> net;
+  try {
+    net = network<double>::zeros(s.widths, std::vector<activation>(s.widths.size() - 1, s.act));
+    check_shapes(net, data, s.loss);
+  } catch (const std::invalid_argument& e) {
+    audit::print_error(err, who, e.what());
+    return usage;
+  }
+  initialize(net, s.iw, s.ib, s.seed);
+  const network<double> initial = net;
+  try {
+    const auto r = run_training(net, data, s, json, err);
+    print_summary(out, r, net, data, s);
+    if (auto* os = files.stream("--json")) write_result_json(*os, r, s, data, initial, net);
+    files.commit(out);
+  } catch (const std::exception& e) {
+    audit::print_error(err, who, e.what());
+    return failure;
   }
   return ok;
 }

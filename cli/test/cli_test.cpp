@@ -6,11 +6,14 @@
 #include "gradaudit/audit/report.hpp"
 #include "gradaudit/audit/text.hpp"
 
+#include "gradaudit/train.hpp"
 #include "gradaudit/testing/generators.hpp"
 #include "gradaudit/testing/ulp.hpp"
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -23,6 +26,9 @@
 #include <thread>
 
 #include <fcntl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -209,6 +215,23 @@ std::string read_file(const std::string& path) {
   return std::string(std::istreambuf_iterator<char>(f), {});
 }
 
+/// A fresh folder for one test's files (per process: ctest runs tests in parallel).
+std::string fresh_dir(const std::string& name) {
+  const std::string dir = testing::TempDir() + name + "_" + std::to_string(::getpid());
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+/// The temporaries (names holding ".gradaudit-") under `dir`, one per line; "" when none.
+std::string temporaries_in(const std::string& dir) {
+  std::string found;
+  std::error_code ec;
+  for (auto it = std::filesystem::recursive_directory_iterator(dir, ec); !ec && it != std::filesystem::end(it); it.increment(ec))
+    if (it->path().filename().string().find(".gradaudit-") != std::string::npos) found += it->path().string() + "\n";
+  return found;
+}
+
 TEST(Train, WritesJsonWithTheRequiredFields) {
   const std::string json = testing::TempDir() + "gradaudit_train_" + std::to_string(::getpid()) + ".json";
   std::remove(json.c_str());
@@ -218,11 +241,20 @@ TEST(Train, WritesJsonWithTheRequiredFields) {
             0)
       << out;
   EXPECT_NE(out.find("distinct units per hidden layer: 1"), std::string::npos) << out;
-  const std::string j = read_file(json);
-  for (const char* key : {"\"final_loss\"", "\"train_seconds\"", "\"history\"", "\"layers\"", "\"initial_layers\"",
-                          "\"weight\"", "\"bias\"", "\"distinct_units\": [1]"})
-    EXPECT_NE(j.find(key), std::string::npos) << key;
-  EXPECT_EQ(std::ifstream(json + ".tmp-gradaudit").good(), false);  // no temporary left
+  const auto j = nlohmann::ordered_json::parse(read_file(json));
+  for (const char* key : {"final_loss", "train_seconds", "history", "layers", "initial_layers"})
+    EXPECT_TRUE(j.contains(key)) << key;
+  EXPECT_EQ(j["history"].size(), 5u);
+  EXPECT_EQ(j["history"][0]["distinct_units"], nlohmann::ordered_json::array({1}));
+  EXPECT_EQ(j["layers"][0]["weight"].size(), 4u);
+  EXPECT_EQ(j["layers"][1]["bias"].size(), 1u);
+  // The doubles read back exactly: the constant initial weight, and the final loss printed
+  // with 17 digits on the terminal.
+  EXPECT_EQ(j["initial_layers"][0]["weight"][0][0].get<double>(), 0.5);
+  const auto p = out.find("final loss ");
+  ASSERT_NE(p, std::string::npos);
+  EXPECT_EQ(j["final_loss"].get<double>(), std::strtod(out.c_str() + p + 11, nullptr));
+  std::remove(json.c_str());
 }
 
 TEST(Train, SameSeedSameBytesWhateverTheThreads) {
@@ -253,8 +285,8 @@ TEST(Train, ErrorsNameTheArgumentAndLeaveNoFile) {
   EXPECT_EQ(run_exe("train --layers 2,1 --epochs 1 --epochs 2", "", &out), 2);
   EXPECT_EQ(run_exe("train --layers 2,1 --data /no/such/file.csv", "", &out), 1);
   EXPECT_NE(out.find("cannot read /no/such/file.csv"), std::string::npos) << out;
-  EXPECT_EQ(run_exe("train --layers 2,1 --json /no/such/dir/out.json", "", &out), 1);
-  EXPECT_NE(out.find("cannot write /no/such/dir/out.json"), std::string::npos) << out;
+  EXPECT_EQ(run_exe("train --layers 2,1 --json /no/such/dir/out.json", "", &out), 2);
+  EXPECT_NE(out.find("--json: '/no/such/dir/out.json': its directory '/no/such/dir' does not exist"), std::string::npos) << out;
   // Divergence: a non-finite loss is an error naming the step, and the JSON is not written.
   const std::string json = testing::TempDir() + "gradaudit_diverge_" + std::to_string(::getpid()) + ".json";
   std::remove(json.c_str());
@@ -278,8 +310,7 @@ TEST(Train, ReadsTheArticleCsvAndMatchesTheExperiment) {
 namespace {
 
 TEST(Audit, WritesReportsAndFigures) {
-  const std::string dir = testing::TempDir() + "gradaudit_audit_out_" + std::to_string(::getpid());
-  std::filesystem::remove_all(dir);
+  const std::string dir = fresh_dir("gradaudit_audit_out");  // the reports' folder must exist
   std::string out;
   ASSERT_EQ(run_exe("audit --only sigmoid.derivative.middle_step --cases 20 --markdown " + dir + "/R.md --json " + dir +
                         "/r.json --junit " + dir + "/j.xml --figures " + dir + "/fig",
@@ -298,8 +329,8 @@ TEST(Audit, WritesReportsAndFigures) {
 
 TEST(Audit, UnwritableOutputFailsBeforeAnyClaim) {
   std::string out;
-  EXPECT_EQ(run_exe("audit --json /no/such/dir/r.json", "", &out), 1);
-  EXPECT_NE(out.find("cannot write /no/such/dir/r.json"), std::string::npos) << out;
+  EXPECT_EQ(run_exe("audit --json /no/such/dir/r.json", "", &out), 2);
+  EXPECT_NE(out.find("its directory '/no/such/dir' does not exist"), std::string::npos) << out;
   EXPECT_EQ(out.find("holds"), std::string::npos) << out;  // no claim ran
   EXPECT_EQ(run_exe("audit --markdown a.md --markdown b.md", "", &out), 2);
 }
@@ -317,14 +348,6 @@ std::string untimed(std::string s) {
     }
   }
   return s;
-}
-
-/// A fresh folder for one test's files (per process: ctest runs tests in parallel).
-std::string fresh_dir(const std::string& name) {
-  const std::string dir = testing::TempDir() + name + "_" + std::to_string(::getpid());
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  return dir;
 }
 
 TEST(Audit, ShardsMergeIntoTheUnshardedReport) {
@@ -404,8 +427,8 @@ TEST(ReportMerge, RefusesReportsThatAreNotShardsOfOneRun) {
   // Usage errors, and an unwritable output before anything is read.
   EXPECT_EQ(run_exe("report merge", "", &out), 2);
   EXPECT_EQ(run_exe("report split " + d + "/a.json", "", &out), 2);
-  EXPECT_EQ(run_exe("report merge " + d + "/a.json --json /no/such/dir/m.json", "", &out), 1);
-  EXPECT_NE(out.find("cannot write /no/such/dir/m.json"), std::string::npos) << out;
+  EXPECT_EQ(run_exe("report merge " + d + "/a.json --json /no/such/dir/m.json", "", &out), 2);
+  EXPECT_NE(out.find("--json: '/no/such/dir/m.json': its directory '/no/such/dir' does not exist"), std::string::npos) << out;
   std::filesystem::remove_all(d);
 }
 
@@ -425,6 +448,8 @@ pid_t spawn(const std::vector<std::string>& args) {
     const int null = ::open("/dev/null", O_WRONLY);
     ::dup2(null, 1);
     ::dup2(null, 2);
+    const struct rlimit no_core {0, 0};
+    ::setrlimit(RLIMIT_CORE, &no_core);  // SIGQUIT dumps no core into the test's folder
     ::unsetenv("GTEST_TOTAL_SHARDS");
     ::unsetenv("GTEST_SHARD_INDEX");
     std::vector<char*> argv{const_cast<char*>(GRADAUDIT_EXE)};
@@ -436,28 +461,38 @@ pid_t spawn(const std::vector<std::string>& args) {
   return pid;
 }
 
+/// Sends `sig` to a run of `cmd` once its temporaries exist and the work has run a little;
+/// checks it died of that signal, left the previous report and no temporary.
+void interrupt_and_check(const std::vector<std::string>& cmd, const std::string& d, const std::string& out, int sig) {
+  std::ofstream(out) << "previous\n";
+  const pid_t pid = spawn(cmd);
+  ASSERT_GT(pid, 0);
+  // The temporaries exist from before the work starts; then let the work run a little.
+  for (int k = 0; k < 2000 && temporaries_in(d).empty(); ++k) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  ASSERT_NE(temporaries_in(d), "") << cmd[0] << " never created a temporary";
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  ASSERT_EQ(::kill(pid, sig), 0);
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == sig) << cmd[0] << " signal " << sig << " status " << status;
+  EXPECT_EQ(read_file(out), "previous\n") << cmd[0] << " signal " << sig;
+  EXPECT_EQ(temporaries_in(d), "") << cmd[0] << " signal " << sig;
+  EXPECT_FALSE(std::filesystem::exists(d + "/out.md")) << cmd[0] << " signal " << sig;
+}
+
+// Issue 12 items 1 and 5 (failed before: SIGQUIT, SIGUSR1, SIGALRM and SIGPIPE left the
+// temporary): every fatal signal removes the temporaries and the process dies of it.
 TEST(Signals, InterruptLeavesThePreviousReportAndNoTemporary) {
   const std::string d = fresh_dir("gradaudit_sigint");
-  const std::string out = d + "/out.json", tmp = out + ".tmp-gradaudit";
-  for (const auto& cmd : std::vector<std::vector<std::string>>{
-           {"train", "--layers", "2,8,8,1", "--samples", "20000", "--epochs", "100000000", "--json", out},
-           {"audit", "--cases", "100000", "--json", out, "--markdown", d + "/out.md"}}) {
-    std::ofstream(out) << "previous\n";
-    const pid_t pid = spawn(cmd);
-    ASSERT_GT(pid, 0);
-    // The temporary exists from before the work starts; then let the work run a little.
-    for (int k = 0; k < 2000 && !std::filesystem::exists(tmp); ++k) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    ASSERT_TRUE(std::filesystem::exists(tmp)) << cmd[0] << " never created " << tmp;
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));
-    ASSERT_EQ(::kill(pid, SIGINT), 0);
-    int status = 0;
-    ASSERT_EQ(::waitpid(pid, &status, 0), pid);
-    EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGINT) << cmd[0] << " status " << status;
-    EXPECT_EQ(read_file(out), "previous\n") << cmd[0];
-    EXPECT_FALSE(std::filesystem::exists(tmp)) << cmd[0];
-    EXPECT_FALSE(std::filesystem::exists(d + "/out.md.tmp-gradaudit")) << cmd[0];
-    EXPECT_FALSE(std::filesystem::exists(d + "/out.md")) << cmd[0];
-  }
+  const std::string out = d + "/out.json";
+  const std::vector<std::string> train{"train", "--layers", "2,8,8,1", "--samples", "20000", "--epochs", "100000000",
+                                       "--json", out};
+  for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM, SIGPIPE})
+    interrupt_and_check(train, d, out, sig);
+  const std::vector<std::string> audit{"audit", "--cases", "100000", "--json", out, "--markdown", d + "/out.md",
+                                       "--figures", d + "/figs"};
+  for (int sig : {SIGINT, SIGTERM}) interrupt_and_check(audit, d, out, sig);
+  EXPECT_FALSE(std::filesystem::exists(d + "/figs"));  // created only by a successful run
   std::filesystem::remove_all(d);
 }
 
@@ -511,6 +546,20 @@ TEST(BadInput, EveryEntryPointGivesAClearErrorAndItsExitCode) {
   file("noheader.csv", "0.5,1,1\n");
   file("previous.json", "previous\n");
   file("broken.json", "{\"claims\": [\n");
+  // Issue 12: special files as outputs (items 2-4) and inputs (item 7), divergence (item 11).
+  namespace fs = std::filesystem;
+  fs::create_directories(d + "/dir");
+  fs::create_directories(d + "/figs/training.dat");  // a directory where a figure goes
+  file("figs/gradients.dat", "previous\n");
+  fs::create_symlink(d + "/previous.json", d + "/link.json");
+  ASSERT_EQ(::mkfifo((d + "/fifo").c_str(), 0600), 0);
+  if (::geteuid() == 0) {
+    ASSERT_EQ(::mknod((d + "/null").c_str(), S_IFCHR | 0666, makedev(1, 3)), 0);
+  }
+  file("gradaudit-out.json.tmp-gradaudit", "someone else's\n");
+  fs::create_directories(d + "/r.json.tmp-gradaudit");  // the old fixed name, even a directory
+  file("long.csv", "x1,x2,y\n0.5,-1,1\n" + std::string((1 << 20) + 1, '1') + "\n");
+  file("pos.csv", "x1,x2,y\n1,2,1\n3,4,1\n");
   const std::vector<bad_input> table{
       // eval: numbers at and beyond the domains
       {"eval sigmoid", "nan\ninf\n-inf\n-0\n4.9e-324\n1.7976931348623157e308\n", 0, ""},
@@ -564,7 +613,7 @@ TEST(BadInput, EveryEntryPointGivesAClearErrorAndItsExitCode) {
       {"train --layers 2,1 --data DATA/yhalf.csv --epochs 2", "", 0, ""},
       {"train --layers 2,1 --data DATA/crlf.csv --epochs 2", "", 0, "on 2 samples"},
       {"train --layers 2,1 --data DATA/bom.csv --epochs 2", "", 0, "on 2 samples"},
-      {"train --layers 2,1 --json /no/such/dir/out.json", "", 1, "cannot write /no/such/dir/out.json"},
+      {"train --layers 2,1 --json /no/such/dir/out.json", "", 2, "--json: '/no/such/dir/out.json': its directory"},
       // train: command line
       {"train --layers 2,1 --bogus", "", 2, "The following argument was not expected: --bogus"},
       {"train --layers", "", 2, "--layers: 1 required TEXT missing"},
@@ -577,13 +626,52 @@ TEST(BadInput, EveryEntryPointGivesAClearErrorAndItsExitCode) {
       {"audit --only no.such.claim", "", 2, "no claim 'no.such.claim'"},
       {"audit --json", "", 2, "--json: 1 required FILE missing"},
       {"audit --frobnicate", "", 2, "The following argument was not expected: --frobnicate"},
-      {"audit --json /no/such/dir/r.json", "", 1, "cannot write /no/such/dir/r.json"},
+      {"audit --json /no/such/dir/r.json", "", 2, "its directory '/no/such/dir' does not exist"},
       {"audit --markdown OUT/r.md --markdown OUT/s.md", "", 2, "--markdown: At Most 1 required but received 2"},
+      // outputs (issue 12 items 2-4): checked before any work, exit 2 naming option and value
+      {"audit --only sigmoid.definition --json OUT/d.out --markdown OUT/d.out", "", 2,
+       "--markdown 'OUT/d.out' is the same file as --json 'OUT/d.out'"},
+      {"audit --only sigmoid.definition --json OUT/d.out --markdown OUT/dir/../d.out", "", 2, "is the same file as"},
+      {"audit --only sigmoid.definition --json OUT/previous.json --junit OUT/link.json", "", 2,
+       "--junit: 'OUT/link.json' is a symbolic link"},
+      {"audit --only sigmoid.definition --json OUT/dir", "", 2, "--json: 'OUT/dir' is a directory"},
+      {"audit --only sigmoid.definition --json OUT/new/", "", 2, "--json: 'OUT/new/'"},
+      {"audit --only sigmoid.definition --json ''", "", 2, "--json: the file name is empty"},
+      {"audit --only sigmoid.definition --junit ''", "", 2, "--junit: the file name is empty"},
+      {"audit --only sigmoid.definition --figures ''", "", 2, "--figures: the directory name is empty"},
+      {"audit --only sigmoid.definition --figures OUT/previous.json", "", 2, "is a regular file, not a directory"},
+      {"audit --only sigmoid.definition --figures OUT/figs", "", 2, "--figures: 'OUT/figs/training.dat' is a directory"},
+      {"audit --only sigmoid.definition --figures OUT/no/such", "", 2, "its directory 'OUT/no' does not exist"},
+      {"audit --only sigmoid.definition --json OUT/fifo", "", 2, "--json: 'OUT/fifo' is a FIFO"},
+      {"audit --only sigmoid.definition --json /dev/null", "", 2, "--json: '/dev/null' is a character device"},
+      {"audit --only sigmoid.definition --json /dev/full", "", 2, "--json: '/dev/full' is a character device"},
+      {"audit --only sigmoid.definition --json OUT/previous.json/x", "", 2, "--json: 'OUT/previous.json/x'"},
+      {"report merge DATA/previous.json --json OUT/dir", "", 2, "--json: 'OUT/dir' is a directory"},
+      {"report merge DATA/previous.json --json OUT/a --junit OUT/a", "", 2, "is the same file as"},
+      {"train --layers 2,1 --json OUT/link.json", "", 2, "--json: 'OUT/link.json' is a symbolic link"},
+      {"train --layers 2,1 --json OUT/fifo", "", 2, "--json: 'OUT/fifo' is a FIFO"},
+      {"train --layers 2,1 --json ''", "", 2, "--json: the file name is empty"},
+      {"check --json OUT/dir -- 'x = x'", "", 2, "--json: 'OUT/dir' is a directory"},
+      // inputs (item 7): a read error is exit 1; a line over 1 MiB fails naming its number
+      {"train --layers 2,1 --data DATA/dir", "", 1, "cannot read DATA/dir: it is a directory"},
+      {"train --layers 2,1 --data DATA/long.csv", "", 1, "DATA/long.csv, line 3: longer than 1048576 bytes"},
+      {"eval sigmoid", "0\n" + std::string((1 << 20) + 1, '1') + "\n", 1, "line 2: longer than 1048576 bytes"},
+      {"eval sigmoid", "0\n" + std::string(1 << 20, '0') + "\n", 0, ""},  // exactly the limit: a number
+      // training (item 11): every tensor checked every step, the cause named by the step
+      {"train --data DATA/pos.csv --layers 2,1 --loss mse --activation relu --lr 1e308 --init-weight constant:0.5 "
+       "--init-bias constant:0.5 --epochs 3 --json OUT/r.json",
+       "", 1, "(learning rate 1e+308 too large?)"},
+      {"train --layers 2,1 --samples 10 --init-weight uniform:1e308", "", 1,
+       "step 0, before any update: the initial layer 0 weight (0, 0) is"},
+      {"train --layers 2,1 --samples 10 --activation identity --loss mse --init-weight constant:1e300 --lr 1e-300", "", 1,
+       "step 0: the loss is inf (step 0, before any update: the initial parameters are the cause)"},
       // report merge
       {"report", "", 2, "A subcommand is required"},
       {"report split", "", 2, "unknown subcommand 'split' (known: merge)"},
       {"report merge", "", 2, "no input reports"},
       {"report merge DATA/missing.json", "", 1, "cannot read DATA/missing.json"},
+      {"report merge /dev/zero", "", 1, "/dev/zero: larger than 64 MiB, the limit of a report"},  // (grew without bound)
+      {"report merge DATA/dir", "", 1, "cannot read DATA/dir: it is a directory"},
       {"report merge DATA/broken.json", "", 1, "DATA/broken.json: parse error at line 2, column 1"},
       {"report merge DATA/ok.csv", "", 1, "DATA/ok.csv: parse error at line 1, column 1"},
       {"report merge DATA/previous.json --frob", "", 2, "The following argument was not expected: --frob"},
@@ -604,9 +692,21 @@ TEST(BadInput, EveryEntryPointGivesAClearErrorAndItsExitCode) {
   }
   // No failed run left a file or a temporary behind, or touched the previous report.
   EXPECT_EQ(read_file(d + "/previous.json"), "previous\n");
-  for (const auto& e : std::filesystem::directory_iterator(d))
-    EXPECT_EQ(e.path().string().find(".tmp-gradaudit"), std::string::npos) << e.path();
+  EXPECT_EQ(temporaries_in(d), "");
   EXPECT_FALSE(std::filesystem::exists(d + "/r.md"));
+  EXPECT_FALSE(std::filesystem::exists(d + "/r.json"));
+  EXPECT_FALSE(std::filesystem::exists(d + "/d.out"));
+  EXPECT_TRUE(fs::is_symlink(d + "/link.json"));
+  EXPECT_EQ(fs::status(d + "/fifo").type(), fs::file_type::fifo);
+  EXPECT_EQ(read_file(d + "/figs/gradients.dat"), "previous\n");  // no figure replaced
+  EXPECT_EQ(read_file(d + "/gradaudit-out.json.tmp-gradaudit"), "someone else's\n");
+  EXPECT_TRUE(fs::is_directory(d + "/r.json.tmp-gradaudit"));
+  if (::geteuid() == 0) {  // a copy of /dev/null made with mknod is refused, not replaced
+    std::string out;
+    EXPECT_EQ(run_exe("audit --only sigmoid.definition --json " + d + "/null", "", &out), 2) << out;
+    EXPECT_NE(out.find("is a character device"), std::string::npos) << out;
+    EXPECT_EQ(fs::status(d + "/null").type(), fs::file_type::character);
+  }
   std::filesystem::remove_all(d);
 }
 
@@ -679,10 +779,11 @@ TEST(Messages, EvalEchoesBadLinesSafely) {
   const auto esc = eval({"sigmoid"}, std::string("1\x1b[2J\0\xff\n", 9));
   EXPECT_NE(esc.err.find("'1\\x1B[2J\\x00\\xFF'"), std::string::npos) << esc.err;
   EXPECT_EQ(esc.err.find('\x1b'), std::string::npos);
-  const auto huge = eval({"sigmoid"}, std::string(10 << 20, 'z') + "\n");
+  // The longest line there may be (1 MiB, the limit) gives a short message.
+  const auto huge = eval({"sigmoid"}, std::string(1 << 20, 'z') + "\n");
   EXPECT_EQ(huge.code, 1);
   EXPECT_LT(huge.err.size(), 1000u);
-  EXPECT_NE(huge.err.find("(10485760 bytes)"), std::string::npos);
+  EXPECT_NE(huge.err.find("(1048576 bytes)"), std::string::npos) << huge.err;
 }
 
 TEST(Messages, UnknownIdSuggestsTheNearest) {
@@ -857,6 +958,7 @@ TEST(Figures, ADirectoryNameIsNeverShellSyntax) {
   std::ofstream(d + "/gnuplot") << "#!/bin/sh\nexit 0\n";
   std::filesystem::permissions(d + "/gnuplot", std::filesystem::perms::owner_all);
   const std::string evil = d + "/z'; touch " + d + "/PWNED; echo '";
+  std::filesystem::create_directories(std::filesystem::path(evil).parent_path());  // the folder it goes in must exist
   std::string out;
   const int status = run_exe("audit --only sigmoid.definition --cases 5 --figures \"" + evil + "\"", "", &out,
                              "PATH=" + d + ":/usr/bin:/bin");
@@ -934,6 +1036,129 @@ TEST(Check, MarkdownRegeneratesWithTheCheckCommand) {
   ASSERT_EQ(run_exe(args, "", &out, env), 0) << out;
   EXPECT_NE(out.find("refuted  c.wrong  (counterexample x = 0"), std::string::npos) << out;
   EXPECT_NE(out.find("Using configuration: reproduce="), std::string::npos) << out;
+}
+
+/// Runs `shell_command` (sh -c) with the executable as $G and the environment cleared of
+/// sharding; returns its exit status and its standard error in `err`.
+int run_shell(const std::string& shell_command, std::string* err = nullptr) {
+  static int calls = 0;
+  const std::string errf =
+      testing::TempDir() + "gradaudit_sh_err_" + std::to_string(::getpid()) + "_" + std::to_string(++calls) + ".txt";
+  const std::string cmd = "env -u GTEST_TOTAL_SHARDS -u GTEST_SHARD_INDEX G='" + std::string(GRADAUDIT_EXE) +
+                          "' sh -c '" + shell_command + "' 2>" + errf;
+  const int status = std::system(cmd.c_str());
+  if (err) *err = read_file(errf);
+  std::remove(errf.c_str());
+  return WEXITSTATUS(status);
+}
+
+std::size_t line_count(const std::string& s) { return static_cast<std::size_t>(std::count(s.begin(), s.end(), '\n')); }
+
+// Issue 12 item 6 (failed before: audit, train and report merge exited 0 on /dev/full and a
+// closed stdout, and `>&-` wrote the terminal lines into the JSON report).
+TEST(StandardStreams, AFailedOrClosedStandardOutputIsExitOne) {
+  const std::string d = fresh_dir("gradaudit_stdout");
+  ASSERT_EQ(run_shell("$G audit --only sigmoid.definition --cases 5 --json " + d + "/ok.json >/dev/null"), 0);
+  for (const std::string& cmd : std::vector<std::string>{
+           "$G audit --only sigmoid.definition --cases 5 --json " + d + "/sc.json", "$G train --layers 2,1 --samples 5 --epochs 1",
+        "$G report merge " + d + "/ok.json", "echo 0 | $G eval sigmoid", "$G check --cases 5 --where \"z in [-1, 1]\" \"z = z\"", "$G --help"}) {
+    for (const char* redirect : {" >/dev/full", " >&-"}) {
+      std::string err;
+      EXPECT_EQ(run_shell(cmd + redirect, &err), 1) << cmd << redirect << "\n" << err;
+      EXPECT_EQ(line_count(err), 1u) << cmd << redirect << "\n" << err;
+      EXPECT_NE(err.find("cannot write standard output"), std::string::npos) << cmd << redirect << "\n" << err;
+    }
+  }
+  EXPECT_FALSE(std::filesystem::exists(d + "/sc.json"));  // a run that could not report replaced nothing
+  EXPECT_EQ(temporaries_in(d), "");
+  std::filesystem::remove_all(d);
+}
+
+// Issue 12 item 7 (failed before: `< DIR` and `<&-` were exit 0 with no output, /dev/zero
+// grew without bound).
+TEST(StandardStreams, AnUnreadableInputIsExitOne) {
+  const std::string d = fresh_dir("gradaudit_stdin");
+  std::string err;
+  EXPECT_EQ(run_shell("$G eval sigmoid < " + d, &err), 1) << err;
+  EXPECT_NE(err.find("cannot read standard input (Is a directory)"), std::string::npos) << err;
+  EXPECT_EQ(run_shell("$G eval sigmoid <&-", &err), 1) << err;
+  EXPECT_NE(err.find("cannot read standard input (it was closed)"), std::string::npos) << err;
+  // One endless line: stops at the limit (ulimit -v: 1 GB of address space is plenty for it).
+  EXPECT_EQ(run_shell("ulimit -v 1000000; $G eval sigmoid < /dev/zero", &err), 1) << err;
+  EXPECT_NE(err.find("line 1: longer than 1048576 bytes"), std::string::npos) << err;
+  EXPECT_EQ(run_shell("ulimit -v 1000000; $G train --layers 2,1 --data /dev/zero", &err), 1) << err;
+  EXPECT_NE(err.find("/dev/zero, line 1: longer than 1048576 bytes"), std::string::npos) << err;
+  std::filesystem::remove_all(d);
+}
+
+// Issue 12 item 5 (failed before: `| head -1` left p.json.tmp-gradaudit).
+TEST(Signals, ABrokenPipeLeavesNoTemporary) {
+  const std::string d = fresh_dir("gradaudit_sigpipe");
+  std::string err;
+  // The audit prints a line per claim; head exits after the first, the next write is SIGPIPE.
+  const int code = run_shell("$G audit --cases 50 --json " + d + "/p.json | (head -1 >/dev/null; sleep 2); exit 0", &err);
+  EXPECT_EQ(code, 0) << err;
+  EXPECT_FALSE(std::filesystem::exists(d + "/p.json")) << err;
+  EXPECT_EQ(temporaries_in(d), "");
+  std::filesystem::remove_all(d);
+}
+
+// Issue 12 item 2 (failed before: two trainings at once left invalid JSON; a pre-existing
+// X.tmp-gradaudit was deleted).
+TEST(Outputs, ConcurrentWritersEachWriteAWholeFile) {
+  const std::string d = fresh_dir("gradaudit_concurrent");
+  std::ofstream(d + "/tj.json.tmp-gradaudit") << "not ours\n";
+  const std::string t = "$G train --layers 2,8,1 --samples 3000 --epochs 200 --threads 1 --json " + d + "/tj.json";
+  std::string err;
+  ASSERT_EQ(run_shell(t + " >/dev/null & " + t + " --seed 2 >/dev/null & wait %1 && wait %2", &err), 0) << err;
+  const auto j = nlohmann::ordered_json::parse(read_file(d + "/tj.json"));  // whole: one run's or the other's
+  EXPECT_EQ(j["history"].size(), 200u);
+  EXPECT_EQ(read_file(d + "/tj.json.tmp-gradaudit"), "not ours\n");
+  EXPECT_EQ(temporaries_in(d), "");
+  std::filesystem::remove_all(d);
+}
+
+// Issue 12 item 13 (failed before: 256 threads for 4 chunks).
+TEST(Train, ThreadsAreCappedByTheChunks) {
+  const std::string d = fresh_dir("gradaudit_threads");
+  std::string out;
+  // 3073 samples × 17 units: above train's parallel_work (40 000), so threads are used.
+  ASSERT_EQ(run_exe("train --layers 2,16,1 --samples 3073 --epochs 3 --threads 256 --json " + d + "/t.json", "", &out), 0)
+      << out;
+  const auto j = nlohmann::ordered_json::parse(read_file(d + "/t.json"));
+  EXPECT_EQ(j["threads"], 4);  // ceil(3073 / 1024) chunks
+  std::filesystem::remove_all(d);
+}
+
+// Issue 12 item 11 in the library: a non-finite bias gradient is caught (it was not), named by
+// its tensor and step.
+TEST(Train, EveryTensorIsCheckedEveryStep) {
+  using namespace gradaudit;
+  gradaudit::batch<double> data;
+  data.x = gradaudit::matrix<double>::Ones(1, 2);
+  data.y = gradaudit::matrix<double>::Ones(1, 2);
+  auto net = network<double>::zeros({1, 1}, {activation::identity});
+  net.layers[0].bias(0) = std::numeric_limits<double>::quiet_NaN();
+  train_options o;
+  o.loss = loss_function::mse;
+  o.epochs = 2;
+  try {
+    (void)train(net, data, o);
+    ADD_FAILURE() << "no error";
+  } catch (const training_error& e) {
+    EXPECT_STREQ(e.what(), "step 0, before any update: the initial layer 0 bias 0 is nan: the initialisation is the cause");
+  }
+  // The bias gradient alone non-finite, after some updates: named, with the learning rate hint.
+  loss_gradient<double> g;
+  g.loss = 0.25;
+  g.weight = {gradaudit::matrix<double>::Zero(1, 1)};
+  g.bias = {gradaudit::vector<double>::Constant(1, std::numeric_limits<double>::infinity())};
+  try {
+    detail::check_gradient(g, 3, 0.5);
+    ADD_FAILURE() << "no error";
+  } catch (const training_error& e) {
+    EXPECT_STREQ(e.what(), "step 3: the gradient of layer 0 bias 0 is inf (learning rate 0.5 too large?)");
+  }
 }
 
 }  // namespace

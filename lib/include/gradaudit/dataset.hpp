@@ -21,9 +21,24 @@ class data_error : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+/// Longest line read_csv and `gradaudit eval` accept, in bytes without the line end: a
+/// longer line (or /dev/zero, one endless line) is an error naming its line number, never
+/// unbounded memory.
+inline constexpr std::size_t max_line_bytes = std::size_t{1} << 20;
+
+/// How read_line ended.
+enum class line_status { line, end, too_long, read_error };
+
+/// Reads the next line of `in` (without its '\n') into `line`: `line` (a last line without
+/// '\n' included), `end` when nothing is left, `too_long` after `limit` bytes without a line
+/// end, `read_error` when the stream cannot be read (a directory; the stream's badbit is
+/// set). Reads the stream buffer directly, so memory stays within `limit`.
+line_status read_line(std::istream& in, std::string& line, std::size_t limit = max_line_bytes);
+
 /// Reads a CSV with a header "x1,x2,…,y" (the last column is the target, the others the
-/// features): numbers in decimal or hex, CRLF and a UTF-8 BOM accepted, blank lines not.
-/// `source` names the input in messages.
+/// features): numbers in decimal or hex, CRLF and a UTF-8 BOM accepted, blank lines not, at
+/// most max_line_bytes per line. `source` names the input in messages; a read error or an
+/// overlong line is a data_error naming the line.
 batch<double> read_csv(std::istream& in, const std::string& source);
 
 /// Writes the same format with %.17g, so that read_csv gives back the same doubles.
@@ -66,6 +81,26 @@ inline std::vector<std::string> split_csv_line(const std::string& line) {
 }
 }  // namespace detail
 
+inline line_status read_line(std::istream& in, std::string& line, std::size_t limit) {
+  line.clear();
+  std::streambuf* sb = in.rdbuf();
+  bool any = false;
+  for (;;) {
+    int c = EOF;
+    try {
+      c = sb ? sb->sbumpc() : EOF;  // libstdc++'s filebuf throws on a read error (EISDIR)
+    } catch (const std::exception&) {
+      in.setstate(std::ios::badbit);
+      return line_status::read_error;
+    }
+    if (c == std::char_traits<char>::eof()) return any ? line_status::line : line_status::end;
+    any = true;
+    if (c == '\n') return line_status::line;
+    if (line.size() >= limit) return line_status::too_long;
+    line.push_back(static_cast<char>(c));
+  }
+}
+
 inline batch<double> read_csv(std::istream& in, const std::string& source) {
   std::string line;
   long line_no = 0;
@@ -73,8 +108,12 @@ inline batch<double> read_csv(std::istream& in, const std::string& source) {
     return data_error(source + ", line " + std::to_string(line_no) + ": " + what);
   };
   auto next_line = [&]() -> bool {
-    if (!std::getline(in, line)) return false;
+    const line_status st = read_line(in, line);
+    if (st == line_status::end) return false;
     ++line_no;
+    if (st == line_status::read_error) throw fail("cannot be read (is it a directory?)");
+    if (st == line_status::too_long)
+      throw fail("longer than " + std::to_string(max_line_bytes) + " bytes, the limit of a line");
     if (line_no == 1 && line.rfind("\xEF\xBB\xBF", 0) == 0) line.erase(0, 3);
     if (!line.empty() && line.back() == '\r') line.pop_back();
     return true;

@@ -133,12 +133,12 @@ std::vector<claim_result> run_claims(const audit_settings& s, std::ostream& out)
 
 /// Draws the figures and records their links, relative to the Markdown report's folder so
 /// that the report can be moved with them.
-void add_figures(report_meta& meta, const figures_hook& hook, const std::string& dir, const report_paths& reports,
-                 std::ostream& out) {
+void add_figures(report_meta& meta, const figures_hook& hook, const std::string& stage, const std::string& dir,
+                 const report_paths& reports, std::ostream& out) {
   namespace fs = std::filesystem;
-  const auto figs = hook.write(dir, meta.figures_note);
-  const std::string& md = reports.at("--markdown");
-  const auto base = md.empty() ? fs::current_path() : fs::absolute(md).parent_path();
+  const auto figs = hook.write(stage, meta.figures_note);
+  const auto md = reports.find("--markdown");
+  const auto base = md == reports.end() ? fs::current_path() : fs::absolute(md->second).parent_path();
   for (const auto& [file, caption] : figs)
     meta.figures.emplace_back(fs::relative(fs::absolute(fs::path(dir) / file), base).string(), caption);
   out << (figs.empty() ? meta.figures_note : "wrote figures to " + dir) << "\n";
@@ -166,9 +166,15 @@ int run_audit(std::span<const std::string> args, std::ostream& out, std::ostream
   for (const auto& [option, path] : a.reports)
     if (app.count(option)) asked[option] = path;
   output_set files;
+  try {  // every output is checked (exit 2) and its temporary made (exit 1) before any claim runs
+    if (draw) files.add_directory("--figures", a.figures, figures.names);
+    add_reports(files, asked);
+  } catch (const usage_error& e) {
+    print_error(err, who, e.what());
+    return usage;
+  }
   try {
-    if (draw) figures.check(a.figures);  // may create the reports' folder too
-    files = open_reports(asked);
+    files.open();
   } catch (const std::exception& e) {
     print_error(err, who, e.what());
     return failure;
@@ -188,7 +194,7 @@ int run_audit(std::span<const std::string> args, std::ostream& out, std::ostream
       << static_cast<long long>(static_cast<double>(cases) / std::max(secs, 1e-9)) << " cases/s)\n";
   report_meta meta{s.run.seed, s.run.cases, s.digits, secs, {}, {}, s.shard_index, s.shard_total};
   try {
-    if (draw) add_figures(meta, figures, a.figures, a.reports, out);
+    if (draw) add_figures(meta, figures, files.staging("--figures"), a.figures, asked, out);
     write_reports(files, results, meta, info, out);
   } catch (const std::exception& e) {
     print_error(err, who, e.what());

@@ -1,6 +1,7 @@
 #include "gradaudit/audit/claim_files.hpp"
 #include "gradaudit/audit/commands.hpp"
 #include "gradaudit/audit/command_line.hpp"
+#include "gradaudit/audit/outputs.hpp"
 #include "gradaudit/audit/text.hpp"
 #include "gradaudit/formula/claim.hpp"
 
@@ -67,6 +68,11 @@ command find_command(const std::string& name, const program_info& info, const st
 
 int main_of(int argc, char** argv, const program_info& info, const std::vector<named_command>& extra,
             const figures_hook& figures) {
+  prepare_process();
+  if (standard_descriptor_was_closed(1)) {  // `>&-`: every line would be lost
+    std::cerr << info.name << ": cannot write standard output (it was closed)\n";
+    return failure;
+  }
   if (argc < 2) {
     print_usage(std::cerr, info, extra);
     return usage;
@@ -80,7 +86,7 @@ int main_of(int argc, char** argv, const program_info& info, const std::vector<n
   const std::string name = argv[1];
   if (name == "--help" || name == "-h" || name == "help") {
     print_usage(std::cout, info, extra);
-    return ok;
+    return finish_output(std::cout, std::cerr, info.name) ? ok : failure;
   }
   const command run = find_command(name, info, extra, figures);
   if (!run) {
@@ -89,12 +95,15 @@ int main_of(int argc, char** argv, const program_info& info, const std::vector<n
     return usage;
   }
   const std::vector<std::string> args(argv + 2, argv + argc);
+  int code = failure;
   try {
-    return run(args, std::cout, std::cerr);
+    code = run(args, std::cout, std::cerr);
   } catch (const std::exception& e) {
     print_error(std::cerr, info.name + " " + name, e.what());
-    return failure;
   }
+  // Every line printed must have reached standard output (`>/dev/full`: exit 1, one line).
+  if (!finish_output(std::cout, std::cerr, info.name + " " + name) && code == ok) code = failure;
+  return code;
 }
 
 }  // namespace gradaudit::audit

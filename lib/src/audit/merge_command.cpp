@@ -2,6 +2,7 @@
 #include "gradaudit/audit/command_line.hpp"
 #include "gradaudit/audit/commands.hpp"
 #include "gradaudit/audit/text.hpp"
+#include "gradaudit/audit/numbers.hpp"
 #include "gradaudit/audit/outputs.hpp"
 
 #include <map>
@@ -101,8 +102,15 @@ int run_report(std::span<const std::string> args, std::ostream& out, std::ostrea
     if (merge->count(option)) asked[option] = path;
   std::map<std::string, std::string> origin;  // claim id -> file
   std::map<int, std::string> shard_of;        // shard index -> file
+  output_set files;
+  try {  // a bad output is a usage error before any reading
+    add_reports(files, asked);
+  } catch (const usage_error& e) {
+    print_error(err, who + " merge", e.what());
+    return usage;
+  }
   try {
-    output_set files = open_reports(asked);  // an unwritable output fails before any reading
+    files.open();
     std::vector<read_report_result> parts;
     for (const auto& in : inputs) parts.push_back(read_json_report(in));
     report_meta meta = check_one_run(parts, inputs, origin, shard_of);

@@ -9,6 +9,9 @@
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <vector>
+
+#include <sys/stat.h>
 
 namespace gradaudit::audit {
 namespace {
@@ -207,11 +210,24 @@ read_report_result parse_json_report(std::string_view document, const std::strin
   }
 }
 
+/// Largest report read, in bytes (a report of every claim is ~100 KB): a device or an endless
+/// file (/dev/zero) stops here instead of growing without bound (found by fuzz_cmdline).
+constexpr std::size_t kMaxReportBytes = std::size_t{64} << 20;
+
 read_report_result read_json_report(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
+    throw std::runtime_error("cannot read " + path + ": it is a directory");
   std::ifstream f(path, std::ios::binary);
-  std::ostringstream text;
-  if (!f || !(text << f.rdbuf()) || f.bad()) throw std::runtime_error("cannot read " + path);
-  return parse_json_report(text.str(), path);
+  if (!f) throw std::runtime_error("cannot read " + path);
+  std::string text;
+  std::vector<char> buf(1 << 16);
+  while (f.read(buf.data(), static_cast<std::streamsize>(buf.size())) || f.gcount() > 0) {
+    text.append(buf.data(), static_cast<std::size_t>(f.gcount()));
+    if (text.size() > kMaxReportBytes) throw std::runtime_error(path + ": larger than 64 MiB, the limit of a report");
+  }
+  if (f.bad() || text.empty()) throw std::runtime_error("cannot read " + path + (text.empty() ? ": it is empty" : ""));
+  return parse_json_report(text, path);
 }
 
 }  // namespace gradaudit::audit

@@ -26,10 +26,12 @@ using command = std::function<int(std::span<const std::string> args, std::ostrea
 
 /// `audit --figures DIR`, for programs that draw figures (the gradaudit CLI: the article's).
 struct figures_hook {
-  /// Throws when DIR cannot be written: called before any claim runs.
-  std::function<void(const std::string& dir)> check;
-  /// Writes the figures into DIR: (path relative to DIR, caption) of each, or none with `note`
-  /// saying why.
+  /// Every file `write` may make in its directory: each DIR/name is checked as an output
+  /// before any claim runs (outputs.hpp), and only these are moved into DIR.
+  std::vector<std::string> names;
+  /// Writes the figures into `dir` (a private staging directory whose files are moved into
+  /// DIR, all together, once the run succeeded): (path relative to the directory, caption)
+  /// of each picture, or none with `note` saying why.
   std::function<std::vector<std::pair<std::string, std::string>>(const std::string& dir, std::string& note)> write;
 };
 
