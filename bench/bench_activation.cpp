@@ -68,9 +68,8 @@ void run(benchmark::State& state, const std::vector<T>& xs, F f) {
 template <class T, class F>
 void add(const std::string& function, const std::string& impl, int range, F f) {
   const std::string name = function + "/" + impl + "/x" + std::to_string(range);
-  benchmark::RegisterBenchmark(name.c_str(), [range, f](benchmark::State& s) {
-    run<T>(s, inputs<T>(range), f);
-  });
+  benchmark::RegisterBenchmark(name.c_str(),
+                               [range, f](benchmark::State& s) { run<T>(s, inputs<T>(range), f); });
 }
 
 /// Batch form: one call over the whole input array into an output array (items = values).
@@ -85,7 +84,8 @@ void add_batch(const std::string& function, const std::string& impl, int range, 
       benchmark::DoNotOptimize(out.data());
       benchmark::ClobberMemory();
     }
-    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * static_cast<std::int64_t>(xs.size()));
+    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) *
+                            static_cast<std::int64_t>(xs.size()));
   });
 }
 
@@ -103,30 +103,44 @@ double soft_y(double x) { return 0.5 + 0.49 * std::sin(x); }
 /// Registers every benchmark at static-initialisation time (benchmark_main runs them).
 const bool registered = [] {
   for (const int r : {40, 700}) {
-    add_batch("sigmoid", "ours_batch", r, [](std::span<const double> x, std::span<double> o) { ga::sigmoid(x, o); });
+    add_batch("sigmoid", "ours_batch", r,
+              [](std::span<const double> x, std::span<double> o) { ga::sigmoid(x, o); });
     add_batch("sigmoid", "naive_batch", r, naive_loop([](double x) { return naive::sigmoid(x); }));
-    add_batch("sigmoid_grad", "ours_batch", r, [](std::span<const double> x, std::span<double> o) { ga::sigmoid_grad(x, o); });
-    add_batch("sigmoid_grad", "naive_batch", r, naive_loop([](double x) { return naive::sigmoid_grad(x); }));
-    add_batch("log_sigmoid", "ours_batch", r, [](std::span<const double> x, std::span<double> o) { ga::log_sigmoid(x, o); });
-    add_batch("log_sigmoid", "naive_batch", r, naive_loop([](double x) { return naive::log_sigmoid(x); }));
-    add_batch("tanh_grad", "ours_batch", r, [](std::span<const double> x, std::span<double> o) { ga::tanh_grad(x, o); });
-    add_batch("tanh_grad", "naive_batch", r, naive_loop([](double x) { return naive::tanh_grad(x); }));
+    add_batch("sigmoid_grad", "ours_batch", r,
+              [](std::span<const double> x, std::span<double> o) { ga::sigmoid_grad(x, o); });
+    add_batch("sigmoid_grad", "naive_batch", r,
+              naive_loop([](double x) { return naive::sigmoid_grad(x); }));
+    add_batch("log_sigmoid", "ours_batch", r,
+              [](std::span<const double> x, std::span<double> o) { ga::log_sigmoid(x, o); });
+    add_batch("log_sigmoid", "naive_batch", r,
+              naive_loop([](double x) { return naive::log_sigmoid(x); }));
+    add_batch("tanh_grad", "ours_batch", r,
+              [](std::span<const double> x, std::span<double> o) { ga::tanh_grad(x, o); });
+    add_batch("tanh_grad", "naive_batch", r,
+              naive_loop([](double x) { return naive::tanh_grad(x); }));
 
-    add<double>("bce_with_logits_soft", "ours_double", r, [](double z) { return ga::bce_with_logits<double>(z, soft_y(z)); });
-    add<double>("bce_with_logits_soft", "naive_double", r, [](double z) { return naive::bce_with_logits(z, soft_y(z)); });
+    add<double>("bce_with_logits_soft", "ours_double", r,
+                [](double z) { return ga::bce_with_logits<double>(z, soft_y(z)); });
+    add<double>("bce_with_logits_soft", "naive_double", r,
+                [](double z) { return naive::bce_with_logits(z, soft_y(z)); });
     add<double>("bce_with_logits_grad_soft", "ours_double", r,
                 [](double z) { return ga::bce_with_logits_grad<double>(z, soft_y(z)); });
     add<double>("bce_with_logits_grad_soft", "naive_double", r,
                 [](double z) { return naive::bce_with_logits_grad(z, soft_y(z)); });
     // At the root: y = RN(σ(z)), where the dd kernel cannot decide and MPFR answers.
-    add<double>("bce_with_logits_grad_root", "ours_double", r,
-                [](double z) { return ga::bce_with_logits_grad<double>(z, ga::sigmoid<double>(z)); });
+    add<double>("bce_with_logits_grad_root", "ours_double", r, [](double z) {
+      return ga::bce_with_logits_grad<double>(z, ga::sigmoid<double>(z));
+    });
     add<double>("bce_with_logits_grad_root", "naive_double", r,
                 [](double z) { return naive::bce_with_logits_grad(z, ga::sigmoid<double>(z)); });
-    add<double>("bce_grad_soft", "ours_double", r,
-                [](double z) { const double p = 0.5 + z / 1500; return ga::bce_grad<double>(p, soft_y(z)); });
-    add<double>("bce_grad_soft", "naive_double", r,
-                [](double z) { const double p = 0.5 + z / 1500; return naive::bce_grad(p, soft_y(z)); });
+    add<double>("bce_grad_soft", "ours_double", r, [](double z) {
+      const double p = 0.5 + z / 1500;
+      return ga::bce_grad<double>(p, soft_y(z));
+    });
+    add<double>("bce_grad_soft", "naive_double", r, [](double z) {
+      const double p = 0.5 + z / 1500;
+      return naive::bce_grad(p, soft_y(z));
+    });
 
     add<double>("sigmoid", "ours_double", r, [](double x) { return ga::sigmoid<double>(x); });
     add<double>("sigmoid", "naive_double", r, [](double x) { return naive::sigmoid(x); });
@@ -135,16 +149,13 @@ const bool registered = [] {
 
     add<double>("sigmoid_grad", "ours_double", r,
                 [](double x) { return ga::sigmoid_grad<double>(x); });
-    add<double>("sigmoid_grad", "naive_double", r,
-                [](double x) { return naive::sigmoid_grad(x); });
-    add<float>("sigmoid_grad", "ours_float", r,
-               [](float x) { return ga::sigmoid_grad<float>(x); });
+    add<double>("sigmoid_grad", "naive_double", r, [](double x) { return naive::sigmoid_grad(x); });
+    add<float>("sigmoid_grad", "ours_float", r, [](float x) { return ga::sigmoid_grad<float>(x); });
     add<float>("sigmoid_grad", "naive_float", r, [](float x) { return naive::sigmoid_grad(x); });
 
     add<double>("log_sigmoid", "ours_double", r,
                 [](double x) { return ga::log_sigmoid<double>(x); });
-    add<double>("log_sigmoid", "naive_double", r,
-                [](double x) { return naive::log_sigmoid(x); });
+    add<double>("log_sigmoid", "naive_double", r, [](double x) { return naive::log_sigmoid(x); });
     add<float>("log_sigmoid", "ours_float", r, [](float x) { return ga::log_sigmoid<float>(x); });
     add<float>("log_sigmoid", "naive_float", r, [](float x) { return naive::log_sigmoid(x); });
 

@@ -19,8 +19,10 @@ void run(benchmark::State& state, std::vector<int> widths, int epochs, const cha
   o.threads = static_cast<int>(state.range(0));
   o.record_history = true;  // as `gradaudit train` does (loss and diagnostics per step)
   for (auto _ : state) {
-    auto net = network<double>::zeros(widths, std::vector<activation>(widths.size() - 1, activation::sigmoid));
-    initialize(net, parse_initializer(init), parse_initializer(init == std::string("torch") ? "torch" : "zeros"), 1);
+    auto net = network<double>::zeros(
+        widths, std::vector<activation>(widths.size() - 1, activation::sigmoid));
+    initialize(net, parse_initializer(init),
+               parse_initializer(init == std::string("torch") ? "torch" : "zeros"), 1);
     auto r = train(net, data, o);
     benchmark::DoNotOptimize(r.final_loss);
   }

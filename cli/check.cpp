@@ -28,12 +28,16 @@ constexpr const char* kWho = "gradaudit check";
 
 constexpr const char* kHelp =
     "Audits a claim stated as a formula with the certified engine, e.g. 'd/dz softplus(z) = "
-    "sigmoid(z)' --where 'z in [-745, 745]', or every claim of a claims file (FILE.toml). Plain and "
-    "LaTeX syntax (\\frac, \\hat{y}, e^{-x}, \\sigma, \\partial, \\sum_{i=1}^{K}). --where: 'x in [a, b]' "
+    "sigmoid(z)' --where 'z in [-745, 745]', or every claim of a claims file (FILE.toml). Plain "
+    "and "
+    "LaTeX syntax (\\frac, \\hat{y}, e^{-x}, \\sigma, \\partial, \\sum_{i=1}^{K}). --where: 'x in "
+    "[a, b]' "
     "(open ends with ( )), 'y in {0, 1}', 'K in 2..10', 'w in [-4,4]^3', 'p in simplex^K', "
-    "'yhat = sigmoid(w x)', 'f(x) = ...', or a condition 'w x > 0'. --assume: conditions the source "
+    "'yhat = sigmoid(w x)', 'f(x) = ...', or a condition 'w x > 0'. --assume: conditions the "
+    "source "
     "omits (refuted as stated but holding under them: needs-correction). Claims: F = G, F <= G, "
-    "'double: A within N ulp of B', 'as v -> a: F -> L'. Exit 0 when every claim ran (with --expect: "
+    "'double: A within N ulp of B', 'as v -> a: F -> L'. Exit 0 when every claim ran (with "
+    "--expect: "
     "and got its expected verdict), 1 when one could not, 2 for a bad command line. A formula that "
     "starts with '-' goes last, after '--': gradaudit check --where 'x in [0, 1]' -- '-x = -x'.";
 
@@ -46,23 +50,33 @@ struct check_args {
 };
 
 bool is_file_subject(const std::string& s) {
-  return s.size() > 5 && s.compare(s.size() - 5, 5, ".toml") == 0 && s.find('\n') == std::string::npos;
+  return s.size() > 5 && s.compare(s.size() - 5, 5, ".toml") == 0 &&
+         s.find('\n') == std::string::npos;
 }
 
 void add_options(CLI::App& app, check_args& a) {
-  app.add_option("subject", a.subject, "a formula, or a claims file FILE.toml")->required()->type_name("FORMULA|FILE");
+  app.add_option("subject", a.subject, "a formula, or a claims file FILE.toml")
+      ->required()
+      ->type_name("FORMULA|FILE");
   // One value per occurrence, so that a formula after the clauses is never taken for one.
   app.add_option("--where", a.where, "a domain, definition or condition (repeatable)")
-      ->type_name("CLAUSE")->allow_extra_args(false);
+      ->type_name("CLAUSE")
+      ->allow_extra_args(false);
   app.add_option("--assume", a.assume, "a condition the source omits (repeatable)")
-      ->type_name("CONDITION")->allow_extra_args(false);
-  audit::add_value(app, "--id", a.id, "the claim's id in the reports (default 'formula')")->type_name("ID");
-  audit::add_value(app, "--seed", a.seed, "RapidCheck seed, an integer in [0, 2^64 - 1]")->type_name("S");
-  audit::add_value(app, "--cases", a.cases, "cases per property, in [1, 100000000] (default 200)")->type_name("N");
-  audit::add_value(app, "--digits", a.digits, "significant digits a certified check must reach, in [1, 300]")
+      ->type_name("CONDITION")
+      ->allow_extra_args(false);
+  audit::add_value(app, "--id", a.id, "the claim's id in the reports (default 'formula')")
+      ->type_name("ID");
+  audit::add_value(app, "--seed", a.seed, "RapidCheck seed, an integer in [0, 2^64 - 1]")
+      ->type_name("S");
+  audit::add_value(app, "--cases", a.cases, "cases per property, in [1, 100000000] (default 200)")
+      ->type_name("N");
+  audit::add_value(app, "--digits", a.digits,
+                   "significant digits a certified check must reach, in [1, 300]")
       ->type_name("D");
   for (const char* report : {"--json", "--markdown", "--junit"})
-    audit::add_value(app, report, a.reports[report], std::string("write the ") + (report + 2) + " report to FILE")
+    audit::add_value(app, report, a.reports[report],
+                     std::string("write the ") + (report + 2) + " report to FILE")
         ->type_name("FILE");
   app.add_flag("--expect", a.expect, "exit 1 when a claim's verdict differs from its expected one");
 }
@@ -70,10 +84,14 @@ void add_options(CLI::App& app, check_args& a) {
 testing::run_options run_options_from(const check_args& a) {
   testing::run_options run = testing::options_from_environment();
   if (!a.seed.empty()) run.seed = audit::unsigned_option("--seed", a.seed);
-  if (!a.cases.empty()) run.cases = static_cast<int>(audit::integer_option("--cases", a.cases, 1, 100000000));
-  if (!a.digits.empty()) testing::settings().digits = static_cast<int>(audit::integer_option("--digits", a.digits, 1, 300));
+  if (!a.cases.empty())
+    run.cases = static_cast<int>(audit::integer_option("--cases", a.cases, 1, 100000000));
+  if (!a.digits.empty())
+    testing::settings().digits =
+        static_cast<int>(audit::integer_option("--digits", a.digits, 1, 300));
   if (is_file_subject(a.subject) && (!a.where.empty() || !a.assume.empty()))
-    throw audit::usage_error("--where and --assume belong to a formula; a claims file gives its own");
+    throw audit::usage_error(
+        "--where and --assume belong to a formula; a claims file gives its own");
   return run;
 }
 
@@ -81,9 +99,14 @@ testing::run_options run_options_from(const check_args& a) {
 std::vector<testing::claim> claims_of(const check_args& a) {
   if (is_file_subject(a.subject)) return formula::claims_from_file(a.subject);
   // (leading blanks dropped: the regenerate line writes a formula starting with '-' behind one)
-  const std::string formula = a.subject.substr(std::min(a.subject.find_first_not_of(' '), a.subject.size()));
-  formula::formula_claim c{.id = a.id, .source = "command line", .section = "gradaudit check",
-                           .formula = formula, .where = a.where, .assume = a.assume};
+  const std::string formula =
+      a.subject.substr(std::min(a.subject.find_first_not_of(' '), a.subject.size()));
+  formula::formula_claim c{.id = a.id,
+                           .source = "command line",
+                           .section = "gradaudit check",
+                           .formula = formula,
+                           .where = a.where,
+                           .assume = a.assume};
   return {formula::to_claim(c)};
 }
 
@@ -110,9 +133,11 @@ audit::program_info report_info(const check_args& a) {
   audit::program_info info;
   info.name = "gradaudit check";
   info.command = "gradaudit";
-  info.source = is_file_subject(a.subject) ? "`" + a.subject + "`" : "a formula given to `gradaudit check`";
+  info.source =
+      is_file_subject(a.subject) ? "`" + a.subject + "`" : "a formula given to `gradaudit check`";
   info.source_noun = "the source";
-  info.markdown_path = a.reports.at("--markdown").empty() ? "REPORT.md" : a.reports.at("--markdown");
+  info.markdown_path =
+      a.reports.at("--markdown").empty() ? "REPORT.md" : a.reports.at("--markdown");
   info.regenerate = check_command(a);
   return info;
 }
@@ -121,20 +146,22 @@ audit::program_info report_info(const check_args& a) {
 void print_evidence(std::ostream& out, const testing::claim_result& r) {
   for (const auto& c : r.as_stated.counterexample_checks)
     if (!c.ok)
-      out << "    " << c.what << ":\n      claimed " << c.claimed << "\n      actual  " << c.actual << "\n      "
-          << c.bound << "\n";
+      out << "    " << c.what << ":\n      claimed " << c.claimed << "\n      actual  " << c.actual
+          << "\n      " << c.bound << "\n";
   if (!r.as_stated.reproduce.empty())
     out << "    replay: RC_PARAMS='" << r.as_stated.reproduce << "' with the same command line\n";
 }
 
 /// Runs the claims, printing a line each; the results.
 std::vector<testing::claim_result> run_claims(const std::vector<testing::claim>& claims,
-                                              const testing::run_options& run, bool expect, std::ostream& out) {
+                                              const testing::run_options& run, bool expect,
+                                              std::ostream& out) {
   std::vector<testing::claim_result> results;
   for (const auto& c : claims) {
     results.push_back(testing::run_claim(c, run));
     std::string line = testing::summary_line(results.back());
-    if (const auto at = line.rfind("  [expected "); !expect && at != std::string::npos) line.erase(at);
+    if (const auto at = line.rfind("  [expected "); !expect && at != std::string::npos)
+      line.erase(at);
     out << line << "\n";
     print_evidence(out, results.back());
   }
@@ -182,7 +209,8 @@ int check(std::span<const std::string> args, std::ostream& out, std::ostream& er
   if (a.expect) out << "; " << t.differ_from_expected << " differ from the expected verdict";
   out << "\n";
   try {
-    const audit::report_meta meta{run.seed, run.cases, testing::settings().digits, secs, {}, {}, 0, 1};
+    const audit::report_meta meta{run.seed, run.cases, testing::settings().digits, secs, {}, {},
+                                  0,        1};
     audit::write_reports(files, results, meta, report_info(a), out);
   } catch (const std::exception& e) {
     audit::print_error(err, "check", e.what());

@@ -63,21 +63,31 @@ struct eval_request {
 };
 
 const char* kHelp =
-    "Reads one number per line from standard input and writes f(number) per line: %.17g in double, or 40 "
-    "significant digits from the 50-digit reference with --reference. Each input is first rounded to the nearest "
-    "double in both modes. A line is a number as on the command line (decimal or 0x hexadecimal, inf, nan, an "
-    "optional '-'), with blanks around it and a final CR allowed. bce and bce_grad take yhat in [0, 1]; the "
+    "Reads one number per line from standard input and writes f(number) per line: %.17g in double, "
+    "or 40 "
+    "significant digits from the 50-digit reference with --reference. Each input is first rounded "
+    "to the nearest "
+    "double in both modes. A line is a number as on the command line (decimal or 0x hexadecimal, "
+    "inf, nan, an "
+    "optional '-'), with blanks around it and a final CR allowed. bce and bce_grad take yhat in "
+    "[0, 1]; the "
     "others a logit z. bce* need --y Y, a target in [0, 1].";
 
 /// The function and target the command line names; usage_error when they do not fit.
-eval_request request_from(const std::string& function, const std::string& y_text, bool y_given, bool reference) {
+eval_request request_from(const std::string& function, const std::string& y_text, bool y_given,
+                          bool reference) {
   eval_request r{nullptr, 0, reference};
   for (const auto& f : kFunctions)
     if (f.name == function) r.fn = &f;
-  if (!r.fn) throw audit::usage_error("unknown function " + audit::quoted(function) + "; one of: " + function_list());
-  if (r.fn->needs_y && !y_given) throw audit::usage_error(std::string(r.fn->name) + " needs --y Y (the target)");
-  if (!r.fn->needs_y && y_given) throw audit::usage_error(std::string(r.fn->name) + " takes no --y");
-  if (y_given) r.y = audit::real_option("--y", y_text, 0, 1);  // y = 2 is refused before any input is read
+  if (!r.fn)
+    throw audit::usage_error("unknown function " + audit::quoted(function) +
+                             "; one of: " + function_list());
+  if (r.fn->needs_y && !y_given)
+    throw audit::usage_error(std::string(r.fn->name) + " needs --y Y (the target)");
+  if (!r.fn->needs_y && y_given)
+    throw audit::usage_error(std::string(r.fn->name) + " takes no --y");
+  if (y_given)
+    r.y = audit::real_option("--y", y_text, 0, 1);  // y = 2 is refused before any input is read
   return r;
 }
 
@@ -86,8 +96,10 @@ eval_request request_from(const std::string& function, const std::string& y_text
 bool input_error(std::istream& in, std::ostream& err) {
   const bool is_stdin = &in == &std::cin;
   std::string why;
-  if (is_stdin && audit::standard_descriptor_was_closed(0)) why = "it was closed";
-  else if (in.bad() || (is_stdin && std::ferror(stdin))) why = std::strerror(errno ? errno : EIO);
+  if (is_stdin && audit::standard_descriptor_was_closed(0))
+    why = "it was closed";
+  else if (in.bad() || (is_stdin && std::ferror(stdin)))
+    why = std::strerror(errno ? errno : EIO);
   if (why.empty()) return false;
   audit::print_error(err, "gradaudit eval", "cannot read standard input (" + why + ")");
   return true;
@@ -103,18 +115,20 @@ int evaluate_lines(const eval_request& r, std::istream& in, std::ostream& out, s
     ++line_no;
     if (st != line_status::line) {
       out.flush();
-      audit::print_error(err, "gradaudit eval",
-                         "line " + std::to_string(line_no) + ": " +
-                             (st == line_status::too_long ? "longer than " + std::to_string(max_line_bytes) +
-                                                                " bytes, the limit of a line"
-                                                          : "cannot read standard input"));
+      audit::print_error(
+          err, "gradaudit eval",
+          "line " + std::to_string(line_no) + ": " +
+              (st == line_status::too_long
+                   ? "longer than " + std::to_string(max_line_bytes) + " bytes, the limit of a line"
+                   : "cannot read standard input"));
       return failure;
     }
     const auto x = audit::parse_real(audit::strip_blanks(line));
     if (!x) {
       out.flush();
-      audit::print_error(err, "gradaudit eval", "line " + std::to_string(line_no) + ": " + audit::quoted(line) +
-                                                    " is not a number (" + std::string(r.fn->argument) + ")");
+      audit::print_error(err, "gradaudit eval",
+                         "line " + std::to_string(line_no) + ": " + audit::quoted(line) +
+                             " is not a number (" + std::string(r.fn->argument) + ")");
       return failure;
     }
     try {
@@ -126,7 +140,8 @@ int evaluate_lines(const eval_request& r, std::istream& in, std::ostream& out, s
       }
     } catch (const domain_error& e) {
       out.flush();
-      audit::print_error(err, "gradaudit eval", "line " + std::to_string(line_no) + ": " + e.what());
+      audit::print_error(err, "gradaudit eval",
+                         "line " + std::to_string(line_no) + ": " + e.what());
       return failure;
     }
   }
@@ -135,12 +150,14 @@ int evaluate_lines(const eval_request& r, std::istream& in, std::ostream& out, s
 
 }  // namespace
 
-int eval(std::span<const std::string> args, std::istream& in, std::ostream& out, std::ostream& err) {
+int eval(std::span<const std::string> args, std::istream& in, std::ostream& out,
+         std::ostream& err) {
   CLI::App app{audit::wrapped(kHelp), "gradaudit eval"};
   std::string function, y;
   bool reference = false;
   app.add_option("function", function, "one of: " + function_list())->required();
-  audit::add_value(app, "--y", y, "the target, in [0, 1] (bce, bce_grad, bce_logits, bce_logits_grad)")
+  audit::add_value(app, "--y", y,
+                   "the target, in [0, 1] (bce, bce_grad, bce_logits, bce_logits_grad)")
       ->type_name("Y");
   app.add_flag("--reference", reference, "print the 50-digit reference to 40 digits")
       ->multi_option_policy(CLI::MultiOptionPolicy::Throw);

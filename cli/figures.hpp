@@ -9,7 +9,7 @@
 namespace gradaudit::cli {
 
 struct figure {
-  std::string file;     ///< path of the SVG, relative to the directory given
+  std::string file;  ///< path of the SVG, relative to the directory given
   std::string caption;
 };
 

@@ -26,7 +26,8 @@ std::string read_all(const char* path) {
 /// the exclusions are not where this build left them (an installed gradaudit elsewhere). The
 /// quotes are the C++ claims' and those of the claims files (registered later, by main_of).
 std::string sentence_coverage(const std::vector<audit::claims_text>& files) {
-  const std::string article = read_all(GRADAUDIT_ARTICLE), exclusions = read_all(GRADAUDIT_SENTENCE_EXCLUSIONS);
+  const std::string article = read_all(GRADAUDIT_ARTICLE),
+                    exclusions = read_all(GRADAUDIT_SENTENCE_EXCLUSIONS);
   if (article.empty() || exclusions.empty()) return "";
   std::vector<std::pair<std::string, std::string>> quotes;
   for (const auto& c : testing::registry())
@@ -38,7 +39,8 @@ std::string sentence_coverage(const std::vector<audit::claims_text>& files) {
   } catch (const formula::file_error&) {
     return "";  // main_of refuses the file with its message
   }
-  return "Sentence coverage: " + properties::measure_coverage(article, exclusions, quotes).summary();
+  return "Sentence coverage: " +
+         properties::measure_coverage(article, exclusions, quotes).summary();
 }
 
 }  // namespace
@@ -52,7 +54,8 @@ audit::program_info program() {
   info.markdown_path = "regression/REPORT.md";
   info.gtest_binary = "build/default/properties/gradaudit_properties";
   info.claim_files = audit::linked_claim_files();  // properties/claims/article.toml, embedded
-  if (auto note = sentence_coverage(info.claim_files); !note.empty()) info.notes.push_back(std::move(note));
+  if (auto note = sentence_coverage(info.claim_files); !note.empty())
+    info.notes.push_back(std::move(note));
   return info;
 }
 

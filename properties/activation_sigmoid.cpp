@@ -71,10 +71,12 @@ void check_breaks_at(const char* what, double (*f)(double), double at) {
 
 /// Certifies |s(1-s) - σ'(x)| <= relative_bound·σ'(x) for the double s(1-s) at x, with
 /// σ'(x) the certified derivative of the definition.
-void check_literal_identity_error(const char* what, double x, const std::function<ball()>& relative_bound) {
+void check_literal_identity_error(const char* what, double x,
+                                  const std::function<ball()>& relative_bound) {
   const double got = literal_identity(x);
-  certify_at_most(what, [&] { return abs(ball(got) - exact_sigmoid_grad(x)); },
-                  [&] { return relative_bound() * exact_sigmoid_grad(x); });
+  certify_at_most(
+      what, [&] { return abs(ball(got) - exact_sigmoid_grad(x)); },
+      [&] { return relative_bound() * exact_sigmoid_grad(x); });
 }
 
 /// Draws x in [lo, hi] for the double-rounding claim (normal results only: the relative bound
@@ -103,7 +105,8 @@ GRADAUDIT_CLAIM({
           const double x = *any_logit();
           input("x", x);
           classify_logit(x);
-          certify_ulps("sigmoid(x)", sigmoid(x), [&] { return def::sigmoid(ball(x)); }, 1.0);
+          certify_ulps(
+              "sigmoid(x)", sigmoid(x), [&] { return def::sigmoid(ball(x)); }, 1.0);
         },
     .cases = 10000,
 });
@@ -169,7 +172,8 @@ GRADAUDIT_CLAIM({
           const double x = *any_logit();
           input("x", x);
           classify_logit(x);
-          certify_ulps("sigmoid_grad(x)", sigmoid_grad(x), [&] { return exact_sigmoid_grad(x); }, 1.0);
+          certify_ulps(
+              "sigmoid_grad(x)", sigmoid_grad(x), [&] { return exact_sigmoid_grad(x); }, 1.0);
         },
     .cases = 10000,
 });
@@ -187,7 +191,8 @@ GRADAUDIT_CLAIM({
           const double x = *any_logit();
           input("x", x);
           classify_logit(x);
-          certify_ulps("log_sigmoid(x)", log_sigmoid(x), [&] { return def::log_sigmoid(ball(x)); }, 1.0);
+          certify_ulps(
+              "log_sigmoid(x)", log_sigmoid(x), [&] { return def::log_sigmoid(ball(x)); }, 1.0);
         },
     .cases = 10000,
 });

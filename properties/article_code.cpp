@@ -41,15 +41,20 @@ const torch_facts& facts() {
   static std::once_flag once;
   std::call_once(once, [] {
     if (!run_process({"/usr/bin/python3", "-c", "import torch"}).ok()) {
-      f.unavailable = "PyTorch is not importable by /usr/bin/python3 ('ci/setup --with-torch' installs it)";
+      f.unavailable =
+          "PyTorch is not importable by /usr/bin/python3 ('ci/setup --with-torch' installs it)";
       return;
     }
     const auto out = std::filesystem::temp_directory_path() /
                      ("gradaudit_article_code_" + std::to_string(::getpid()) + ".txt");
     // (e) is PyTorch's own symmetry experiment, checked by the torch ctest; keep it small here.
-    const std::vector<std::string> argv{"/usr/bin/python3", std::string(GRADAUDIT_TORCH_DIR) + "/article_code_checks.py",
-                                        "--steps", "2", "--samples", "100", "--constants", "0.5",
-                                        "--threads", "1", "--flat", out.string()};
+    const std::vector<std::string> argv{
+        "/usr/bin/python3", std::string(GRADAUDIT_TORCH_DIR) + "/article_code_checks.py",
+        "--steps",          "2",
+        "--samples",        "100",
+        "--constants",      "0.5",
+        "--threads",        "1",
+        "--flat",           out.string()};
     const process_status status = run_process(argv);
     std::ifstream in(out);
     for (std::string line; std::getline(in, line);) {
@@ -61,7 +66,8 @@ const torch_facts& facts() {
       f.unavailable = "running the article's code failed (article_code_checks.py " +
                       (!status.started ? status.error
                        : status.signal ? "was killed by signal " + std::to_string(status.signal)
-                                       : "exited with " + std::to_string(status.code)) + ")";
+                                       : "exited with " + std::to_string(status.code)) +
+                      ")";
   });
   return f;
 }
@@ -113,18 +119,23 @@ GRADAUDIT_CLAIM({
     .as_stated =
         [] {
           const auto& f = facts();
-          check_that("linear.weight gets a gradient", f.at("b.one_step.grad_is_none.linear.weight") == "False",
-                     "grad is None: " + f.at("b.one_step.grad_is_none.linear.weight"), "a gradient");
+          check_that("linear.weight gets a gradient",
+                     f.at("b.one_step.grad_is_none.linear.weight") == "False",
+                     "grad is None: " + f.at("b.one_step.grad_is_none.linear.weight"),
+                     "a gradient");
           check_that("linear.weight changes in training",
                      f.at("b.full_run.unchanged_after_all_epochs.linear.weight") == "False",
-                     "unchanged after all epochs: " + f.at("b.full_run.unchanged_after_all_epochs.linear.weight"),
+                     "unchanged after all epochs: " +
+                         f.at("b.full_run.unchanged_after_all_epochs.linear.weight"),
                      "changes");
         },
     .corrected =
         [] {
           const auto& f = facts();
-          check_that("linear2.weight gets a gradient", f.at("b.one_step.grad_is_none.linear2.weight") == "False",
-                     "grad is None: " + f.at("b.one_step.grad_is_none.linear2.weight"), "a gradient");
+          check_that("linear2.weight gets a gradient",
+                     f.at("b.one_step.grad_is_none.linear2.weight") == "False",
+                     "grad is None: " + f.at("b.one_step.grad_is_none.linear2.weight"),
+                     "a gradient");
         },
     .cases = 1,
     .unavailable = need_torch,
@@ -146,7 +157,8 @@ GRADAUDIT_CLAIM({
           const auto& f = facts();
           check_that("the biases are the same constant in every construction",
                      f.at("b.biases_differ_between_seeds.linear2.bias") == "False",
-                     "linear2.bias differs between seeds: " + f.at("b.biases_differ_between_seeds.linear2.bias"),
+                     "linear2.bias differs between seeds: " +
+                         f.at("b.biases_differ_between_seeds.linear2.bias"),
                      "a constant");
         },
     .cases = 1,
@@ -169,11 +181,13 @@ GRADAUDIT_CLAIM({
           // article_code_checks.py (d) draws a figure, assigns ax1.xticks = the article's ticks,
           // draws again and reads the ticks back with get_xticks().
           const auto& f = facts();
-          check_that("after ax1.xticks=ticks the drawn x ticks are the requested ones",
-                     f.at("d.ticks_equal_requested") == "True",
-                     "ticks changed: " + f.at("d.ticks_changed") + "; a new instance attribute 'xticks': " +
-                         f.at("d.instance_attribute_after") + " (matplotlib " + f.at("d.matplotlib") + ")",
-                     "ticks -3, -2.5, ..., 2.5");
+          check_that(
+              "after ax1.xticks=ticks the drawn x ticks are the requested ones",
+              f.at("d.ticks_equal_requested") == "True",
+              "ticks changed: " + f.at("d.ticks_changed") +
+                  "; a new instance attribute 'xticks': " + f.at("d.instance_attribute_after") +
+                  " (matplotlib " + f.at("d.matplotlib") + ")",
+              "ticks -3, -2.5, ..., 2.5");
         },
     .cases = 1,
     .unavailable = need_matplotlib,
@@ -194,9 +208,11 @@ GRADAUDIT_CLAIM({
     .as_stated =
         [] {
           const auto& f = facts();
-          check_that("the comparison has one entry per test sample", f.at("f.comparison_shape") == "20",
+          check_that("the comparison has one entry per test sample",
+                     f.at("f.comparison_shape") == "20",
                      "shape " + f.at("f.comparison_shape") + ", accuracy as written " +
-                         f.at("f.accuracy_as_written") + " vs element-wise " + f.at("f.accuracy_elementwise"),
+                         f.at("f.accuracy_as_written") + " vs element-wise " +
+                         f.at("f.accuracy_elementwise"),
                      "shape 20");
         },
     .cases = 1,
@@ -218,8 +234,9 @@ GRADAUDIT_CLAIM({
           const double x1 = *gen::real_in(-3, 3), x2 = *gen::real_in(-3, 3);
           input("x1", x1);
           input("x2", x2);
-          check_that("label (x2 > 0.5) equals side of the plotted line (x2 > 2·x1)", (x2 > 0.5) == (x2 > 2 * x1),
-                     (x2 > 0.5) ? "label 1" : "label 0", (x2 > 2 * x1) ? "above the line" : "below the line");
+          check_that("label (x2 > 0.5) equals side of the plotted line (x2 > 2·x1)",
+                     (x2 > 0.5) == (x2 > 2 * x1), (x2 > 0.5) ? "label 1" : "label 0",
+                     (x2 > 2 * x1) ? "above the line" : "below the line");
         },
     .corrected =
         [] {

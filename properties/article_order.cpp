@@ -7,8 +7,9 @@
 namespace {
 
 [[maybe_unused]] const bool article_order = gradaudit::testing::register_section_order(
-    {"前置知识", "MSE", "MSE › 如果最后一层是sigmoid层", "MSE › 如果最后一层是全连接层", "Cross Entropy",
-     "Cross Entropy › 如果最后一层是sigmoid层", "Cross Entropy › 如果最后一层是全连接层"},
+    {"前置知识", "MSE", "MSE › 如果最后一层是sigmoid层", "MSE › 如果最后一层是全连接层",
+     "Cross Entropy", "Cross Entropy › 如果最后一层是sigmoid层",
+     "Cross Entropy › 如果最后一层是全连接层"},
     {"sigmoid", "mse", "ce", "init", "code"});
 
 }  // namespace

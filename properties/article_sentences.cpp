@@ -59,7 +59,8 @@ two_layer_case draw_two_layer() {
 std::vector<ball> hidden(const two_layer_case& c) {
   std::vector<ball> h;
   for (std::size_t i = 0; i < c.m; ++i) {
-    const std::vector<double> row(c.w1.begin() + static_cast<long>(i * c.d), c.w1.begin() + static_cast<long>((i + 1) * c.d));
+    const std::vector<double> row(c.w1.begin() + static_cast<long>(i * c.d),
+                                  c.w1.begin() + static_cast<long>((i + 1) * c.d));
     h.push_back(def::sigmoid(def::dot(row, std::vector<ball>(c.x.begin(), c.x.end()))));
   }
   return h;
@@ -111,7 +112,8 @@ network<double> constant_network(int inputs, double c) {
   for (int h = 0; h < hidden; ++h) widths.push_back(*rc::gen::inRange(2, 6));
   widths.push_back(1);
   input("widths", std::vector<double>(widths.begin(), widths.end()));
-  auto net = network<double>::zeros(widths, std::vector<activation>(widths.size() - 1, activation::sigmoid));
+  auto net = network<double>::zeros(
+      widths, std::vector<activation>(widths.size() - 1, activation::sigmoid));
   for (auto& l : net.layers) {
     l.weight.setConstant(c);
     l.bias.setConstant(c);
@@ -121,7 +123,8 @@ network<double> constant_network(int inputs, double c) {
 
 /// Checks that every hidden activation vector has equal components, for every sample, after
 /// each of `steps` full-batch steps from the network's start.
-void check_hidden_components_equal(network<double> net, const batch<double>& data, double lr, int steps);
+void check_hidden_components_equal(network<double> net, const batch<double>& data, double lr,
+                                   int steps);
 
 /// The same over a drawn learning rate in [0.01, 2] and 0 to 10 steps (recorded as inputs).
 void check_hidden_components_stay_equal(const network<double>& net, const batch<double>& data) {
@@ -132,14 +135,15 @@ void check_hidden_components_stay_equal(const network<double>& net, const batch<
   check_hidden_components_equal(net, data, lr, steps);
 }
 
-void check_hidden_components_equal(network<double> net, const batch<double>& data, double lr, int steps) {
+void check_hidden_components_equal(network<double> net, const batch<double>& data, double lr,
+                                   int steps) {
   for (int k = 0; k <= steps; ++k) {
     const auto a = activations(net, data.x);
     for (std::size_t l = 1; l + 1 < a.size(); ++l)
       for (Eigen::Index s = 0; s < a[l].cols(); ++s)
         if (!(a[l].col(s).array() == a[l](0, s)).all())
-          check_that("components of hidden layer " + std::to_string(l) + ", sample " + std::to_string(s) + ", after " +
-                         std::to_string(k) + " steps",
+          check_that("components of hidden layer " + std::to_string(l) + ", sample " +
+                         std::to_string(s) + ", after " + std::to_string(k) + " steps",
                      false, "differ", "all equal");
     if (k < steps) bce_step(net, data, lr);
   }
@@ -221,8 +225,9 @@ GRADAUDIT_CLAIM({
     .expected = verdict::holds,
     .as_stated =
         [] {
-          check_last_layer_input([](const auto& yhat, double y) { return def::mse(yhat, y); },
-                                 [](const ball& yhat, double y) { return 2 * (yhat - y) * yhat * (1 - yhat); }, true);
+          check_last_layer_input(
+              [](const auto& yhat, double y) { return def::mse(yhat, y); },
+              [](const ball& yhat, double y) { return 2 * (yhat - y) * yhat * (1 - yhat); }, true);
         },
 });
 
@@ -276,7 +281,8 @@ GRADAUDIT_CLAIM({
 GRADAUDIT_CLAIM({
     .id = "init.logistic.learns_from_zero",
     .section = kCeSigmoid,
-    .quote = "假如神经网络只有一个sigmoid层（该网络等价于logistic回归），即使所有权重全0初始化，网络也能学到东西。",
+    .quote = "假如神经网络只有一个sigmoid层（该网络等价于logistic回归），即使所有权重全0初始化，网"
+             "络也能学到东西。",
     .statement = "a logistic regression (one sigmoid unit) started from w = 0, b = 0 learns: after "
                  "50 full-batch steps (lr 0.1, BCE) its training loss is below log 2, its loss at "
                  "the start (small data sets with features in {-2, …, 2})",
@@ -306,7 +312,8 @@ GRADAUDIT_CLAIM({
           check_that("samples with x = 0", zero_inputs == 0, std::to_string(zero_inputs), "0");
           auto net = network<double>::zeros({2, 1}, {activation::sigmoid});
           const auto g = evaluate(net, data, loss_function::bce, 1);
-          check_that("weight gradient at w = 0 is nonzero", (g.weight[0].array() != 0).any(), "0", "≠ 0");
+          check_that("weight gradient at w = 0 is nonzero", (g.weight[0].array() != 0).any(), "0",
+                     "≠ 0");
         },
     .cases = 5,
 });
@@ -329,17 +336,18 @@ GRADAUDIT_CLAIM({
         [] {
           const auto seed = *rc::gen::inRange<std::uint64_t>(1, 1000000);
           input("seed", static_cast<double>(seed));
-          const batch<double> train_set = article_data(2000, seed), score = article_data(2000, seed + 1000000);
+          const batch<double> train_set = article_data(2000, seed),
+                              score = article_data(2000, seed + 1000000);
           auto deep = network<double>::zeros({2, 4, 1}, {activation::sigmoid, activation::sigmoid});
           auto logistic = network<double>::zeros({2, 1}, {activation::sigmoid});
           train_article_loop(deep, train_set);
           train_article_loop(logistic, train_set);
           const double majority = std::max(score.y.mean(), 1 - score.y.mean());
           const double a_deep = accuracy(deep, score), a_logistic = accuracy(logistic, score);
-          check_that("the 2-4-1 network beats the majority class", a_deep > majority, shortest(a_deep),
-                     "> " + shortest(majority));
-          check_that("the 2-4-1 network learns less than logistic regression", a_deep < a_logistic, shortest(a_deep),
-                     "< " + shortest(a_logistic));
+          check_that("the 2-4-1 network beats the majority class", a_deep > majority,
+                     shortest(a_deep), "> " + shortest(majority));
+          check_that("the 2-4-1 network learns less than logistic regression", a_deep < a_logistic,
+                     shortest(a_deep), "< " + shortest(a_logistic));
         },
     .cases = 2,
 });
@@ -360,7 +368,8 @@ GRADAUDIT_CLAIM({
           const batch<double> data = draw_data(8, 3);
           const auto net = constant_network(static_cast<int>(data.x.rows()), 0);
           const auto g = evaluate(net, data, loss_function::bce, 1);
-          check_that("last layer's gradient is nonzero", (g.weight.back().array() != 0).any(), "0", "≠ 0");
+          check_that("last layer's gradient is nonzero", (g.weight.back().array() != 0).any(), "0",
+                     "≠ 0");
         },
     .under_conditions =
         [] {
@@ -368,17 +377,20 @@ GRADAUDIT_CLAIM({
           RC_PRE(data.y.mean() != 0.5);
           const auto net = constant_network(static_cast<int>(data.x.rows()), 0);
           const auto g = evaluate(net, data, loss_function::bce, 1);
-          check_that("last layer's gradient is nonzero", (g.weight.back().array() != 0).any(), "0", "≠ 0");
+          check_that("last layer's gradient is nonzero", (g.weight.back().array() != 0).any(), "0",
+                     "≠ 0");
         },
 });
 
 GRADAUDIT_CLAIM({
     .id = "init.zero.second_last_after_one_step",
     .section = kCeSigmoid,
-    .quote = "然后接下来考虑倒数第二层参数的梯度，既然倒数第一层的参数可以正常更新，建立在这个前提下，把倒数第一层拿掉，倒数第二层就相当于倒数第一层了。",
-    .statement = "the recursion's step: in a zero-initialised sigmoid network (labels not exactly "
-                 "balanced), the second-to-last layer's gradient is exactly 0 at the first step and "
-                 "nonzero at the second, once the last layer has moved",
+    .quote = "然后接下来考虑倒数第二层参数的梯度，既然倒数第一层的参数可以正常更新，建立在这个前提"
+             "下，把倒数第一层拿掉，倒数第二层就相当于倒数第一层了。",
+    .statement =
+        "the recursion's step: in a zero-initialised sigmoid network (labels not exactly "
+        "balanced), the second-to-last layer's gradient is exactly 0 at the first step and "
+        "nonzero at the second, once the last layer has moved",
     .expected = verdict::holds,
     .as_stated =
         [] {
@@ -388,11 +400,13 @@ GRADAUDIT_CLAIM({
           const std::size_t k = net.layers.size() - 2;
           const auto g0 = evaluate(net, data, loss_function::bce, 1);
           check_that("second-to-last layer's gradient at step 0 is 0",
-                     (g0.weight[k].array() == 0).all() && (g0.bias[k].array() == 0).all(), "≠ 0", "0");
+                     (g0.weight[k].array() == 0).all() && (g0.bias[k].array() == 0).all(), "≠ 0",
+                     "0");
           bce_step(net, data, 0.5);
           const auto g1 = evaluate(net, data, loss_function::bce, 1);
           check_that("second-to-last layer's gradient at step 1 is nonzero",
-                     (g1.weight[k].array() != 0).any() || (g1.bias[k].array() != 0).any(), "0", "≠ 0");
+                     (g1.weight[k].array() != 0).any() || (g1.bias[k].array() != 0).any(), "0",
+                     "≠ 0");
         },
 });
 
@@ -407,8 +421,10 @@ GRADAUDIT_CLAIM({
     .as_stated =
         [] {
           const int d = *rc::gen::inRange(2, 6), n = *rc::gen::inRange(1, 20);
-          const auto v = *rc::gen::container<std::vector<double>>(static_cast<std::size_t>(n), gen::real_in(-3, 3));
-          const auto ys = *rc::gen::container<std::vector<double>>(static_cast<std::size_t>(n), gen::label());
+          const auto v = *rc::gen::container<std::vector<double>>(static_cast<std::size_t>(n),
+                                                                  gen::real_in(-3, 3));
+          const auto ys =
+              *rc::gen::container<std::vector<double>>(static_cast<std::size_t>(n), gen::label());
           const double c = *gen::real_in(-1, 1), lr = *gen::real_in(0.01, 1);
           const int steps = *rc::gen::inRange(1, 21);
           input("inputs", d);
@@ -428,7 +444,8 @@ GRADAUDIT_CLAIM({
             bce_step(net, data, lr);
             const auto& w = net.layers[0].weight;
             if (!(w.array() == w(0, 0)).all())
-              check_that("weight components equal after " + std::to_string(k) + " steps", false, "differ", "equal");
+              check_that("weight components equal after " + std::to_string(k) + " steps", false,
+                         "differ", "equal");
           }
         },
 });
@@ -436,7 +453,8 @@ GRADAUDIT_CLAIM({
 GRADAUDIT_CLAIM({
     .id = "init.single_layer.components_differ",
     .section = kCeSigmoid,
-    .quote = "如果神经网络只有一层sigmoid，由于输入数据一般有多多样性，不太可能每个分量都相等，因此w的各个分量的更新梯度不相等，整个神经网络可以正常更新梯度值。",
+    .quote = "如果神经网络只有一层sigmoid，由于输入数据一般有多多样性，不太可能每个分量都相等，因此"
+             "w的各个分量的更新梯度不相等，整个神经网络可以正常更新梯度值。",
     .statement = "on the article's data (10 000 samples, two N(0, 1) features), a logistic "
                  "regression started from equal weights (w_1 = w_2 = c, c in [-1, 1], bias 0) gets "
                  "different gradient components, so its weights become different after one step",
@@ -452,9 +470,11 @@ GRADAUDIT_CLAIM({
           net.layers[0].weight.setConstant(c);
           const auto g = evaluate(net, data, loss_function::bce, 1);
           check_that("∂L/∂w_1 ≠ ∂L/∂w_2", g.weight[0](0, 0) != g.weight[0](0, 1),
-                     shortest(g.weight[0](0, 0)) + " vs " + shortest(g.weight[0](0, 1)), "different");
+                     shortest(g.weight[0](0, 0)) + " vs " + shortest(g.weight[0](0, 1)),
+                     "different");
           bce_step(net, data, 0.01);
-          check_that("w_1 ≠ w_2 after one step", net.layers[0].weight(0, 0) != net.layers[0].weight(0, 1), "equal",
+          check_that("w_1 ≠ w_2 after one step",
+                     net.layers[0].weight(0, 0) != net.layers[0].weight(0, 1), "equal",
                      "different");
         },
     .cases = 10,
@@ -463,7 +483,8 @@ GRADAUDIT_CLAIM({
 GRADAUDIT_CLAIM({
     .id = "init.zero.hidden_components_equal",
     .section = kCeSigmoid,
-    .quote = "但是如果神经网络有多层sigmoid，由于参数都初始化为0，这会导致中间每层的激活值的各个分量都相等。",
+    .quote = "但是如果神经网络有多层sigmoid，由于参数都初始化为0，这会导致中间每层的激活值的各个分"
+             "量都相等。",
     .statement = "in a zero-initialised sigmoid network (1–3 hidden layers of widths 2–5), every "
                  "hidden layer's activation vector has equal components on every sample, at the "
                  "start and after each of up to 10 full-batch BCE steps (bitwise in double)",
@@ -490,14 +511,19 @@ GRADAUDIT_CLAIM({
           const int width = *rc::gen::inRange(1, 6);
           input("h1", h1);
           input("width", width);
-          auto layer = network<double>::zeros({static_cast<int>(h1.size()), width}, {activation::sigmoid});
+          auto layer =
+              network<double>::zeros({static_cast<int>(h1.size()), width}, {activation::sigmoid});
           matrix<double> x(static_cast<Eigen::Index>(h1.size()), 1);
           for (std::size_t i = 0; i < h1.size(); ++i) x(static_cast<Eigen::Index>(i), 0) = h1[i];
           const matrix<double> h2 = predict(layer, x);
           check_that("h2 = 1/2 in double", (h2.array() == 0.5).all(), shortest(h2(0, 0)), "0.5");
           const std::vector<double> zeros(h1.size(), 0.0);
-          check_equal("σ(0·h1) = 1/2", [&] { return def::sigmoid(def::dot(zeros, std::vector<ball>(h1.begin(), h1.end()))); },
-                      [] { return ball(0.5); });
+          check_equal(
+              "σ(0·h1) = 1/2",
+              [&] {
+                return def::sigmoid(def::dot(zeros, std::vector<ball>(h1.begin(), h1.end())));
+              },
+              [] { return ball(0.5); });
         },
 });
 
@@ -539,14 +565,17 @@ GRADAUDIT_CLAIM({
           auto net = constant_network(static_cast<int>(data.x.rows()), 0);
           for (std::size_t l = 0; l < net.layers.size(); ++l) {
             auto& layer = net.layers[l];
-            const auto row = l == 0 ? *rc::gen::container<std::vector<double>>(static_cast<std::size_t>(layer.weight.cols()),
-                                                                               gen::real_in(-2, 2))
-                                    : std::vector<double>(static_cast<std::size_t>(layer.weight.cols()), *gen::real_in(-2, 2));
+            const auto row =
+                l == 0 ? *rc::gen::container<std::vector<double>>(
+                             static_cast<std::size_t>(layer.weight.cols()), gen::real_in(-2, 2))
+                       : std::vector<double>(static_cast<std::size_t>(layer.weight.cols()),
+                                             *gen::real_in(-2, 2));
             const double b = *gen::real_in(-2, 2);
             input("layer " + std::to_string(l) + " row", row);
             input("layer " + std::to_string(l) + " bias", b);
             for (Eigen::Index j = 0; j < layer.weight.rows(); ++j)
-              for (Eigen::Index i = 0; i < layer.weight.cols(); ++i) layer.weight(j, i) = row[static_cast<std::size_t>(i)];
+              for (Eigen::Index i = 0; i < layer.weight.cols(); ++i)
+                layer.weight(j, i) = row[static_cast<std::size_t>(i)];
             layer.bias.setConstant(b);
           }
           check_hidden_components_stay_equal(net, data);
@@ -566,7 +595,8 @@ GRADAUDIT_CLAIM({
         [] {
           const auto seed = *rc::gen::inRange<std::uint64_t>(1, 1000000);
           input("seed", static_cast<double>(seed));
-          const batch<double> train_set = article_data(2000, seed), score = article_data(2000, seed + 1000000);
+          const batch<double> train_set = article_data(2000, seed),
+                              score = article_data(2000, seed + 1000000);
           auto logistic = network<double>::zeros({2, 1}, {activation::sigmoid});
           train_article_loop(logistic, train_set);
           const double a_logistic = accuracy(logistic, score);
@@ -583,9 +613,10 @@ GRADAUDIT_CLAIM({
     .id = "ce.assumes_probability",
     .section = kCeLinear,
     .quote = R"(因为交叉熵loss有一个假设，就是参与计算是y和 $\hat{y}$ 是一个概率分布。)",
-    .statement = "the assumption is what makes cross-entropy a loss: for ŷ ∈ (0, 1) and y ∈ [0, 1] "
-                 "(hard or soft), bce(ŷ, y) >= bce(y, y), equality at ŷ = y (Gibbs' inequality, "
-                 "certified for ŷ ≠ y; at ŷ = y the sides are one number), so minimising it drives ŷ to y",
+    .statement =
+        "the assumption is what makes cross-entropy a loss: for ŷ ∈ (0, 1) and y ∈ [0, 1] "
+        "(hard or soft), bce(ŷ, y) >= bce(y, y), equality at ŷ = y (Gibbs' inequality, "
+        "certified for ŷ ≠ y; at ŷ = y the sides are one number), so minimising it drives ŷ to y",
     .expected = verdict::holds,
     .as_stated =
         [] {
@@ -594,9 +625,11 @@ GRADAUDIT_CLAIM({
           input("ŷ", yhat);
           input("y", y);
           classify("soft target", y != 0 && y != 1);
-          RC_PRE(yhat != y);  // equality: both sides the same inexact ball, which no precision orders
-          certify_at_most("bce(y, y) <= bce(ŷ, y)", [&] { return def::bce(ball(y), y); },
-                          [&] { return def::bce(ball(yhat), y); });
+          RC_PRE(yhat !=
+                 y);  // equality: both sides the same inexact ball, which no precision orders
+          certify_at_most(
+              "bce(y, y) <= bce(ŷ, y)", [&] { return def::bce(ball(y), y); },
+              [&] { return def::bce(ball(yhat), y); });
         },
 });
 
@@ -613,7 +646,8 @@ GRADAUDIT_CLAIM({
         [] {
           const double yhat = *gen::magnitude_in(1 + 0x1p-52, 1e300, false);
           input("ŷ", yhat);
-          certify_at_most("bce(ŷ, 1) < bce(1, 1)", [&] { return def::bce(ball(yhat), 1.0); },
-                          [] { return def::bce(ball(1.0), 1.0); }, true);
+          certify_at_most(
+              "bce(ŷ, 1) < bce(1, 1)", [&] { return def::bce(ball(yhat), 1.0); },
+              [] { return def::bce(ball(1.0), 1.0); }, true);
         },
 });

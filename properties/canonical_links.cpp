@@ -48,8 +48,9 @@ double draw_target() {
 /// A Poisson target: a count 0…20 or a non-negative real rate (the NLL ŷ - y·log ŷ and its
 /// derivative are defined for any y >= 0).
 double draw_rate() {
-  const double y = *rc::gen::oneOf(rc::gen::map(rc::gen::inRange(0, 21), [](int n) { return double(n); }),
-                                   gen::real_in(0, 1000));
+  const double y =
+      *rc::gen::oneOf(rc::gen::map(rc::gen::inRange(0, 21), [](int n) { return double(n); }),
+                      gen::real_in(0, 1000));
   input("y", y);
   classify("count target", y == std::floor(y));
   classify("non-integer target", y != std::floor(y));
@@ -88,8 +89,9 @@ GRADAUDIT_CLAIM({
           const double z = draw_logit();
           const double y = draw_target();
           classify("ŷ subnormal (z < -708.4)", z < -708.4);
-          check_derivative("∂L/∂z", [y](const auto& t) { return def::bce(def::sigmoid(t), y); },
-                           [y](const ball& t) { return def::sigmoid(t) - y; }, z);
+          check_derivative(
+              "∂L/∂z", [y](const auto& t) { return def::bce(def::sigmoid(t), y); },
+              [y](const ball& t) { return def::sigmoid(t) - y; }, z);
         },
 });
 
@@ -104,8 +106,9 @@ GRADAUDIT_CLAIM({
         [] {
           const double z = draw_logit();
           const double y = draw_rate();
-          check_derivative("∂L/∂z", [y](const auto& t) { return poisson_nll(exp(t), y); },
-                           [y](const ball& t) { return exp(t) - y; }, z);
+          check_derivative(
+              "∂L/∂z", [y](const auto& t) { return poisson_nll(exp(t), y); },
+              [y](const ball& t) { return exp(t) - y; }, z);
         },
 });
 
@@ -121,12 +124,13 @@ GRADAUDIT_CLAIM({
         [] {
           const double z = draw_logit();
           const double y = draw_target();
-          check_derivative("∂L/∂z", [y](const auto& t) { return def::mse(def::sigmoid(t), y); },
-                           [y](const ball& t) {
-                             const ball s = def::sigmoid(t);
-                             return 2 * (s - y) * s * (1 - s);
-                           },
-                           z);
+          check_derivative(
+              "∂L/∂z", [y](const auto& t) { return def::mse(def::sigmoid(t), y); },
+              [y](const ball& t) {
+                const ball s = def::sigmoid(t);
+                return 2 * (s - y) * s * (1 - s);
+              },
+              z);
         },
 });
 
@@ -134,12 +138,13 @@ GRADAUDIT_CLAIM({
     .id = "ext.noncanonical.bce_linear",
     .section = kSection,
     .quote = "cross-entropy with the identity (not its canonical link): an extra factor 1/(ŷ(1-ŷ))",
-    .statement = "for L = -(y log ŷ + (1-y) log(1-ŷ)) with ŷ = z ∈ (0, 1), ∂L/∂z = (ŷ - y)/(ŷ(1-ŷ)): "
-                 "the canonical form divided by the Bernoulli variance, unbounded at ŷ → 0, 1 "
-                 "(ŷ down to the subnormals and up to 1 - 2^-53, hard and soft targets). The "
-                 "minimum ŷ = y is left out: there ∂L/∂z is exactly 0, and the jet's "
-                 "-y/ŷ + (1-y)/(1-ŷ) (e.g. at ŷ = y = 0.75) cancels to an enclosure of 0 that no "
-                 "precision makes the exact point",
+    .statement =
+        "for L = -(y log ŷ + (1-y) log(1-ŷ)) with ŷ = z ∈ (0, 1), ∂L/∂z = (ŷ - y)/(ŷ(1-ŷ)): "
+        "the canonical form divided by the Bernoulli variance, unbounded at ŷ → 0, 1 "
+        "(ŷ down to the subnormals and up to 1 - 2^-53, hard and soft targets). The "
+        "minimum ŷ = y is left out: there ∂L/∂z is exactly 0, and the jet's "
+        "-y/ŷ + (1-y)/(1-ŷ) (e.g. at ŷ = y = 0.75) cancels to an enclosure of 0 that no "
+        "precision makes the exact point",
     .expected = verdict::holds,
     .as_stated =
         [] {
@@ -149,8 +154,9 @@ GRADAUDIT_CLAIM({
           classify("ŷ > 1 - 1e-15", z > 1 - 1e-15);
           const double y = draw_target();
           RC_PRE(z != y);
-          check_derivative("∂L/∂z", [y](const auto& t) { return def::bce(t, y); },
-                           [y](const ball& t) { return (t - y) / (t * (1 - t)); }, z);
+          check_derivative(
+              "∂L/∂z", [y](const auto& t) { return def::bce(t, y); },
+              [y](const ball& t) { return (t - y) / (t * (1 - t)); }, z);
         },
 });
 
@@ -165,8 +171,9 @@ GRADAUDIT_CLAIM({
         [] {
           const double z = draw_positive_output();
           const double y = draw_rate();
-          check_derivative("∂L/∂z", [y](const auto& t) { return poisson_nll(t, y); },
-                           [y](const ball& t) { return (t - y) / t; }, z);
+          check_derivative(
+              "∂L/∂z", [y](const auto& t) { return poisson_nll(t, y); },
+              [y](const ball& t) { return (t - y) / t; }, z);
         },
 });
 
@@ -184,7 +191,8 @@ GRADAUDIT_CLAIM({
         [] {
           const double z = draw_positive_output();
           const double y = draw_rate();
-          check_derivative("∂L/∂ŷ", [y](const auto& t) { return poisson_nll(t, y); },
-                           [y](const ball& t) { return t - y; }, z);
+          check_derivative(
+              "∂L/∂ŷ", [y](const auto& t) { return poisson_nll(t, y); },
+              [y](const ball& t) { return t - y; }, z);
         },
 });

@@ -31,7 +31,8 @@ TEST_P(Verdict, Matches) {
   }
   ASSERT_TRUE(c.expected) << c.id << ": the article's claims carry an expected verdict";
   EXPECT_EQ(gradaudit::testing::to_string(r.observed), gradaudit::testing::to_string(*c.expected))
-      << "claim " << c.id << ": " << c.statement << "\n" << r.as_stated.message;
+      << "claim " << c.id << ": " << c.statement << "\n"
+      << r.as_stated.message;
   EXPECT_TRUE(r.correction_holds) << "our correction of " << c.id
                                   << " does not hold: " << r.corrected.message;
   // Every input class the claim names was reached (else its "covered" would be a promise).
@@ -47,13 +48,15 @@ class Mutant : public ::testing::TestWithParam<const claim*> {};
 
 TEST_P(Mutant, IsRefuted) {
   const claim& c = *GetParam();
-  if (c.expected != gradaudit::testing::verdict::holds) GTEST_SKIP() << c.id << " is not expected to hold";
+  if (c.expected != gradaudit::testing::verdict::holds)
+    GTEST_SKIP() << c.id << " is not expected to hold";
   auto opt = gradaudit::testing::options_from_environment();
   gradaudit::testing::impl::mutate_claims() = true;
   const auto r = gradaudit::testing::run_claim(c, opt);
   gradaudit::testing::impl::mutate_claims() = false;
   if (!r.checked()) GTEST_SKIP() << c.id << " not checked: " << r.reason;
-  if (r.as_stated.passed && r.as_stated.formula_checks == 0) GTEST_SKIP() << c.id << " compares no formula";
+  if (r.as_stated.passed && r.as_stated.formula_checks == 0)
+    GTEST_SKIP() << c.id << " compares no formula";
   std::cout << "mutant: " << gradaudit::testing::summary_line(r) << "\n";
   EXPECT_EQ(r.observed, gradaudit::testing::verdict::refuted)
       << c.id << " survives its mutant (claimed side × (1 + 1e-20))";
@@ -86,7 +89,8 @@ TEST(Registry, QuotesAreVerbatimAndClaimsComplete) {
     EXPECT_FALSE(c.quote.empty()) << c.id;
     const bool ours = c.section.rfind("gradaudit", 0) == 0;  // our own claims and extensions
     if (!ours) {
-      EXPECT_NE(article.find(c.quote), std::string::npos) << c.id << ": quote not in the article: " << c.quote;
+      EXPECT_NE(article.find(c.quote), std::string::npos)
+          << c.id << ": quote not in the article: " << c.quote;
     }
     // Sections are the article's headings ("MSE › 如果最后一层是sigmoid层": the last part is
     // a heading), except gradaudit's own ("gradaudit (…)").

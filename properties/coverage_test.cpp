@@ -43,7 +43,8 @@ std::vector<exclusion> read_exclusions(const std::string& text, std::vector<std:
     if (gradaudit::properties::trim(line).empty()) continue;
     const auto tab = line.rfind('\t');
     exclusion e{gradaudit::properties::trim(line.substr(0, tab == std::string::npos ? 0 : tab)),
-                gradaudit::properties::trim(tab == std::string::npos ? "" : line.substr(tab + 1)), n};
+                gradaudit::properties::trim(tab == std::string::npos ? "" : line.substr(tab + 1)),
+                n};
     if (tab == std::string::npos || e.unit.empty() || e.reason.empty())
       errors.push_back("line " + std::to_string(n) + " is not `<unit> \\t <reason>`: " + line);
     else
@@ -57,20 +58,23 @@ std::vector<exclusion> read_exclusions(const std::string& text, std::vector<std:
 std::string claims_quoting(const sentence& u, const std::vector<sentence>& all) {
   std::string ids;
   for (const auto& c : gradaudit::testing::registry())
-    if (!c.section.starts_with("gradaudit") && gradaudit::properties::claim_covers(c.section, c.quote, u, all))
+    if (!c.section.starts_with("gradaudit") &&
+        gradaudit::properties::claim_covers(c.section, c.quote, u, all))
       ids += (ids.empty() ? "" : ", ") + c.id;
   return ids;
 }
 
 TEST(Sentences, SplitFollowsTheRules) {
   const auto units = split_sentences(
-      "# 标题\n\n甲。乙？丙\n$$a。b$$\n```\nx = 1 # 注释。还是一行\n```\n，\n编辑于 2024-06-14 不算\n后文。");
+      "# 标题\n\n甲。乙？丙\n$$a。b$$\n```\nx = 1 # 注释。还是一行\n```\n，\n编辑于 2024-06-14 "
+      "不算\n后文。");
   std::vector<std::string> texts;
   for (const auto& u : units) texts.push_back(u.text);
-  EXPECT_EQ(texts, (std::vector<std::string>{"# 标题", "甲。", "乙？", "丙", "$$a。b$$", "x = 1 # 注释。还是一行"}));
+  EXPECT_EQ(texts, (std::vector<std::string>{"# 标题", "甲。", "乙？", "丙", "$$a。b$$",
+                                             "x = 1 # 注释。还是一行"}));
   EXPECT_TRUE(gradaudit::properties::quote_covers(" 乙？丙 ", "乙？"));  // a quote spanning units
   EXPECT_TRUE(gradaudit::properties::quote_covers("b", "$$a。b$$"));     // a quote inside a unit
-  EXPECT_FALSE(gradaudit::properties::quote_covers("则甲乙", "则"));     // a character is not a unit
+  EXPECT_FALSE(gradaudit::properties::quote_covers("则甲乙", "则"));  // a character is not a unit
 }
 
 TEST(Sentences, EveryUnitIsQuotedOrExcluded) {
@@ -114,7 +118,8 @@ TEST(Sentences, EveryUnitIsQuotedOrExcluded) {
     EXPECT_TRUE(matched.count(e.unit)) << "sentence_exclusions.txt line " << e.line
                                        << ": stale, matches no unit of the article: " << e.unit;
     EXPECT_TRUE(!matched.count(e.unit) || needed.count(e.unit))
-        << "sentence_exclusions.txt line " << e.line << ": redundant, claims quote every unit it matches: " << e.unit;
+        << "sentence_exclusions.txt line " << e.line
+        << ": redundant, claims quote every unit it matches: " << e.unit;
   }
 
   std::cout << units.size() << " units; " << excluded_units << " excluded:\n";
@@ -124,7 +129,8 @@ TEST(Sentences, EveryUnitIsQuotedOrExcluded) {
   std::vector<std::pair<std::string, std::string>> quotes;
   for (const auto& c : gradaudit::testing::registry())
     if (!c.section.starts_with("gradaudit")) quotes.emplace_back(c.section, c.quote);
-  const auto cov = gradaudit::properties::measure_coverage(article, read_all(GRADAUDIT_SENTENCE_EXCLUSIONS), quotes);
+  const auto cov = gradaudit::properties::measure_coverage(
+      article, read_all(GRADAUDIT_SENTENCE_EXCLUSIONS), quotes);
   EXPECT_EQ(cov.checked, checked);
   EXPECT_EQ(cov.excluded, excluded_units);
   EXPECT_EQ(cov.checked + cov.uncovered, assertive);

@@ -77,7 +77,9 @@ auto mse_sigmoid_of_w(const curvature_case& c) {
 ball output(const curvature_case& c) {
   return def::sigmoid(def::dot(std::vector<ball>(c.w.begin(), c.w.end()), c.x));
 }
-ball slope(const curvature_case& c) { return def::dot(std::vector<ball>(c.x.begin(), c.x.end()), c.v); }
+ball slope(const curvature_case& c) {
+  return def::dot(std::vector<ball>(c.x.begin(), c.x.end()), c.v);
+}
 
 /// Logits and targets of the one-dimensional bound claims.
 double draw_logit() {
@@ -114,7 +116,8 @@ GRADAUDIT_CLAIM({
             const ball s = output(c), d = slope(c);
             return s * (1 - s) * d * d;
           });
-          certify_at_most("0 <= d²L/dt² along v", [] { return ball(0); }, truth);
+          certify_at_most(
+              "0 <= d²L/dt² along v", [] { return ball(0); }, truth);
         },
 });
 
@@ -127,24 +130,27 @@ GRADAUDIT_CLAIM({
                  "nested jets: a certainly negative value refutes it",
     .expected = verdict::refuted,
     .correction = "along the unit direction x/|x| the curvature is 2σ'(σ' + (σ - y)(1 - 2σ))|x|² "
-                  "(along x itself, times |x|² once more): for y = 0 it is 2σ'σ(2 - 3σ)|x|², negative once ŷ > 2/3 (for y = 1 once ŷ < 1/3) — on the "
+                  "(along x itself, times |x|² once more): for y = 0 it is 2σ'σ(2 - 3σ)|x|², "
+                  "negative once ŷ > 2/3 (for y = 1 once ŷ < 1/3) — on the "
                   "saturated wrong side, where gradient descent most needs to move, the loss "
                   "surface is concave and flat. Cross-entropy's ŷ(1-ŷ)|x|² never is negative.",
     .as_stated =
         [] {
           const auto c = draw_curvature_case(true);
-          certify_at_most("0 <= d²L/dt² along x", [] { return ball(0); },
-                          [&] { return curvature_along(mse_sigmoid_of_w(c), c.w, c.x); });
+          certify_at_most(
+              "0 <= d²L/dt² along x", [] { return ball(0); },
+              [&] { return curvature_along(mse_sigmoid_of_w(c), c.w, c.x); });
         },
     .corrected =
         [] {
           const auto c = draw_curvature_case(true);
-          check_equal("2σ'(σ' + (σ - y)(1 - 2σ))|x|²·|x|² along x",
-                      [&] { return curvature_along(mse_sigmoid_of_w(c), c.w, c.x); },
-                      [&] {
-                        const ball s = output(c), ds = s * (1 - s), xx = slope(c);
-                        return 2 * ds * (ds + (s - c.y) * (1 - 2 * s)) * xx * xx;
-                      });
+          check_equal(
+              "2σ'(σ' + (σ - y)(1 - 2σ))|x|²·|x|² along x",
+              [&] { return curvature_along(mse_sigmoid_of_w(c), c.w, c.x); },
+              [&] {
+                const ball s = output(c), ds = s * (1 - s), xx = slope(c);
+                return 2 * ds * (ds + (s - c.y) * (1 - 2 * s)) * xx * xx;
+              });
         },
 });
 
@@ -164,16 +170,18 @@ GRADAUDIT_CLAIM({
           const bool hard = y == 0 || y == 1;
           classify("hard target", hard);
           classify("soft target", !hard);
-          certify_at_most("|∂L/∂z| <= 8/27", [&] { return abs(derivative(mse_sigmoid_of_z(y), ball(z))); },
-                          [] { return ball::ratio(8, 27); });
+          certify_at_most(
+              "|∂L/∂z| <= 8/27", [&] { return abs(derivative(mse_sigmoid_of_z(y), ball(z))); },
+              [] { return ball::ratio(8, 27); });
           if (!hard) return;
           // Attained: at z = ∓ln 2 (ŷ = 1/3 for y = 1, 2/3 for y = 0) ∂L/∂z = ∓2·(2/3)·(2/9).
-          check_equal("∂L/∂z at the peak z = ∓ln 2",
-                      [&] {
-                        const ball peak = y == 1 ? -log(ball(2)) : log(ball(2));
-                        return derivative(mse_sigmoid_of_z(y), peak);
-                      },
-                      [&] { return y == 1 ? -ball::ratio(8, 27) : ball::ratio(8, 27); });
+          check_equal(
+              "∂L/∂z at the peak z = ∓ln 2",
+              [&] {
+                const ball peak = y == 1 ? -log(ball(2)) : log(ball(2));
+                return derivative(mse_sigmoid_of_z(y), peak);
+              },
+              [&] { return y == 1 ? -ball::ratio(8, 27) : ball::ratio(8, 27); });
         },
 });
 
@@ -196,7 +204,9 @@ GRADAUDIT_CLAIM({
           const double z = y == 1 ? -t : t;  // the wrong side
           const auto grad = [&] { return abs(derivative(bce_sigmoid_of_z(y), ball(z))); };
           check_equal("|∂L/∂z| = |ŷ - y|", grad, [&] { return abs(def::sigmoid(ball(z)) - y); });
-          certify_at_most("|∂L/∂z| < 1", grad, [] { return ball(1); }, true);
-          certify_at_most("1 - 2e^-t < |∂L/∂z|", [&] { return 1 - 2 * exp(-ball(t)); }, grad, true);
+          certify_at_most(
+              "|∂L/∂z| < 1", grad, [] { return ball(1); }, true);
+          certify_at_most(
+              "1 - 2e^-t < |∂L/∂z|", [&] { return 1 - 2 * exp(-ball(t)); }, grad, true);
         },
 });

@@ -43,7 +43,8 @@ std::map<std::string, std::string> report_verdicts(const std::string& md) {
     const auto m = line.find(middle);
     const auto end = line.find("**", m + middle.size());
     if (m == std::string::npos || end == std::string::npos) continue;
-    out[line.substr(open.size(), m - open.size())] = line.substr(m + middle.size(), end - m - middle.size());
+    out[line.substr(open.size(), m - open.size())] =
+        line.substr(m + middle.size(), end - m - middle.size());
   }
   return out;
 }
@@ -52,7 +53,8 @@ TEST(ArticleClaimsFile, IsLinkedAsItStandsAndRegistered) {
   const auto& linked = audit::linked_claim_files();
   ASSERT_EQ(linked.size(), 1u);
   EXPECT_EQ(linked[0].name, "properties/claims/article.toml");
-  EXPECT_EQ(linked[0].text, read_all(GRADAUDIT_ARTICLE_CLAIMS)) << "the embedded text is stale: re-run CMake";
+  EXPECT_EQ(linked[0].text, read_all(GRADAUDIT_ARTICLE_CLAIMS))
+      << "the embedded text is stale: re-run CMake";
   const auto claims = formula::load_claims(GRADAUDIT_ARTICLE_CLAIMS);
   EXPECT_GE(claims.size(), 3u);
   for (const auto& fc : claims) {
@@ -85,7 +87,8 @@ TEST(CrossCheckClaims, SameVerdictAsTheirCppClaim) {
   for (const auto& fc : formula::load_claims(GRADAUDIT_CROSS_CHECK_CLAIMS)) {
     const std::string suffix = ".formula";
     ASSERT_GT(fc.id.size(), suffix.size()) << fc.id;
-    ASSERT_EQ(fc.id.substr(fc.id.size() - suffix.size()), suffix) << fc.id << " does not end in .formula";
+    ASSERT_EQ(fc.id.substr(fc.id.size() - suffix.size()), suffix)
+        << fc.id << " does not end in .formula";
     const std::string cpp_id = fc.id.substr(0, fc.id.size() - suffix.size());
     const testing::claim* cpp = testing::find_claim(cpp_id);
     ASSERT_NE(cpp, nullptr) << fc.id << ": no C++ claim " << cpp_id;

@@ -46,12 +46,13 @@ GRADAUDIT_CLAIM({
           input("x", x);
           classify("saturated in double |x| > 19.1", std::abs(x) > 19.1);
           classify("x = 0 or -0", x == 0);
-          check_derivative("tanh'(x)", [](const auto& t) { return tanh_definition(t); },
-                           [](const ball& t) {
-                             const ball th = tanh(t);
-                             return 1 - th * th;
-                           },
-                           x);
+          check_derivative(
+              "tanh'(x)", [](const auto& t) { return tanh_definition(t); },
+              [](const ball& t) {
+                const ball th = tanh(t);
+                return 1 - th * th;
+              },
+              x);
         },
 });
 
@@ -76,7 +77,8 @@ GRADAUDIT_CLAIM({
           network<double> net = network<double>::zeros({static_cast<int>(data.x.rows()), width, 1},
                                                        {activation::relu, activation::sigmoid});
           const auto params = *rc::gen::container<std::vector<double>>(
-              static_cast<std::size_t>(net.layers[0].weight.size() + width + net.layers[1].weight.size() + 1),
+              static_cast<std::size_t>(net.layers[0].weight.size() + width +
+                                       net.layers[1].weight.size() + 1),
               gen::real_in(-2, 2));
           std::size_t p = 0;
           for (auto& l : net.layers) {
@@ -91,16 +93,21 @@ GRADAUDIT_CLAIM({
           const auto g = evaluate(net, data, loss_function::bce, 1);
           check_that("its gradient is exactly 0",
                      (g.weight[0].row(0).array() == 0).all() && g.bias[0](0) == 0,
-                     "weight gradient " + shortest(g.weight[0].row(0).cwiseAbs().maxCoeff()) + ", bias gradient " +
-                         shortest(g.bias[0](0)),
+                     "weight gradient " + shortest(g.weight[0].row(0).cwiseAbs().maxCoeff()) +
+                         ", bias gradient " + shortest(g.bias[0](0)),
                      "0");
           for (int k = 0; k < steps; ++k) bce_step(net, data, lr);
           check_that("its parameters are unchanged after the steps",
-                     (net.layers[0].weight.row(0).array() == w0.array()).all() && net.layers[0].bias(0) == b0,
-                     "bias " + shortest(net.layers[0].bias(0)) + " (was " + shortest(b0) + ")", "unchanged");
+                     (net.layers[0].weight.row(0).array() == w0.array()).all() &&
+                         net.layers[0].bias(0) == b0,
+                     "bias " + shortest(net.layers[0].bias(0)) + " (was " + shortest(b0) + ")",
+                     "unchanged");
           const Eigen::RowVectorXd after = net.layers[0].weight.row(0) * data.x;
-          check_that("it is still off on every sample", (after.array() + net.layers[0].bias(0) < 0).all(),
-                     "largest pre-activation " + shortest((after.array() + net.layers[0].bias(0)).maxCoeff()), "< 0");
+          check_that("it is still off on every sample",
+                     (after.array() + net.layers[0].bias(0) < 0).all(),
+                     "largest pre-activation " +
+                         shortest((after.array() + net.layers[0].bias(0)).maxCoeff()),
+                     "< 0");
         },
 });
 
@@ -118,7 +125,8 @@ GRADAUDIT_CLAIM({
     .as_stated =
         [] {
           const auto data = draw_data(8, 3);
-          const activation hidden = *rc::gen::inRange(0, 2) == 1 ? activation::relu : activation::tanh;
+          const activation hidden =
+              *rc::gen::inRange(0, 2) == 1 ? activation::relu : activation::tanh;
           const int depth = *rc::gen::inRange(1, 4);
           std::vector<int> widths{static_cast<int>(data.x.rows())};
           for (int h = 0; h < depth; ++h) widths.push_back(*rc::gen::inRange(1, 7));
@@ -137,9 +145,11 @@ GRADAUDIT_CLAIM({
           bool frozen = true;
           for (std::size_t l = 0; l < net.layers.size(); ++l) {
             frozen = frozen && (net.layers[l].weight.array() == 0).all();
-            if (l + 1 < net.layers.size()) frozen = frozen && (net.layers[l].bias.array() == 0).all();
+            if (l + 1 < net.layers.size())
+              frozen = frozen && (net.layers[l].bias.array() == 0).all();
           }
           check_that("every weight and hidden bias is still 0", frozen,
-                     "output bias " + to_digits(net.layers.back().bias(0), 8), "all 0 but the output bias");
+                     "output bias " + to_digits(net.layers.back().bias(0), 8),
+                     "all 0 but the output bias");
         },
 });

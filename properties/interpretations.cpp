@@ -59,8 +59,9 @@ void check_blow_up(double yhat, double y) {
   input("yhat", yhat);
   input("y", y);
   const ball t(yhat);
-  certify_at_most("1/(2ε) <= |∂L/∂ŷ|", [&] { return 1 / (2 * min(t, 1 - t)); },
-                  [&] { return abs(derivative([&](const auto& s) { return def::bce(s, y); }, t)); });
+  certify_at_most(
+      "1/(2ε) <= |∂L/∂ŷ|", [&] { return 1 / (2 * min(t, 1 - t)); },
+      [&] { return abs(derivative([&](const auto& s) { return def::bce(s, y); }, t)); });
 }
 
 }  // namespace
@@ -84,7 +85,8 @@ GRADAUDIT_CLAIM({
           const int bce_steps = steps_to_cross(loss_kind::bce, z0, y, 1000000);
           const int mse_steps = steps_to_cross(loss_kind::mse, z0, y, 10 * bce_steps + 1);
           check_that("MSE needs > 10× the cross-entropy steps", mse_steps > 10 * bce_steps,
-                     std::to_string(mse_steps) + " MSE steps vs " + std::to_string(bce_steps) + " BCE steps",
+                     std::to_string(mse_steps) + " MSE steps vs " + std::to_string(bce_steps) +
+                         " BCE steps",
                      "> " + std::to_string(10 * bce_steps));
         },
 });
@@ -105,17 +107,20 @@ GRADAUDIT_CLAIM({
           auto mse_loss = [](const auto& w) { return def::mse(def::sigmoid(w), 1.0); };
           auto bce_loss = [](const auto& w) { return def::bce(def::sigmoid(w), 1.0); };
           auto limit = [&] { return 2 * exp(-ball(t)); };
-          certify_at_most("|∂L_MSE/∂w| < 2e^{-t}", [&] { return abs(derivative(mse_loss, ball(-t))); },
-                          limit, true);
-          certify_at_most("|∂L_BCE/∂w + 1| < 2e^{-t}",
-                          [&] { return abs(derivative(bce_loss, ball(-t)) + 1); }, limit, true);
+          certify_at_most(
+              "|∂L_MSE/∂w| < 2e^{-t}", [&] { return abs(derivative(mse_loss, ball(-t))); }, limit,
+              true);
+          certify_at_most(
+              "|∂L_BCE/∂w + 1| < 2e^{-t}", [&] { return abs(derivative(bce_loss, ball(-t)) + 1); },
+              limit, true);
         },
 });
 
 GRADAUDIT_CLAIM({
     .id = "mse.linear.slow_near_target",
     .section = kMseLinear,
-    .quote = R"(唯一可能可解读的点是当y和 $\hat{y}$ 很接近的时候，梯度接近0，参数将会更新得更慢一些。)",
+    .quote =
+        R"(唯一可能可解读的点是当y和 $\hat{y}$ 很接近的时候，梯度接近0，参数将会更新得更慢一些。)",
     .statement = "for ŷ = w·x the MSE gradient is 2(ŷ - y)x (certified against a jet of the "
                  "definition; w·x over [-745, 745], targets hard, soft and real), so its size is "
                  "proportional to |ŷ - y|: it vanishes as ŷ nears y, and only there",
@@ -123,9 +128,10 @@ GRADAUDIT_CLAIM({
     .as_stated =
         [] {
           const weight_case c = properties::draw_weights(properties::regression_target(), true);
-          properties::check_loss_gradient("∂L/∂w = 2(ŷ - y)x", mse_linear, c, [&](const std::vector<ball>& w) {
-            return properties::times_x(2 * (def::dot(w, c.x) - c.y), c);
-          });
+          properties::check_loss_gradient(
+              "∂L/∂w = 2(ŷ - y)x", mse_linear, c, [&](const std::vector<ball>& w) {
+                return properties::times_x(2 * (def::dot(w, c.x) - c.y), c);
+              });
         },
 });
 
@@ -152,26 +158,30 @@ GRADAUDIT_CLAIM({
           const auto [z, y] = draw_poisson_case();
           precision_scope bits(256);
           const ball d = derivative(poisson_nll(y), ball(z)), form = exp(ball(z)) - y;
-          check_that("Poisson·exp's ∂L/∂z differs from ŷ - y", !overlaps(d, form),
-                     "∂L/∂z = " + d.str(20) + ", ŷ - y = " + form.str(20) + ": overlapping at 256 bits",
-                     "≠ ŷ - y");
+          check_that(
+              "Poisson·exp's ∂L/∂z differs from ŷ - y", !overlaps(d, form),
+              "∂L/∂z = " + d.str(20) + ", ŷ - y = " + form.str(20) + ": overlapping at 256 bits",
+              "≠ ŷ - y");
         },
     .corrected =
         [] {
           const auto [z, y] = draw_poisson_case();
-          check_derivative("Poisson·exp ∂L/∂z = ŷ - y", poisson_nll(y),
-                           [&](const ball& b) { return exp(b) - y; }, z);
+          check_derivative(
+              "Poisson·exp ∂L/∂z = ŷ - y", poisson_nll(y),
+              [&](const ball& b) { return exp(b) - y; }, z);
           const double label = *properties::probability_target();
           const double target = *properties::regression_target();
           input("Bernoulli y", label);
           input("Gaussian y", target);
           classify("soft Bernoulli target", label > 0 && label < 1);
-          check_derivative("Bernoulli·sigmoid ∂L/∂z = ŷ - y",
-                           [&](const auto& s) { return def::bce(def::sigmoid(s), label); },
-                           [&](const ball& b) { return def::sigmoid(b) - label; }, z);
-          check_derivative("Gaussian·identity ∂L/∂z = 2(ŷ - y)",
-                           [&](const auto& s) { return def::mse(s, target); },
-                           [&](const ball& b) { return 2 * (b - target); }, z);
+          check_derivative(
+              "Bernoulli·sigmoid ∂L/∂z = ŷ - y",
+              [&](const auto& s) { return def::bce(def::sigmoid(s), label); },
+              [&](const ball& b) { return def::sigmoid(b) - label; }, z);
+          check_derivative(
+              "Gaussian·identity ∂L/∂z = 2(ŷ - y)",
+              [&](const auto& s) { return def::mse(s, target); },
+              [&](const ball& b) { return 2 * (b - target); }, z);
         },
 });
 
@@ -186,9 +196,10 @@ GRADAUDIT_CLAIM({
     .as_stated =
         [] {
           const weight_case c = properties::draw_weights(properties::probability_target());
-          properties::check_loss_gradient("∂L/∂w = (ŷ - y)x", bce_sigmoid, c, [&](const std::vector<ball>& w) {
-            return properties::times_x(def::sigmoid(def::dot(w, c.x)) - c.y, c);
-          });
+          properties::check_loss_gradient(
+              "∂L/∂w = (ŷ - y)x", bce_sigmoid, c, [&](const std::vector<ball>& w) {
+                return properties::times_x(def::sigmoid(def::dot(w, c.x)) - c.y, c);
+              });
         },
 });
 
@@ -221,8 +232,9 @@ GRADAUDIT_CLAIM({
     .id = "ce.linear.softmax_is_sigmoid",
     .section = kCeLinear,
     .quote = "（二分类中，softmax和sigmoid等价）",
-    .statement = "for two classes, softmax([z1, z2])_1 = σ(z1 - z2) for all z1, z2 in "
-                 "[-745, 745] (certified): a two-logit softmax output is a one-logit sigmoid output",
+    .statement =
+        "for two classes, softmax([z1, z2])_1 = σ(z1 - z2) for all z1, z2 in "
+        "[-745, 745] (certified): a two-logit softmax output is a one-logit sigmoid output",
     .expected = verdict::holds,
     .as_stated =
         [] {
@@ -230,16 +242,20 @@ GRADAUDIT_CLAIM({
           input("z1", z1);
           input("z2", z2);
           classify("saturated |z1 - z2| > 36.7", std::abs(z1 - z2) > 36.7);
-          check_equal("softmax([z1, z2])_1 vs σ(z1 - z2)",
-                      [&] { return def::softmax(std::vector<ball>{ball(z1), ball(z2)}, 0); },
-                      [&] { return def::sigmoid(ball(z1) - ball(z2)); });
+          check_equal(
+              "softmax([z1, z2])_1 vs σ(z1 - z2)",
+              [&] {
+                return def::softmax(std::vector<ball>{ball(z1), ball(z2)}, 0);
+              },
+              [&] { return def::sigmoid(ball(z1) - ball(z2)); });
         },
 });
 
 GRADAUDIT_CLAIM({
     .id = "ce.linear.probability",
     .section = kCeLinear,
-    .quote = R"(加了softmax，可以保证 $\hat{y}$ 是一个概率分布。但是如果没有加softmax， $\hat{y}$ 可能无法表示一个概率分布。)",
+    .quote =
+        R"(加了softmax，可以保证 $\hat{y}$ 是一个概率分布。但是如果没有加softmax， $\hat{y}$ 可能无法表示一个概率分布。)",
     .statement = "σ(z) lies in [0, 1] for every double z (in double it can be exactly 0 or 1, "
                  "where the cross-entropy is infinite), while a linear output w·x with w ≠ 0 "
                  "leaves [0, 1]: x = 2w/|w|² gives w·x = 2",
@@ -271,9 +287,12 @@ GRADAUDIT_CLAIM({
     .expected = verdict::holds,
     .as_stated =
         [] {
-          const int d = *rc::gen::inRange(2, 6), n = *rc::gen::inRange(1, 20), width = *rc::gen::inRange(1, 5);
-          const auto v = *rc::gen::container<std::vector<double>>(static_cast<std::size_t>(n), gen::real_in(-3, 3));
-          const auto ys = *rc::gen::container<std::vector<double>>(static_cast<std::size_t>(n), gen::label());
+          const int d = *rc::gen::inRange(2, 6), n = *rc::gen::inRange(1, 20),
+                    width = *rc::gen::inRange(1, 5);
+          const auto v = *rc::gen::container<std::vector<double>>(static_cast<std::size_t>(n),
+                                                                  gen::real_in(-3, 3));
+          const auto ys =
+              *rc::gen::container<std::vector<double>>(static_cast<std::size_t>(n), gen::label());
           const double c = *gen::real_in(-1, 1);
           input("inputs", d);
           input("sample values", v);
@@ -284,13 +303,14 @@ GRADAUDIT_CLAIM({
             data.x.col(s).setConstant(v[static_cast<std::size_t>(s)]);
             data.y(0, s) = ys[static_cast<std::size_t>(s)];
           }
-          auto net = network<double>::zeros({d, width, 1}, {activation::sigmoid, activation::sigmoid});
+          auto net =
+              network<double>::zeros({d, width, 1}, {activation::sigmoid, activation::sigmoid});
           for (auto& l : net.layers) l.weight.setConstant(c);
           const auto g = evaluate(net, data, loss_function::bce, 1);
           const auto& g0 = g.weight[0];
           for (Eigen::Index j = 0; j < g0.rows(); ++j)
-            check_that("gradient components of unit " + std::to_string(j) + " equal", (g0.row(j).array() == g0(j, 0)).all(),
-                       "differ", "all equal");
+            check_that("gradient components of unit " + std::to_string(j) + " equal",
+                       (g0.row(j).array() == g0(j, 0)).all(), "differ", "all equal");
         },
 });
 
@@ -308,6 +328,7 @@ GRADAUDIT_CLAIM({
           const std::vector<double> w(x.size(), 0.0);
           const double z = dot<double>(w, x);
           check_that("σ(w·x) = 1/2 in double", sigmoid(z) == 0.5, shortest(sigmoid(z)), "0.5");
-          check_that("σ(0) = 1/2 exactly", def::sigmoid(ball(0)) == ball(0.5), def::sigmoid(ball(0)).str(20), "0.5");
+          check_that("σ(0) = 1/2 exactly", def::sigmoid(ball(0)) == ball(0.5),
+                     def::sigmoid(ball(0)).str(20), "0.5");
         },
 });

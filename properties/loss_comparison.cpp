@@ -66,7 +66,8 @@ std::vector<ball> bce_gradient(const unit_case& c, const std::vector<ball>& w) {
 GRADAUDIT_CLAIM({
     .id = "mse.sigmoid.saturation",
     .section = "MSE › 如果最后一层是sigmoid层",
-    .quote = R"(如果 $\hat{y}$ 接近1或者接近0，那么导数值  $\frac{\partial loss}{\partial w}$  会接近0)",
+    .quote =
+        R"(如果 $\hat{y}$ 接近1或者接近0，那么导数值  $\frac{\partial loss}{\partial w}$  会接近0)",
     .statement = "for one sigmoid unit ŷ = σ(w·x + b) on a sample (x, y), hard or soft y, the "
                  "MSE gradient is the cross-entropy gradient times 2ŷ(1 - ŷ) (so it vanishes "
                  "as ŷ nears 0 or 1, where the cross-entropy one stays (ŷ - y)x): both "
@@ -77,26 +78,28 @@ GRADAUDIT_CLAIM({
     .as_stated =
         [] {
           const unit_case c = draw_unit();
-          check_gradient("∂L_MSE/∂w vs 2ŷ(1-ŷ)·∂L_BCE/∂w",
-                         [&c](const auto& v) { return def::mse(def::sigmoid(logit(v, c)), c.y); },
-                         [&c](const std::vector<ball>& w) {
-                           const ball yhat = def::sigmoid(logit(w, c));
-                           std::vector<ball> g = bce_gradient(c, w);
-                           for (ball& gi : g) gi *= 2 * yhat * (1 - yhat);
-                           return g;
-                         },
-                         c.w, c.names);
+          check_gradient(
+              "∂L_MSE/∂w vs 2ŷ(1-ŷ)·∂L_BCE/∂w",
+              [&c](const auto& v) { return def::mse(def::sigmoid(logit(v, c)), c.y); },
+              [&c](const std::vector<ball>& w) {
+                const ball yhat = def::sigmoid(logit(w, c));
+                std::vector<ball> g = bce_gradient(c, w);
+                for (ball& gi : g) gi *= 2 * yhat * (1 - yhat);
+                return g;
+              },
+              c.w, c.names);
           // 2ŷ(1 - ŷ) = 2σ'(z) <= 2e^{-|z|}, and |∂L_BCE/∂w_i| = |ŷ - y|·|x_i| <= |x_i|.
           for (std::size_t i = 0; i < c.w.size(); ++i) {
-            certify_at_most("|∂L_MSE/∂" + c.names[i] + "| <= 2e^{-|z|}|x_i|",
-                            [&] {
-                              const std::vector<ball> w(c.w.begin(), c.w.end());
-                              return abs(mse_gradient(c, w)[i]);
-                            },
-                            [&] {
-                              const std::vector<ball> w(c.w.begin(), c.w.end());
-                              return 2 * exp(-abs(logit(w, c))) * std::abs(c.x[i]);
-                            });
+            certify_at_most(
+                "|∂L_MSE/∂" + c.names[i] + "| <= 2e^{-|z|}|x_i|",
+                [&] {
+                  const std::vector<ball> w(c.w.begin(), c.w.end());
+                  return abs(mse_gradient(c, w)[i]);
+                },
+                [&] {
+                  const std::vector<ball> w(c.w.begin(), c.w.end());
+                  return 2 * exp(-abs(logit(w, c))) * std::abs(c.x[i]);
+                });
           }
         },
 });

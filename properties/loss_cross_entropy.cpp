@@ -64,7 +64,8 @@ auto loss_of_weights(const sigmoid_point& p) {
 }
 
 /// a·∂ŷ/∂w_i for each i, ∂ŷ/∂w certified by jets.
-std::vector<ball> times_dyhat_dw(const ball& a, const sigmoid_point& p, const std::vector<ball>& w) {
+std::vector<ball> times_dyhat_dw(const ball& a, const sigmoid_point& p,
+                                 const std::vector<ball>& w) {
   std::vector<ball> g = gradient([&p](const auto& v) { return prediction(v, p.x); }, w);
   for (ball& gi : g) gi *= a;
   return g;
@@ -74,11 +75,14 @@ std::vector<ball> times_dyhat_dw(const ball& a, const sigmoid_point& p, const st
 /// as it is, (ŷ - y)/(ŷ(1 - ŷ)).
 void check_bce_step(bool article) {
   const sigmoid_point p = draw_point();
-  check_gradient("∂loss/∂w", loss_of_weights(p), [&](const std::vector<ball>& w) {
-    const ball yhat = prediction(w, p.x);
-    const ball a = article ? yhat - p.y : (yhat - p.y) / (yhat * (1 - yhat));
-    return times_dyhat_dw(a, p, w);
-  }, p.w, p.names);
+  check_gradient(
+      "∂loss/∂w", loss_of_weights(p),
+      [&](const std::vector<ball>& w) {
+        const ball yhat = prediction(w, p.x);
+        const ball a = article ? yhat - p.y : (yhat - p.y) / (yhat * (1 - yhat));
+        return times_dyhat_dw(a, p, w);
+      },
+      p.w, p.names);
 }
 
 /// The loss of a sigmoid output from its logit, y·softplus(-z) + (1-y)·softplus(z) — that is
@@ -103,8 +107,8 @@ double draw_logit() {
 }
 
 /// A target for logit z: a hard label, a soft target in [0, 1] (dense near both ends), or (when
-/// inRange(0, 4) draws 0, which RapidCheck's small sizes favour) the root neighbourhood, σ(z) rounded and moved by up to 4 ULPs, where
-/// σ(z) - y cancels. Recorded and classified.
+/// inRange(0, 4) draws 0, which RapidCheck's small sizes favour) the root neighbourhood, σ(z)
+/// rounded and moved by up to 4 ULPs, where σ(z) - y cancels. Recorded and classified.
 double draw_target_for(double z) {
   double y = *rc::gen::oneOf(gen::label(), properties::probability_target());
   const bool near_root = *rc::gen::inRange(0, 4) == 0 && std::abs(z) <= 745;
@@ -143,11 +147,13 @@ GRADAUDIT_CLAIM({
           const bool infinite = (yhat == 0 && y != 0) || (yhat == 1 && y != 1);
           classify("infinite loss (ŷ = 0 < y or y < ŷ = 1)", infinite);
           if (infinite) {
-            check_that("bce(yhat, y) = +inf", bce(yhat, y) == std::numeric_limits<double>::infinity(),
+            check_that("bce(yhat, y) = +inf",
+                       bce(yhat, y) == std::numeric_limits<double>::infinity(),
                        shortest(bce(yhat, y)), "inf");
             return;
           }
-          certify_ulps("bce(yhat, y)", bce(yhat, y), [&] { return def::bce(ball(yhat), y); }, 1.0);
+          certify_ulps(
+              "bce(yhat, y)", bce(yhat, y), [&] { return def::bce(ball(yhat), y); }, 1.0);
         },
     .cases = 10000,
 });
@@ -155,7 +161,8 @@ GRADAUDIT_CLAIM({
 GRADAUDIT_CLAIM({
     .id = "ce.chain_rule",
     .section = kSection,
-    .quote = R"(\frac{\partial loss}{\partial w} = \frac{\partial loss}{\partial \hat{y}} \cdot \frac{\partial \hat{y}}{\partial w})",
+    .quote =
+        R"(\frac{\partial loss}{\partial w} = \frac{\partial loss}{\partial \hat{y}} \cdot \frac{\partial \hat{y}}{\partial w})",
     .statement = "for ŷ = σ(w·x), ∂loss/∂w_i of the cross-entropy equals ∂loss/∂ŷ (at ŷ) "
                  "times ∂ŷ/∂w_i — three independent jet derivatives — for w·x over the logit "
                  "range [-745, 745] and beyond, hard and soft targets",
@@ -163,11 +170,15 @@ GRADAUDIT_CLAIM({
     .as_stated =
         [] {
           const sigmoid_point p = draw_point();
-          check_gradient("∂loss/∂w", loss_of_weights(p), [&](const std::vector<ball>& w) {
-            const ball yhat = prediction(w, p.x);
-            const ball dloss_dyhat = derivative([&p](const auto& t) { return def::bce(t, p.y); }, yhat);
-            return times_dyhat_dw(dloss_dyhat, p, w);
-          }, p.w, p.names);
+          check_gradient(
+              "∂loss/∂w", loss_of_weights(p),
+              [&](const std::vector<ball>& w) {
+                const ball yhat = prediction(w, p.x);
+                const ball dloss_dyhat =
+                    derivative([&p](const auto& t) { return def::bce(t, p.y); }, yhat);
+                return times_dyhat_dw(dloss_dyhat, p, w);
+              },
+              p.w, p.names);
         },
 });
 
@@ -201,8 +212,9 @@ GRADAUDIT_CLAIM({
         [] {
           const double z = draw_logit();
           const double y = draw_target_for(z);
-          certify_ulps("bce_with_logits(z, y)", bce_with_logits(z, y),
-                       [&] { return logit_loss(ball(z), y); }, 1.0);
+          certify_ulps(
+              "bce_with_logits(z, y)", bce_with_logits(z, y),
+              [&] { return logit_loss(ball(z), y); }, 1.0);
         },
     .cases = 10000,
 });
@@ -222,9 +234,10 @@ GRADAUDIT_CLAIM({
         [] {
           const double z = draw_logit();
           const double y = draw_target_for(z);
-          certify_ulps("bce_with_logits_grad(z, y)", bce_with_logits_grad(z, y), [&] {
-            return derivative([y](const auto& t) { return logit_loss(t, y); }, ball(z));
-          }, 1.0);
+          certify_ulps(
+              "bce_with_logits_grad(z, y)", bce_with_logits_grad(z, y),
+              [&] { return derivative([y](const auto& t) { return logit_loss(t, y); }, ball(z)); },
+              1.0);
         },
     .cases = 10000,
 });

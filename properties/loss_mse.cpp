@@ -46,7 +46,8 @@ layer_point draw_point() {
   double z = 0;
   for (std::size_t i = 0; i < p.w.size(); ++i) z += p.w[i] * p.x[i];
   classify("sigmoid head", p.head == head_kind::sigmoid);
-  classify("sigmoid head saturated |w·x| > 36.7", p.head == head_kind::sigmoid && std::abs(z) > 36.7);
+  classify("sigmoid head saturated |w·x| > 36.7",
+           p.head == head_kind::sigmoid && std::abs(z) > 36.7);
   properties::classify_logit_and_target(z, p.y);
   p.names = properties::component_names("w", p.w.size());
   return p;
@@ -79,10 +80,13 @@ std::vector<ball> times_dyhat_dw(const ball& a, const layer_point& p, const std:
 /// ∂loss/∂w against sign·2(ŷ - y)·∂ŷ/∂w (sign = -1: the article's 2(y - ŷ)).
 void check_mse_step(int sign) {
   const layer_point p = draw_point();
-  check_gradient("∂loss/∂w", loss_of_weights(p), [&](const std::vector<ball>& w) {
-    const ball yhat = prediction(p.head, w, p.x);
-    return times_dyhat_dw(sign * 2 * (yhat - p.y), p, w);
-  }, p.w, p.names);
+  check_gradient(
+      "∂loss/∂w", loss_of_weights(p),
+      [&](const std::vector<ball>& w) {
+        const ball yhat = prediction(p.head, w, p.x);
+        return times_dyhat_dw(sign * 2 * (yhat - p.y), p, w);
+      },
+      p.w, p.names);
 }
 
 }  // namespace
@@ -103,7 +107,8 @@ GRADAUDIT_CLAIM({
           const double m = std::max(std::abs(yhat), std::abs(y));
           classify("max(|ŷ|, |y|) > 2^511 (the square may overflow)", m > 0x1p511);
           classify("max(|ŷ|, |y|) < 2^-511 (the square is subnormal or 0)", m < 0x1p-511);
-          certify_ulps("mse(yhat, y)", mse(yhat, y), [&] { return def::mse(ball(yhat), y); }, 1.0);
+          certify_ulps(
+              "mse(yhat, y)", mse(yhat, y), [&] { return def::mse(ball(yhat), y); }, 1.0);
         },
     .cases = 10000,
 });
@@ -111,7 +116,8 @@ GRADAUDIT_CLAIM({
 GRADAUDIT_CLAIM({
     .id = "mse.chain_rule",
     .section = kSection,
-    .quote = R"(\frac{\partial loss}{\partial w} = \frac{\partial loss}{\partial \hat{y}} \cdot \frac{\partial \hat{y}}{\partial w})",
+    .quote =
+        R"(\frac{\partial loss}{\partial w} = \frac{\partial loss}{\partial \hat{y}} \cdot \frac{\partial \hat{y}}{\partial w})",
     .statement = "for ŷ = σ(w·x) and ŷ = w·x, ∂loss/∂w_i of (y - ŷ(w))² equals ∂loss/∂ŷ (at "
                  "ŷ) times ∂ŷ/∂w_i — three independent jet derivatives, no closed form — for "
                  "w·x over the logit range [-745, 745] and beyond, hard, soft and real targets",
@@ -119,11 +125,15 @@ GRADAUDIT_CLAIM({
     .as_stated =
         [] {
           const layer_point p = draw_point();
-          check_gradient("∂loss/∂w", loss_of_weights(p), [&](const std::vector<ball>& w) {
-            const ball yhat = prediction(p.head, w, p.x);
-            const ball dloss_dyhat = derivative([&p](const auto& t) { return def::mse(t, p.y); }, yhat);
-            return times_dyhat_dw(dloss_dyhat, p, w);
-          }, p.w, p.names);
+          check_gradient(
+              "∂loss/∂w", loss_of_weights(p),
+              [&](const std::vector<ball>& w) {
+                const ball yhat = prediction(p.head, w, p.x);
+                const ball dloss_dyhat =
+                    derivative([&p](const auto& t) { return def::mse(t, p.y); }, yhat);
+                return times_dyhat_dw(dloss_dyhat, p, w);
+              },
+              p.w, p.names);
         },
 });
 

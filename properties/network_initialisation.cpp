@@ -28,12 +28,21 @@ ball forward_in_balls(const network<ref_t>& net, const matrix<ref_t>& x, Eigen::
     std::vector<ball> next;
     for (Eigen::Index j = 0; j < layer.weight.rows(); ++j) {
       ball z(layer.bias(j));
-      for (Eigen::Index i = 0; i < layer.weight.cols(); ++i) z += ball(layer.weight(j, i)) * a[static_cast<std::size_t>(i)];
+      for (Eigen::Index i = 0; i < layer.weight.cols(); ++i)
+        z += ball(layer.weight(j, i)) * a[static_cast<std::size_t>(i)];
       switch (layer.act) {
-        case activation::sigmoid: next.push_back(def::sigmoid(z)); break;
-        case activation::tanh: next.push_back(tanh(z)); break;
-        case activation::relu: next.push_back(max(z, ball(0))); break;
-        case activation::identity: next.push_back(z); break;
+        case activation::sigmoid:
+          next.push_back(def::sigmoid(z));
+          break;
+        case activation::tanh:
+          next.push_back(tanh(z));
+          break;
+        case activation::relu:
+          next.push_back(max(z, ball(0)));
+          break;
+        case activation::identity:
+          next.push_back(z);
+          break;
       }
     }
     a = std::move(next);
@@ -43,8 +52,8 @@ ball forward_in_balls(const network<ref_t>& net, const matrix<ref_t>& x, Eigen::
 
 const char* const kSection = "Cross Entropy › 如果最后一层是sigmoid层";
 
-using properties::draw_data;
 using properties::bce_step;
+using properties::draw_data;
 
 /// A sigmoid network with `hidden` hidden layers of random widths in [1, max_width].
 network<double> draw_network(int inputs, int min_hidden, int max_hidden, int max_width) {
@@ -53,7 +62,8 @@ network<double> draw_network(int inputs, int min_hidden, int max_hidden, int max
   for (int h = 0; h < hidden; ++h) widths.push_back(*rc::gen::inRange(1, max_width + 1));
   widths.push_back(1);
   input("widths", std::vector<double>(widths.begin(), widths.end()));
-  return network<double>::zeros(widths, std::vector<activation>(widths.size() - 1, activation::sigmoid));
+  return network<double>::zeros(widths,
+                                std::vector<activation>(widths.size() - 1, activation::sigmoid));
 }
 
 void set_constant(network<double>& net, double c) {
@@ -62,7 +72,6 @@ void set_constant(network<double>& net, double c) {
     l.bias.setConstant(c);
   }
 }
-
 
 bool all_zero(const dense_layer<double>& l) {
   return (l.weight.array() == 0).all() && (l.bias.array() == 0).all();
@@ -76,7 +85,8 @@ struct constant_start {
   double lr = 0;
   int steps = 0;
 };
-constant_start draw_constant_start(int max_samples, int max_hidden, int max_width, int min_steps, int max_steps) {
+constant_start draw_constant_start(int max_samples, int max_hidden, int max_width, int min_steps,
+                                   int max_steps) {
   constant_start s;
   s.data = draw_data(max_samples, 3);
   s.net = draw_network(static_cast<int>(s.data.x.rows()), 1, max_hidden, max_width);
@@ -99,9 +109,11 @@ void check_units_identical() {
   for (int k = 0; k <= steps; ++k) {
     for (std::size_t l = 0; l + 1 < net.layers.size(); ++l) {
       const int dd = distinct_units(net, l), dr = distinct_units(ref, l);
-      check_that("distinct units of hidden layer " + std::to_string(l) + " after " + std::to_string(k) + " steps (double)",
+      check_that("distinct units of hidden layer " + std::to_string(l) + " after " +
+                     std::to_string(k) + " steps (double)",
                  dd == 1, std::to_string(dd), "1");
-      check_that("distinct units of hidden layer " + std::to_string(l) + " after " + std::to_string(k) + " steps (50 digits)",
+      check_that("distinct units of hidden layer " + std::to_string(l) + " after " +
+                     std::to_string(k) + " steps (50 digits)",
                  dr == 1, std::to_string(dr), "1");
     }
     if (k < steps) {
@@ -131,7 +143,8 @@ void check_components_from(std::size_t first) {
 /// error bound: each z_j is within γ_k·Σ_i|w a_i| of the exact value (Higham, Thm 3.1,
 /// γ_k = k·u/(1 - k·u), k = in), so two of them differ by at most twice that.
 void check_gemm_rows(bool up_to_rounding) {
-  const int out = *rc::gen::inRange(1, 17), in = *rc::gen::inRange(1, 9), n = *rc::gen::inRange(1, 300);
+  const int out = *rc::gen::inRange(1, 17), in = *rc::gen::inRange(1, 9),
+            n = *rc::gen::inRange(1, 300);
   const auto seed = *rc::gen::inRange<std::uint64_t>(1, 1000000);
   const double c = *gen::real_in(-1, 1);
   input("units", out);
@@ -147,7 +160,8 @@ void check_gemm_rows(bool up_to_rounding) {
   const double u = 0x1p-53, gamma = in * u / (1 - in * u);
   for (int j = 1; j < out; ++j)
     for (int s = 0; s < n; ++s) {
-      const double bound = up_to_rounding ? 2 * gamma * (w.row(0).cwiseAbs() * a.col(s).cwiseAbs())(0, 0) : 0.0;
+      const double bound =
+          up_to_rounding ? 2 * gamma * (w.row(0).cwiseAbs() * a.col(s).cwiseAbs())(0, 0) : 0.0;
       if (!(std::abs(z(j, s) - z(0, s)) <= bound))
         check_that("unit " + std::to_string(j) + " equals unit 0 at sample " + std::to_string(s) +
                        (up_to_rounding ? " within 2γ·Σ|wa|" : " bitwise"),
@@ -187,7 +201,8 @@ GRADAUDIT_CLAIM({
         [] {
           const batch<double> data = draw_data(6, 2, true);
           RC_PRE((data.x.array() != 0).any());
-          network<double> net = network<double>::zeros({static_cast<int>(data.x.rows()), 1}, {activation::sigmoid});
+          network<double> net =
+              network<double>::zeros({static_cast<int>(data.x.rows()), 1}, {activation::sigmoid});
           const auto g = evaluate(net, data, loss_function::bce, 1);
           const bool nonzero = (g.weight[0].array() != 0).any() || (g.bias[0].array() != 0).any();
           check_that("the gradient at w = 0 is nonzero", nonzero, "0", "≠ 0");
@@ -197,9 +212,11 @@ GRADAUDIT_CLAIM({
           const batch<double> all = draw_data(6, 2, true);
           const batch<double> data{all.x.leftCols(1), all.y.leftCols(1)};  // one sample
           RC_PRE((data.x.array() != 0).any());
-          network<double> net = network<double>::zeros({static_cast<int>(data.x.rows()), 1}, {activation::sigmoid});
+          network<double> net =
+              network<double>::zeros({static_cast<int>(data.x.rows()), 1}, {activation::sigmoid});
           const auto g = evaluate(net, data, loss_function::bce, 1);
-          check_that("the one-sample gradient at w = 0 is nonzero", (g.weight[0].array() != 0).any(), "0", "≠ 0");
+          check_that("the one-sample gradient at w = 0 is nonzero",
+                     (g.weight[0].array() != 0).any(), "0", "≠ 0");
         },
 });
 
@@ -245,9 +262,10 @@ GRADAUDIT_CLAIM({
             for (std::size_t l = 0; l < L; ++l) {
               const bool zero = all_zero(net.layers[l]);
               const bool expect_zero = k + l + 1 <= L;
-              check_that("layer " + std::to_string(l) + " of " + std::to_string(L) + " is zero after " +
-                             std::to_string(k) + " steps",
-                         zero == expect_zero, zero ? "zero" : "nonzero", expect_zero ? "zero" : "nonzero");
+              check_that("layer " + std::to_string(l) + " of " + std::to_string(L) +
+                             " is zero after " + std::to_string(k) + " steps",
+                         zero == expect_zero, zero ? "zero" : "nonzero",
+                         expect_zero ? "zero" : "nonzero");
             }
             bce_step(net, data, lr);
           }
@@ -285,7 +303,9 @@ GRADAUDIT_CLAIM({
     .section = kSection,
     .quote = "这会导致每一层的w的更新梯度都相等",
     .statement = std::string("computed the way most code computes a layer — Eigen 3.4's matrix "
-                             "product Z = W·A (") + kGemmBuild + ") — units whose weight rows are "
+                             "product Z = W·A (") +
+                 kGemmBuild +
+                 ") — units whose weight rows are "
                  "equal get bitwise equal pre-activations (refuted with AVX kernels, holds with "
                  "SSE2 ones over these shapes: the answer depends on the build)",
     .expected = kGemmRowsVerdict,
@@ -336,8 +356,10 @@ GRADAUDIT_CLAIM({
             const auto& layer = t.net.layers[l];
             for (Eigen::Index j = 0; j < layer.weight.rows(); ++j) {
               bool one = true;
-              for (Eigen::Index i = 0; i < layer.weight.cols(); ++i) one = one && layer.weight(j, i) == layer.bias(j);
-              check_that("unit " + std::to_string(j) + " of layer " + std::to_string(l) + " has one parameter value",
+              for (Eigen::Index i = 0; i < layer.weight.cols(); ++i)
+                one = one && layer.weight(j, i) == layer.bias(j);
+              check_that("unit " + std::to_string(j) + " of layer " + std::to_string(l) +
+                             " has one parameter value",
                          one, "weights and bias differ", "one value");
             }
           }
@@ -348,18 +370,23 @@ GRADAUDIT_CLAIM({
           network<ref_t> narrow;
           for (std::size_t l = 0; l < t.net.layers.size(); ++l) {
             const auto& layer = t.net.layers[l];
-            dense_layer<ref_t> one{matrix<ref_t>(1, l == 0 ? layer.weight.cols() : 1), vector<ref_t>(1), layer.act};
-            if (l == 0) one.weight = layer.weight.topRows(1);
-            else one.weight(0, 0) = ref_t(static_cast<double>(layer.weight.cols())) * layer.weight(0, 0);
+            dense_layer<ref_t> one{matrix<ref_t>(1, l == 0 ? layer.weight.cols() : 1),
+                                   vector<ref_t>(1), layer.act};
+            if (l == 0)
+              one.weight = layer.weight.topRows(1);
+            else
+              one.weight(0, 0) =
+                  ref_t(static_cast<double>(layer.weight.cols())) * layer.weight(0, 0);
             one.bias(0) = layer.bias(0);
             narrow.layers.push_back(one);
           }
           // Both networks' outputs in certified arithmetic from the same (exact) parameters:
           // the wide one sums n equal terms c·a where the narrow one forms (n·c)·a.
           for (Eigen::Index s = 0; s < t.data.x.cols(); ++s)
-            check_equal("width-n output vs width-1 output, sample " + std::to_string(s),
-                        [&] { return forward_in_balls(t.net, t.data.x, s); },
-                        [&] { return forward_in_balls(narrow, t.data.x, s); });
+            check_equal(
+                "width-n output vs width-1 output, sample " + std::to_string(s),
+                [&] { return forward_in_balls(t.net, t.data.x, s); },
+                [&] { return forward_in_balls(narrow, t.data.x, s); });
         },
 });
 
@@ -382,8 +409,8 @@ GRADAUDIT_CLAIM({
             for (std::size_t l = 0; l + 1 < net.layers.size(); ++l) {
               const int d = distinct_units(net, l);
               const int w = static_cast<int>(net.layers[l].weight.rows());
-              check_that("distinct units of hidden layer " + std::to_string(l), d == w, std::to_string(d),
-                         std::to_string(w));
+              check_that("distinct units of hidden layer " + std::to_string(l), d == w,
+                         std::to_string(d), std::to_string(w));
             }
             bce_step(net, data, 0.5);
           }

@@ -59,7 +59,8 @@ const char* const kLinearCondition =
 GRADAUDIT_CLAIM({
     .id = "ce.sigmoid.step",
     .section = kSigmoid,
-    .quote = R"(\frac{\partial loss}{\partial w} = -(y - \hat{y}) \frac{\partial \hat{y}}{\partial w})",
+    .quote =
+        R"(\frac{\partial loss}{\partial w} = -(y - \hat{y}) \frac{\partial \hat{y}}{\partial w})",
     .statement = "for ŷ = σ(w·x) and the cross-entropy loss, ∂loss/∂w = -(y - ŷ)·∂ŷ/∂w "
                  "(∂ŷ/∂w = ∇_w σ(w·x) by jets; w·x over [-745, 745], targets hard and soft)",
     .expected = verdict::refuted,
@@ -87,9 +88,10 @@ GRADAUDIT_CLAIM({
     .id = "ce.general.grad",
     .section = "Cross Entropy",
     .quote = R"(= -(y - \hat{y})\hat{y}(1 - \hat{y})(x))",
-    .statement = "the section's general result (before the output layer is chosen), checked "
-                 "for the only head it can refer to, ŷ = σ(w·x) (w·x over [-745, 745], targets hard "
-                 "and soft)",
+    .statement =
+        "the section's general result (before the output layer is chosen), checked "
+        "for the only head it can refer to, ŷ = σ(w·x) (w·x over [-745, 745], targets hard "
+        "and soft)",
     .expected = verdict::refuted,
     .correction = "(ŷ - y)x for the sigmoid head; for a general head, (ŷ - y)/(ŷ(1 - ŷ))·∂ŷ/∂w.",
     .as_stated = [] { check_sigmoid_grad(true); },
@@ -100,7 +102,8 @@ GRADAUDIT_CLAIM({
     .id = "ce.sigmoid.grad_restated",
     .section = kSigmoid,
     .quote = R"(因为梯度值是  $(\hat{y}-y)x$ ，它未必是0)",
-    .statement = "for ŷ = σ(w·x) and the cross-entropy loss, ∂loss/∂w = (ŷ - y)x, w·x over [-745, 745]; the article has labels y ∈ {0, 1} in mind, "
+    .statement = "for ŷ = σ(w·x) and the cross-entropy loss, ∂loss/∂w = (ŷ - y)x, w·x over [-745, "
+                 "745]; the article has labels y ∈ {0, 1} in mind, "
                  "and the identity holds for soft targets y ∈ [0, 1] too (both are drawn)",
     .expected = verdict::holds,
     .as_stated = [] { check_sigmoid_grad(false); },
@@ -109,12 +112,14 @@ GRADAUDIT_CLAIM({
 GRADAUDIT_CLAIM({
     .id = "ce.linear.step",
     .section = kLinear,
-    .quote = R"(\frac{\partial loss}{\partial w} = \left( \frac{-y}{\hat{y}} + \frac{1-y}{1-\hat{y}} \right) \cdot \frac{\partial \hat{y}}{\partial w})",
-    .statement = "for ŷ = w·x and the cross-entropy loss, ∂loss/∂w = (-y/ŷ + (1-y)/(1-ŷ))·∂ŷ/∂w "
-                 "(∂ŷ/∂w = ∇_w(w·x) by jets), for any w, x (half the cases aim w·x at a real in "
-                 "[-745, 745], half at a probability down to the subnormals; targets hard and soft; not "
-                 "drawn: ŷ = y for a soft y, where the true gradient is exactly 0 but 1/ŷ has no "
-                 "exact enclosure, so no precision can certify it)",
+    .quote =
+        R"(\frac{\partial loss}{\partial w} = \left( \frac{-y}{\hat{y}} + \frac{1-y}{1-\hat{y}} \right) \cdot \frac{\partial \hat{y}}{\partial w})",
+    .statement =
+        "for ŷ = w·x and the cross-entropy loss, ∂loss/∂w = (-y/ŷ + (1-y)/(1-ŷ))·∂ŷ/∂w "
+        "(∂ŷ/∂w = ∇_w(w·x) by jets), for any w, x (half the cases aim w·x at a real in "
+        "[-745, 745], half at a probability down to the subnormals; targets hard and soft; not "
+        "drawn: ŷ = y for a soft y, where the true gradient is exactly 0 but 1/ŷ has no "
+        "exact enclosure, so no precision can certify it)",
     .expected = verdict::needs_correction,
     .correction = kLinearCondition,
     .as_stated = [] { check_linear(false, false, true); },

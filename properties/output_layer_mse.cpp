@@ -22,7 +22,8 @@ ball yhat_of(head_kind head, const std::vector<ball>& w, const weight_case& c) {
 /// head with probability targets and for the linear head with regression targets.
 void check_article_form(head_kind head, int sign) {
   const bool regression = head == head_kind::linear;
-  const weight_case c = draw_weights(regression ? regression_target() : probability_target(), regression);
+  const weight_case c =
+      draw_weights(regression ? regression_target() : probability_target(), regression);
   check_loss_gradient("∂loss/∂w", {loss_kind::mse, head}, c, [&](const std::vector<ball>& w) {
     const ball yhat = yhat_of(head, w, c);
     return times_x(sign * 2 * (yhat - c.y) * yhat * (1 - yhat), c);
@@ -43,7 +44,8 @@ void check_dyhat_substitution(head_kind head) {
 /// the linear head; times x.
 void check_library_form(output_layer layer) {
   const bool regression = layer.head == head_kind::linear;
-  const weight_case c = draw_weights(regression ? regression_target() : probability_target(), regression);
+  const weight_case c =
+      draw_weights(regression ? regression_target() : probability_target(), regression);
   check_loss_gradient("∂loss/∂w", layer, c, [&](const std::vector<ball>& w) {
     const ball z = def::dot(w, c.x);
     const ball dz = layer.head == head_kind::sigmoid

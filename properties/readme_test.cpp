@@ -22,7 +22,8 @@ bool id_shaped(const std::string& t) {
   const std::string body = continued ? t.substr(ellipsis.size()) : t;
   if (body.empty() || (!continued && body.find('.') == std::string::npos)) return false;
   for (char c : body)
-    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '*')) return false;
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '*'))
+      return false;
   return true;
 }
 
@@ -36,8 +37,10 @@ std::vector<std::string> ids_in(const std::string& cell) {
     std::string id = cell.substr(open + 1, close - open - 1);
     open = close + 1;
     if (!id_shaped(id)) continue;  // code in a table of helpers, not a claim
-    if (id.rfind("…", 0) == 0) id = stem + id.substr(std::string("…").size());
-    else stem = id.substr(0, id.rfind('.') + 1);
+    if (id.rfind("…", 0) == 0)
+      id = stem + id.substr(std::string("…").size());
+    else
+      stem = id.substr(0, id.rfind('.') + 1);
     if (id.size() > 2 && id.compare(id.size() - 2, 2, ".*") == 0) {
       for (const auto& c : registry())
         if (c.id.rfind(id.substr(0, id.size() - 1), 0) == 0) out.push_back(c.id);
@@ -78,7 +81,8 @@ TEST(Readme, VerdictTablesStateTheExpectedVerdicts) {
           << "README states '" << stated << "' for " << id;
     }
   }
-  EXPECT_GE(rows, 60) << "README's verdict tables name fewer claims than expected: the parser broke?";
+  EXPECT_GE(rows, 60)
+      << "README's verdict tables name fewer claims than expected: the parser broke?";
 }
 
 }  // namespace

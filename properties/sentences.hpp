@@ -13,7 +13,8 @@
 ///    units and units of punctuation alone (a code fence, "，") are dropped;
 ///  - each unit carries the section it is in, spelled as the claims spell it: the article
 ///    marks its sections ("MSE") and their sub-sections ("如果最后一层是sigmoid层") with the
-///    same `##`, and a heading starting with "如果" is a sub-section: "MSE › 如果最后一层是sigmoid层".
+///    same `##`, and a heading starting with "如果" is a sub-section: "MSE ›
+///    如果最后一层是sigmoid层".
 
 #include <cstddef>
 #include <algorithm>
@@ -39,34 +40,43 @@ namespace detail {
 /// returned as itself with length 1.
 inline char32_t code_point(std::string_view s, std::size_t i, std::size_t& len) {
   const auto b = static_cast<unsigned char>(s[i]);
-  const std::size_t n = b < 0x80 ? 1 : (b >> 5) == 0x6 ? 2 : (b >> 4) == 0xE ? 3 : (b >> 3) == 0x1E ? 4 : 1;
+  const std::size_t n = b < 0x80           ? 1
+                        : (b >> 5) == 0x6  ? 2
+                        : (b >> 4) == 0xE  ? 3
+                        : (b >> 3) == 0x1E ? 4
+                                           : 1;
   if (i + n > s.size() || n == 1) {
     len = 1;
     return b;
   }
   char32_t cp = n == 2 ? (b & 0x1F) : n == 3 ? (b & 0x0F) : (b & 0x07);
-  for (std::size_t k = 1; k < n; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+  for (std::size_t k = 1; k < n; ++k)
+    cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
   len = n;
   return cp;
 }
 
 /// White space: ASCII, U+00A0 (no-break) and U+3000 (ideographic).
 inline bool is_space(char32_t c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v' || c == 0xA0 || c == 0x3000;
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v' || c == 0xA0 ||
+         c == 0x3000;
 }
 
 /// Punctuation and symbols that carry no words: ASCII punctuation, general punctuation
 /// (U+2000–U+206F), CJK punctuation (U+3000–U+303F) and the full-width forms of ASCII
 /// punctuation (U+FF01–U+FF0F, U+FF1A–U+FF20, U+FF3B–U+FF40, U+FF5B–U+FF65).
 inline bool is_punctuation(char32_t c) {
-  if (c < 0x80) return !(c >= '0' && c <= '9') && !(c >= 'a' && c <= 'z') && !(c >= 'A' && c <= 'Z');
-  return (c >= 0x2000 && c <= 0x206F) || (c >= 0x3000 && c <= 0x303F) || (c >= 0xFF01 && c <= 0xFF0F) ||
-         (c >= 0xFF1A && c <= 0xFF20) || (c >= 0xFF3B && c <= 0xFF40) || (c >= 0xFF5B && c <= 0xFF65) ||
-         c == 0xA0;
+  if (c < 0x80)
+    return !(c >= '0' && c <= '9') && !(c >= 'a' && c <= 'z') && !(c >= 'A' && c <= 'Z');
+  return (c >= 0x2000 && c <= 0x206F) || (c >= 0x3000 && c <= 0x303F) ||
+         (c >= 0xFF01 && c <= 0xFF0F) || (c >= 0xFF1A && c <= 0xFF20) ||
+         (c >= 0xFF3B && c <= 0xFF40) || (c >= 0xFF5B && c <= 0xFF65) || c == 0xA0;
 }
 
 /// The sentence-ending marks: 。！？；
-inline bool ends_sentence(char32_t c) { return c == 0x3002 || c == 0xFF01 || c == 0xFF1F || c == 0xFF1B; }
+inline bool ends_sentence(char32_t c) {
+  return c == 0x3002 || c == 0xFF01 || c == 0xFF1F || c == 0xFF1B;
+}
 
 }  // namespace detail
 
@@ -214,8 +224,9 @@ struct coverage {
   /// reason in properties/sentence_exclusions.txt)".
   std::string summary() const {
     return std::to_string(checked) + " of " + std::to_string(checked + uncovered) +
-           " assertive sentences checked (" + std::to_string(units) + " units of the article: " +
-           std::to_string(excluded) + " excluded with a reason in properties/sentence_exclusions.txt)";
+           " assertive sentences checked (" + std::to_string(units) +
+           " units of the article: " + std::to_string(excluded) +
+           " excluded with a reason in properties/sentence_exclusions.txt)";
   }
 };
 
@@ -229,10 +240,14 @@ inline coverage measure_coverage(std::string_view article, std::string_view excl
   c.units = static_cast<int>(units.size());
   for (const sentence& u : units) {
     bool quoted = false;
-    for (const auto& [section, quote] : claims) quoted = quoted || claim_covers(section, quote, u, units);
-    if (quoted) ++c.checked;
-    else if (std::find(listed.begin(), listed.end(), u.text) != listed.end()) ++c.excluded;
-    else ++c.uncovered;
+    for (const auto& [section, quote] : claims)
+      quoted = quoted || claim_covers(section, quote, u, units);
+    if (quoted)
+      ++c.checked;
+    else if (std::find(listed.begin(), listed.end(), u.text) != listed.end())
+      ++c.excluded;
+    else
+      ++c.uncovered;
   }
   return c;
 }

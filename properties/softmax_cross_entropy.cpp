@@ -33,8 +33,9 @@ struct logits_case {
 logits_case draw_logits() {
   logits_case c;
   const int k = *rc::gen::inRange(2, 11);
-  const auto one = rc::gen::weightedOneOf<double>(
-      {{4, gen::real_in(-40, 40)}, {2, gen::real_in(-750, 750)}, {1, gen::magnitude_in(1e-300, 1e300)}});
+  const auto one = rc::gen::weightedOneOf<double>({{4, gen::real_in(-40, 40)},
+                                                   {2, gen::real_in(-750, 750)},
+                                                   {1, gen::magnitude_in(1e-300, 1e300)}});
   c.z = *rc::gen::container<std::vector<double>>(static_cast<std::size_t>(k), one);
   c.y = static_cast<std::size_t>(*rc::gen::inRange(0, k));
   if (*rc::gen::arbitrary<bool>()) {
@@ -132,7 +133,9 @@ GRADAUDIT_CLAIM({
     .as_stated =
         [] {
           const auto c = draw_logits();
-          certify_ulps("L(z, y)", softmax_cross_entropy<double>(c.z, c.y), [&] { return exact_loss(c); }, 2.0);
+          certify_ulps(
+              "L(z, y)", softmax_cross_entropy<double>(c.z, c.y), [&] { return exact_loss(c); },
+              2.0);
         },
     .cases = 5000,
 });
@@ -150,7 +153,8 @@ GRADAUDIT_CLAIM({
     .as_stated =
         [] {
           const auto c = draw_logits();
-          certify_ulps("logsumexp(z) - z_y", naive(c), [&] { return exact_loss(c); }, 2.0);
+          certify_ulps(
+              "logsumexp(z) - z_y", naive(c), [&] { return exact_loss(c); }, 2.0);
         },
     .cases = 5000,
 });
@@ -176,19 +180,21 @@ GRADAUDIT_CLAIM({
           classify("|z1 - z0| > 36.7 (σ saturated in double)", std::abs(z1 - z0) > 36.7);
           const categorical_target target{{0.0, y}, 0};  // (1 - y, y): class 0 takes the rest
           const auto z = [&] { return std::vector<ball>{ball(z0), ball(z1)}; };
-          check_equal("softmax CE of (1 - y, y) vs bce(σ(z1 - z0), y)",
-                      [&] { return categorical_nll(z(), target); },
-                      [&] {
-                        // bce(ŷ, y) = -(y log ŷ + (1-y) log(1-ŷ)) with 1 - y exact (def::bce
-                        // rounds it in double), zero-coefficient terms left out.
-                        const ball s = def::sigmoid(ball(z1) - z0);
-                        ball l(0);
-                        if (y != 0) l -= y * log(s);
-                        if (y != 1) l -= (ball(1) - y) * log(1 - s);
-                        return l;
-                      });
-          check_equal("softmax(z)_1 vs σ(z1 - z0)", [&] { return def::softmax(z(), 1); },
-                      [&] { return def::sigmoid(ball(z1) - z0); });
+          check_equal(
+              "softmax CE of (1 - y, y) vs bce(σ(z1 - z0), y)",
+              [&] { return categorical_nll(z(), target); },
+              [&] {
+                // bce(ŷ, y) = -(y log ŷ + (1-y) log(1-ŷ)) with 1 - y exact (def::bce
+                // rounds it in double), zero-coefficient terms left out.
+                const ball s = def::sigmoid(ball(z1) - z0);
+                ball l(0);
+                if (y != 0) l -= y * log(s);
+                if (y != 1) l -= (ball(1) - y) * log(1 - s);
+                return l;
+              });
+          check_equal(
+              "softmax(z)_1 vs σ(z1 - z0)", [&] { return def::softmax(z(), 1); },
+              [&] { return def::sigmoid(ball(z1) - z0); });
         },
 });
 
@@ -204,21 +210,23 @@ GRADAUDIT_CLAIM({
     .as_stated =
         [] {
           const int k = *rc::gen::inRange(2, 11);
-          const auto z = *rc::gen::container<std::vector<double>>(static_cast<std::size_t>(k),
-                                                                   gen::real_in(-kLogitRange, kLogitRange));
+          const auto z = *rc::gen::container<std::vector<double>>(
+              static_cast<std::size_t>(k), gen::real_in(-kLogitRange, kLogitRange));
           input("z", z);
           const auto y = draw_categorical_target(z.size());
           const auto [lo, hi] = std::minmax_element(z.begin(), z.end());
           classify("spread max z - min z > 745 (some p_k underflows double)", *hi - *lo > 745);
-          classify("p_c < 1e-300 (the target class far below the largest logit)", *hi - z[y.c] > 690.8);
+          classify("p_c < 1e-300 (the target class far below the largest logit)",
+                   *hi - z[y.c] > 690.8);
           std::vector<std::string> names;
           for (int j = 0; j < k; ++j) names.push_back("z" + std::to_string(j));
-          check_gradient("∂L/∂z", [&](const auto& v) { return categorical_nll(v, y); },
-                         [&](const std::vector<ball>& v) {
-                           std::vector<ball> g;
-                           for (std::size_t j = 0; j < v.size(); ++j) g.push_back(def::softmax(v, j) - y[j]);
-                           return g;
-                         },
-                         z, names);
+          check_gradient(
+              "∂L/∂z", [&](const auto& v) { return categorical_nll(v, y); },
+              [&](const std::vector<ball>& v) {
+                std::vector<ball> g;
+                for (std::size_t j = 0; j < v.size(); ++j) g.push_back(def::softmax(v, j) - y[j]);
+                return g;
+              },
+              z, names);
         },
 });

@@ -122,8 +122,10 @@ void check_bce_sigmoid_step(bool article) {
 
 // ---- shared by the training claims ------------------------------------------------------
 
-double logistic_accuracy(const batch<double>& train_set, const batch<double>& score_set, double w0) {
-  auto net = network<double>::zeros({static_cast<int>(train_set.x.rows()), 1}, {activation::sigmoid});
+double logistic_accuracy(const batch<double>& train_set, const batch<double>& score_set,
+                         double w0) {
+  auto net =
+      network<double>::zeros({static_cast<int>(train_set.x.rows()), 1}, {activation::sigmoid});
   net.layers[0].weight.setConstant(w0);
   train_options o;
   o.loss = loss_function::bce;
@@ -142,8 +144,10 @@ batch<double> draw_data(int max_samples, int max_features, bool coarse) {
   b.x.resize(d, n);
   b.y.resize(1, n);
   const auto feature = coarse ? rc::gen::element(0.0, 1.0, -1.0, 2.0, -2.0) : gen::real_in(-3, 3);
-  const auto xs = *rc::gen::container<std::vector<double>>(static_cast<std::size_t>(n * d), feature);
-  const auto ys = *rc::gen::container<std::vector<double>>(static_cast<std::size_t>(n), gen::label());
+  const auto xs =
+      *rc::gen::container<std::vector<double>>(static_cast<std::size_t>(n * d), feature);
+  const auto ys =
+      *rc::gen::container<std::vector<double>>(static_cast<std::size_t>(n), gen::label());
   for (int s = 0; s < n; ++s) {
     for (int i = 0; i < d; ++i) b.x(i, s) = xs[static_cast<std::size_t>(s * d + i)];
     b.y(0, s) = ys[static_cast<std::size_t>(s)];
@@ -177,7 +181,11 @@ void bce_step_at(network<T>& net, const batch<T>& data, const T& lr) {
 }
 }  // namespace
 
-void bce_step(network<double>& net, const batch<double>& data, double lr) { bce_step_at(net, data, lr); }
-void bce_step(network<ref_t>& net, const batch<ref_t>& data, const ref_t& lr) { bce_step_at(net, data, lr); }
+void bce_step(network<double>& net, const batch<double>& data, double lr) {
+  bce_step_at(net, data, lr);
+}
+void bce_step(network<ref_t>& net, const batch<ref_t>& data, const ref_t& lr) {
+  bce_step_at(net, data, lr);
+}
 
 }  // namespace gradaudit::properties

@@ -74,12 +74,14 @@ std::vector<ball> times_x(const ball& a, const weight_case& c);
 template <class Claimed>
 void check_loss_gradient(std::string_view what, output_layer layer, const weight_case& c,
                          Claimed claimed) {
-  testing::check_gradient(what, [&](const auto& w) { return true_loss(layer, w, c); }, claimed, c.w);
+  testing::check_gradient(
+      what, [&](const auto& w) { return true_loss(layer, w, c); }, claimed, c.w);
 }
 
 /// Checks ∇_w head(w·x) (jets of the definition) == claimed(w) component-wise.
 template <class Claimed>
-void check_head_gradient(std::string_view what, head_kind head, const weight_case& c, Claimed claimed) {
+void check_head_gradient(std::string_view what, head_kind head, const weight_case& c,
+                         Claimed claimed) {
   testing::check_gradient(
       what, [&](const auto& w) { return predict(head, testing::def::dot(w, c.x)); }, claimed, c.w);
 }

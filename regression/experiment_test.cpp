@@ -74,8 +74,10 @@ TEST(Experiment, DoubleReplayWithinItsDerivedBoundOfTheExactResult) {
   for (int k = 0; k < epochs; ++k) {
     const auto g = evaluate(net, data, loss_function::bce, 1);
     const Eigen::Vector3d gv(g.weight[0](0, 0), g.weight[0](0, 1), g.bias[0](0));
-    const Eigen::Vector3d th(net.layers[0].weight(0, 0), net.layers[0].weight(0, 1), net.layers[0].bias(0));
-    drift += lr * (term_ops * u * xmax).norm() + (2 * u * (th.cwiseAbs() + lr * gv.cwiseAbs())).norm();
+    const Eigen::Vector3d th(net.layers[0].weight(0, 0), net.layers[0].weight(0, 1),
+                             net.layers[0].bias(0));
+    drift +=
+        lr * (term_ops * u * xmax).norm() + (2 * u * (th.cwiseAbs() + lr * gv.cwiseAbs())).norm();
     net.layers[0].weight -= lr * g.weight[0];
     net.layers[0].bias -= lr * g.bias[0];
   }
@@ -83,8 +85,9 @@ TEST(Experiment, DoubleReplayWithinItsDerivedBoundOfTheExactResult) {
   const Eigen::Vector3d gv(last.weight[0](0, 0), last.weight[0](0, 1), last.bias[0](0));
   double zmax = 0;
   for (Eigen::Index s = 0; s < data.x.cols(); ++s)
-    zmax = std::max(zmax, std::abs(net.layers[0].weight(0, 0) * data.x(0, s) +
-                                   net.layers[0].weight(0, 1) * data.x(1, s) + net.layers[0].bias(0)));
+    zmax =
+        std::max(zmax, std::abs(net.layers[0].weight(0, 0) * data.x(0, s) +
+                                net.layers[0].weight(0, 1) * data.x(1, s) + net.layers[0].bias(0)));
   const double loss_bound = gv.norm() * drift + term_ops * u * (zmax + std::log(2.0));
 
   struct item {
@@ -92,12 +95,15 @@ TEST(Experiment, DoubleReplayWithinItsDerivedBoundOfTheExactResult) {
     double got;
     double bound;
   };
-  for (const item it : {item{"w1", net.layers[0].weight(0, 0), drift}, item{"w2", net.layers[0].weight(0, 1), drift},
-                        item{"b", net.layers[0].bias(0), drift}, item{"final_loss", last.loss, loss_bound}}) {
+  for (const item it :
+       {item{"w1", net.layers[0].weight(0, 0), drift},
+        item{"w2", net.layers[0].weight(0, 1), drift}, item{"b", net.layers[0].bias(0), drift},
+        item{"final_loss", last.loss, loss_bound}}) {
     const ref_t diff = abs(ref_t(it.got) - exact.at(it.name));
-    std::cout << "[experiment] " << it.name << " = " << gradaudit::testing::shortest(it.got) << ", exact "
-              << gradaudit::testing::to_digits(exact.at(it.name), 20) << ", |diff| = " << gradaudit::testing::to_digits(diff, 3)
-              << ", bound " << it.bound << " (" << gradaudit::testing::ulp_distance(it.got, exact.at(it.name)) << " ULP)\n";
+    std::cout << "[experiment] " << it.name << " = " << gradaudit::testing::shortest(it.got)
+              << ", exact " << gradaudit::testing::to_digits(exact.at(it.name), 20)
+              << ", |diff| = " << gradaudit::testing::to_digits(diff, 3) << ", bound " << it.bound
+              << " (" << gradaudit::testing::ulp_distance(it.got, exact.at(it.name)) << " ULP)\n";
     EXPECT_LE(diff, ref_t(it.bound)) << it.name;
   }
   // The article's own code reports accuracy on 20 test samples; ours on its test file:

@@ -57,6 +57,7 @@ int main(int argc, char** argv) {
       << "w2," << testing::to_digits(net.layers[0].weight(0, 1), 50) << "\n"
       << "b," << testing::to_digits(net.layers[0].bias(0), 50) << "\n";
   std::cerr << "done in "
-            << std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() << " s\n";
+            << std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()
+            << " s\n";
   return out ? 0 : 1;
 }

@@ -258,9 +258,9 @@ struct section {
 };
 
 struct table_spec {
-  std::string name;                 // file stem
-  std::vector<std::string> columns; // input column names
-  std::vector<std::string> formula; // comment lines describing the formula
+  std::string name;                  // file stem
+  std::vector<std::string> columns;  // input column names
+  std::vector<std::string> formula;  // comment lines describing the formula
   std::vector<section> sections;
   std::function<hp_t(const std::vector<hp_t>&)> primary;
   std::function<xp_t(const std::vector<xp_t>&)> alternative;
@@ -280,11 +280,13 @@ std::string bits_key(const std::vector<double>& in) {
 bool build_table(const table_spec& spec, std::string& out, std::size_t& rows) {
   std::ostringstream os;
   os << "# gradaudit golden data: " << spec.name << "\n";
-  os << "# produced by gradaudit_generate_reference (regression/generate_reference.cpp); run by hand,\n";
+  os << "# produced by gradaudit_generate_reference (regression/generate_reference.cpp); run by "
+        "hand,\n";
   os << "# independently of lib/'s kernels. Do not edit: regenerate.\n";
   for (const auto& f : spec.formula) os << "# " << f << "\n";
   os << "# Evaluated in boost::multiprecision::mpfr_float_100 (334-bit significand); each value\n";
-  os << "# cross-checked against a different identity in mpfr_float_150 (agreement <= 1e-55 relative).\n";
+  os << "# cross-checked against a different identity in mpfr_float_150 (agreement <= 1e-55 "
+        "relative).\n";
   os << "# Inputs: C99 hex floats (%a, exact doubles). value: rounded to 50 significant digits\n";
   os << "# (relative error <= 5e-50); 0 where |value| < 2^(emin-1) of MPFR (emin = 1 - 2^30).\n";
   for (std::size_t i = 0; i < spec.columns.size(); ++i) os << spec.columns[i] << ",";
@@ -371,7 +373,8 @@ std::vector<std::vector<double>> rows1(const std::vector<double>& xs) {
   return out;
 }
 
-std::vector<std::vector<double>> rows2(const std::vector<double>& as, const std::vector<double>& bs) {
+std::vector<std::vector<double>> rows2(const std::vector<double>& as,
+                                       const std::vector<double>& bs) {
   std::vector<std::vector<double>> out;
   for (double b : bs)
     for (double a : as) out.push_back({a, b});
@@ -380,12 +383,43 @@ std::vector<std::vector<double>> rows2(const std::vector<double>& as, const std:
 
 /// Hand-picked magnitudes for a real argument (used with both signs).
 std::vector<double> edge_magnitudes() {
-  return {0.0,    kDenormMin, 2 * kDenormMin, std::nextafter(kMin, 0.0), kMin, 0x1p-53, 0x1p-26,
-          1e-8,   0.5,        1.0,            2.0,                        3.0,  5.0,     10.0,
-          20.0,   30.0,       36.7,           37.0,                       40.0, 100.0,   700.0,
-          709.78, 709.79,     710.0,          745.0,                      746.0, 750.0,  1000.0,
-          1e4,    1e6,        1e9,            1e15,                       1e100, 1e300,
-          std::nextafter(kMax, 0.0),          kMax,                       kInf};
+  return {0.0,
+          kDenormMin,
+          2 * kDenormMin,
+          std::nextafter(kMin, 0.0),
+          kMin,
+          0x1p-53,
+          0x1p-26,
+          1e-8,
+          0.5,
+          1.0,
+          2.0,
+          3.0,
+          5.0,
+          10.0,
+          20.0,
+          30.0,
+          36.7,
+          37.0,
+          40.0,
+          100.0,
+          700.0,
+          709.78,
+          709.79,
+          710.0,
+          745.0,
+          746.0,
+          750.0,
+          1000.0,
+          1e4,
+          1e6,
+          1e9,
+          1e15,
+          1e100,
+          1e300,
+          std::nextafter(kMax, 0.0),
+          kMax,
+          kInf};
 }
 
 /// Where the activations' outputs cross the double format's boundaries, each as the nearest
@@ -439,7 +473,8 @@ std::vector<section> activation_sections() {
   using gradaudit::testing::gen::any_finite;
   using gradaudit::testing::gen::sample;
   return {
-      {"edge cases: +-{0, denorm_min, 2 denorm_min, largest subnormal, DBL_MIN, 2^-53, 2^-26, 1e-8, "
+      {"edge cases: +-{0, denorm_min, 2 denorm_min, largest subnormal, DBL_MIN, 2^-53, 2^-26, "
+       "1e-8, "
        "0.5, 1, 2, 3, 5, 10, 20, 30, 36.7, 37, 40, 100, 700, 709.78, 709.79, 710, 745, 746, 750, "
        "1000, 1e4, 1e6, 1e9, 1e15, 1e100, 1e300, nextbelow(max), max, inf}",
        rows1(both_signs(edge_magnitudes()))},
@@ -476,21 +511,25 @@ std::vector<section> logit_sections() {
 
   // z for y in (0, 1): a smaller set, plus logit(y) +-2 ulps (where s - y cancels).
   std::vector<section> interior;
-  const std::vector<double> zi = both_signs(
-      {0.0, kDenormMin, kMin, 1e-300, 1e-20, 0x1p-53, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 37.0, 40.0,
-       100.0, 700.0, 710.0, 745.0, 1e10, kMax, kInf});
+  const std::vector<double> zi =
+      both_signs({0.0,  kDenormMin, kMin, 1e-300, 1e-20, 0x1p-53, 0.5,   1.0,  2.0,  5.0, 10.0,
+                  20.0, 37.0,       40.0, 100.0,  700.0, 710.0,   745.0, 1e10, kMax, kInf});
   for (double y : kInteriorTargets) {
     std::vector<double> z = zi;
     const hp_t hy(y);
     for (double d : around(nearest_double(log(hy / (1 - hy))), 2)) z.push_back(d);
-    interior.push_back({"y = " + hex(y) + ": +-{0, denorm_min, DBL_MIN, 1e-300, 1e-20, 2^-53, 0.5, 1, 2, "
-                        "5, 10, 20, 37, 40, 100, 700, 710, 745, 1e10, max, inf} and logit(y) +-2 ulps",
-                        rows2(z, {y})});
+    interior.push_back(
+        {"y = " + hex(y) +
+             ": +-{0, denorm_min, DBL_MIN, 1e-300, 1e-20, 2^-53, 0.5, 1, 2, "
+             "5, 10, 20, 37, 40, 100, 700, 710, 745, 1e10, max, inf} and logit(y) +-2 ulps",
+         rows2(z, {y})});
   }
 
   std::vector<section> out = {
-      {"y = 0: edge cases, output boundaries +-1 ulp (both signs), +-2^k (k = -1074..1023 step 61), "
-       "+-10^(j/4) (j = -16..12), -800..800 step 50, gen::sample(gen::any_finite(), 60, seed 20240612)",
+      {"y = 0: edge cases, output boundaries +-1 ulp (both signs), +-2^k (k = -1074..1023 step "
+       "61), "
+       "+-10^(j/4) (j = -16..12), -800..800 step 50, gen::sample(gen::any_finite(), 60, seed "
+       "20240612)",
        rows2(z01, {0.0})},
       {"y = 1: the same z", rows2(z01, {1.0})},
   };
@@ -500,26 +539,29 @@ std::vector<section> logit_sections() {
   const auto ys = sample(probability(), 60, kSeedLogits + 2);
   std::vector<std::vector<double>> pairs;
   for (std::size_t i = 0; i < zs.size(); ++i) pairs.push_back({zs[i], ys[i]});
-  out.push_back({"random pairs: z = gen::sample(gen::any_finite(), 60, seed 20240613), "
-                 "y = gen::sample(gen::probability(), 60, seed 20240614)",
-                 pairs});
+  out.push_back(
+      {"random pairs: z = gen::sample(gen::any_finite(), 60, seed 20240613), "
+       "y = gen::sample(gen::probability(), 60, seed 20240614)",
+       pairs});
   return out;
 }
 
 std::vector<section> bce_sections() {
   using gradaudit::testing::gen::probability;
   using gradaudit::testing::gen::sample;
-  std::vector<double> p01 = {0.0, 1.0, kDenormMin, 2 * kDenormMin, 0x1p-1073, 0x1p-1050,
-                             std::nextafter(kMin, 0.0), kMin, 0x1p-1021, 1e-300, 1e-100, 1e-20,
-                             1e-10, 1e-5, 0.1, 0.25, 0.5, 0.75, 0.9, 0.99, 0.999};
+  std::vector<double> p01 = {
+      0.0,  1.0,       kDenormMin, 2 * kDenormMin, 0x1p-1073, 0x1p-1050, std::nextafter(kMin, 0.0),
+      kMin, 0x1p-1021, 1e-300,     1e-100,         1e-20,     1e-10,     1e-5,
+      0.1,  0.25,      0.5,        0.75,           0.9,       0.99,      0.999};
   for (double d : powers_of_two(-1074, -1, 17)) p01.push_back(d);
   for (int k = 1; k <= 53; ++k) p01.push_back(1.0 - std::ldexp(1.0, -k));  // exact
   for (double d : decades(-60, -1, 4)) p01.push_back(d);
   for (double d : sample(probability(), 100, kSeedBce)) p01.push_back(d);
 
-  const std::vector<double> pi = {0.0, 1.0, kDenormMin, kMin, 1e-300, 1e-20, 1e-10, 1e-5, 0.01,
-                                  0.1, 0.25, 0.3, 0.5, 0.7, 0.75, 0.9, 0.99, 0.999,
-                                  1.0 - 0x1p-20, 1.0 - 0x1p-40, 1.0 - 0x1p-52, 1.0 - 0x1p-53};
+  const std::vector<double> pi = {
+      0.0,  1.0,   kDenormMin,    kMin,          1e-300,        1e-20,        1e-10, 1e-5,
+      0.01, 0.1,   0.25,          0.3,           0.5,           0.7,          0.75,  0.9,
+      0.99, 0.999, 1.0 - 0x1p-20, 1.0 - 0x1p-40, 1.0 - 0x1p-52, 1.0 - 0x1p-53};
   std::vector<section> out = {
       {"y = 0: yhat in {0, 1, subnormals, DBL_MIN, 1e-300, 1e-100, 1e-20, 1e-10, 1e-5, 0.1, 0.25, "
        "0.5, 0.75, 0.9, 0.99, 0.999}, 2^k (k = -1074..-1 step 17), 1 - 2^-k (k = 1..53), "
@@ -528,17 +570,20 @@ std::vector<section> bce_sections() {
       {"y = 1: the same yhat", rows2(p01, {1.0})},
   };
   for (double y : kInteriorTargets)
-    out.push_back({"y = " + hex(y) + ": yhat in {0, 1, denorm_min, DBL_MIN, 1e-300, 1e-20, 1e-10, 1e-5, "
-                   "0.01, 0.1, 0.25, 0.3, 0.5, 0.7, 0.75, 0.9, 0.99, 0.999, 1-2^-20, 1-2^-40, 1-2^-52, "
-                   "1-2^-53}",
-                   rows2(pi, {y})});
+    out.push_back(
+        {"y = " + hex(y) +
+             ": yhat in {0, 1, denorm_min, DBL_MIN, 1e-300, 1e-20, 1e-10, 1e-5, "
+             "0.01, 0.1, 0.25, 0.3, 0.5, 0.7, 0.75, 0.9, 0.99, 0.999, 1-2^-20, 1-2^-40, 1-2^-52, "
+             "1-2^-53}",
+         rows2(pi, {y})});
   const auto ps = sample(probability(), 60, kSeedBce + 1);
   const auto ys = sample(probability(), 60, kSeedBce + 2);
   std::vector<std::vector<double>> pairs;
   for (std::size_t i = 0; i < ps.size(); ++i) pairs.push_back({ps[i], ys[i]});
-  out.push_back({"random pairs: yhat = gen::sample(gen::probability(), 60, seed 20240614), "
-                 "y = gen::sample(gen::probability(), 60, seed 20240615)",
-                 pairs});
+  out.push_back(
+      {"random pairs: yhat = gen::sample(gen::probability(), 60, seed 20240614), "
+       "y = gen::sample(gen::probability(), 60, seed 20240615)",
+       pairs});
   return out;
 }
 

@@ -44,9 +44,9 @@ struct golden_row {
 
 /// A parsed table.
 struct golden_table {
-  std::string source;                     ///< file name (or a label for in-memory text)
-  std::vector<std::string> comments;      ///< the '#' lines, without the '#'
-  std::vector<std::string> input_columns; ///< header names before "value"
+  std::string source;                      ///< file name (or a label for in-memory text)
+  std::vector<std::string> comments;       ///< the '#' lines, without the '#'
+  std::vector<std::string> input_columns;  ///< header names before "value"
   std::vector<golden_row> rows;
 };
 
@@ -63,7 +63,8 @@ inline std::vector<std::string_view> split_commas(std::string_view line) {
   std::size_t start = 0;
   for (;;) {
     const std::size_t comma = line.find(',', start);
-    out.push_back(trim(line.substr(start, comma == std::string_view::npos ? line.npos : comma - start)));
+    out.push_back(
+        trim(line.substr(start, comma == std::string_view::npos ? line.npos : comma - start)));
     if (comma == std::string_view::npos) break;
     start = comma + 1;
   }
@@ -79,7 +80,8 @@ inline double parse_input(std::string_view field, std::string_view source, int l
                           std::string_view column) {
   const std::string s(field);
   if (s.empty()) fail(source, line, "empty field '" + std::string(column) + "'");
-  if (s == "nan" || s == "-nan" || s == "NAN") fail(source, line, "NaN input in '" + std::string(column) + "'");
+  if (s == "nan" || s == "-nan" || s == "NAN")
+    fail(source, line, "NaN input in '" + std::string(column) + "'");
   char* end = nullptr;
   const double v = std::strtod(s.c_str(), &end);  // hex floats are read exactly
   if (end != s.c_str() + s.size())
@@ -146,7 +148,8 @@ inline golden_table parse_golden_csv(std::string_view text, std::string_view sou
     const auto fields = detail::split_commas(line);
     if (!have_header) {
       if (fields.size() < 2 || fields.back() != "value")
-        detail::fail(source, line_no, "header must be 'input,...,value', got '" + std::string(line) + "'");
+        detail::fail(source, line_no,
+                     "header must be 'input,...,value', got '" + std::string(line) + "'");
       for (std::size_t i = 0; i + 1 < fields.size(); ++i) {
         if (fields[i].empty()) detail::fail(source, line_no, "empty column name in header");
         t.input_columns.emplace_back(fields[i]);

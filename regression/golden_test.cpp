@@ -136,7 +136,7 @@ using gradaudit::testing::ulp_of;
 
 const ref_t kStoredRel = ref_t("5e-50") + ref_t("1e-55");
 const ref_t kU = gradaudit::testing::ref_unit_roundoff();  // 2^-168
-const ref_t kUL = ldexp(ref_t(1), -64);                     // long double unit roundoff
+const ref_t kUL = ldexp(ref_t(1), -64);                    // long double unit roundoff
 const ref_t kLogitsWorkRel = 6 * ldexp(ref_t(1), -63);
 const ref_t kSigmoidWorkRel = 3 * ldexp(ref_t(1), -63);
 /// Values below MPFR's exponent range are 0 or 2^(emin-1) in both the data and ref_t.
@@ -149,8 +149,8 @@ bool is_label(double y) { return y == 0.0 || y == 1.0; }
 
 /// How one table is checked.
 struct golden_spec {
-  std::string name;                   ///< table (file stem) and function name
-  std::vector<std::string> columns;   ///< expected input columns
+  std::string name;                  ///< table (file stem) and function name
+  std::vector<std::string> columns;  ///< expected input columns
   std::function<double(const std::vector<double>&)> f_double;
   std::function<ref_t(const std::vector<ref_t>&)> f_ref;
   /// (a) bound in ULPs against the stored value v.
@@ -166,14 +166,16 @@ struct golden_spec {
 };
 
 /// (k·u + kStoredRel)·|v|/(1 - kStoredRel).
-ref_t relative_ref_bound(int k, const ref_t& v) { return (k * kU + kStoredRel) * abs(v) / (1 - kStoredRel); }
+ref_t relative_ref_bound(int k, const ref_t& v) {
+  return (k * kU + kStoredRel) * abs(v) / (1 - kStoredRel);
+}
 
 /// (*) for a working-precision error bound B on |g~ - g|.
 double derived_ulp_bound(const ref_t& B, const ref_t& v) {
   const ref_t g = abs(v) / (1 - kStoredRel);
   const ref_t b = ref_t(0.5) + (2 * B + kStoredRel * g) / ulp_of<double>(v);
   return b > ref_t(std::numeric_limits<double>::max()) ? std::numeric_limits<double>::infinity()
-                                                        : static_cast<double>(b);
+                                                       : static_cast<double>(b);
 }
 
 std::string show_inputs(const golden_spec& spec, const std::vector<double>& in) {
@@ -219,18 +221,19 @@ void run_golden(const golden_spec& spec, const std::string& dir = GRADAUDIT_DATA
     FAIL() << e.what();
   }
   ASSERT_EQ(t.input_columns, spec.columns) << path << ": unexpected header";
-  ASSERT_GT(t.rows.size(), 0u) << path << ": no data rows (an empty table is a failure, not a pass)";
+  ASSERT_GT(t.rows.size(), 0u) << path
+                               << ": no data rows (an empty table is a failure, not a pass)";
 
   std::vector<std::string> order;
   std::map<std::string, group_stats> stats;
-  int failures = 0;                // failed checks
-  std::set<int> failed_rows;       // their lines
+  int failures = 0;           // failed checks
+  std::set<int> failed_rows;  // their lines
   auto report = [&](const golden_row& r, const std::string& msg) {
     ++failures;
     failed_rows.insert(r.line);
     if (failures <= kMaxReportedFailures)
-      ADD_FAILURE() << path << ":" << r.line << ": " << spec.name << "(" << show_inputs(spec, r.inputs)
-                    << "): " << msg;
+      ADD_FAILURE() << path << ":" << r.line << ": " << spec.name << "("
+                    << show_inputs(spec, r.inputs) << "): " << msg;
   };
 
   for (const golden_row& r : t.rows) {
@@ -251,8 +254,8 @@ void run_golden(const golden_spec& spec, const std::string& dir = GRADAUDIT_DATA
     const double d = ulp_distance(got, v);
     const double bound = spec.ulp_bound(r);
     if (!(d <= bound)) {
-      report(r, "double = " + gradaudit::testing::shortest(got) + " is " + g4(d) + " ULP from the stored " +
-                    r.expected_text + " (bound " + g4(bound) + " ULP)");
+      report(r, "double = " + gradaudit::testing::shortest(got) + " is " + g4(d) +
+                    " ULP from the stored " + r.expected_text + " (bound " + g4(bound) + " ULP)");
     }
     if (d > st.max_ulps) {
       st.max_ulps = d;
@@ -284,7 +287,9 @@ void run_golden(const golden_spec& spec, const std::string& dir = GRADAUDIT_DATA
       continue;
     }
     if (gradaudit::detail::is_inf(v) || gradaudit::detail::is_nan(ref)) {
-      if (!(ref == v)) report(r, "ref_t = " + gradaudit::testing::to_digits(ref, 50) + ", stored " + r.expected_text);
+      if (!(ref == v))
+        report(r,
+               "ref_t = " + gradaudit::testing::to_digits(ref, 50) + ", stored " + r.expected_text);
       continue;
     }
     const ref_t err = abs(ref - v);
@@ -307,8 +312,9 @@ void run_golden(const golden_spec& spec, const std::string& dir = GRADAUDIT_DATA
   for (const auto& g : order) {
     const group_stats& st = stats[g];
     const std::string name = spec.name + (g.empty() ? "" : " [" + g + "]");
-    std::printf("[golden] %-33s %4zu rows | double: max %s ULP (bound %s) at %s", name.c_str(), st.rows,
-                g4(st.max_ulps).c_str(), g4(st.bound_at_max).c_str(), st.worst_ulps.c_str());
+    std::printf("[golden] %-33s %4zu rows | double: max %s ULP (bound %s) at %s", name.c_str(),
+                st.rows, g4(st.max_ulps).c_str(), g4(st.bound_at_max).c_str(),
+                st.worst_ulps.c_str());
     if (st.worst_ratio != st.worst_ulps)
       std::printf("; max ULP/bound %s at %s", g4(st.max_ratio).c_str(), st.worst_ratio.c_str());
     std::printf(" | ref_t: max rel err %s at %s; max err/bound %s at %s\n",
@@ -323,11 +329,13 @@ void run_golden(const golden_spec& spec, const std::string& dir = GRADAUDIT_DATA
   }
   std::fflush(stdout);
   EXPECT_EQ(failures, 0) << failed_rows.size() << " of " << t.rows.size() << " rows of " << path
-                         << " failed " << failures << " checks (at most the first " << kMaxReportedFailures
-                         << " are shown above)";
+                         << " failed " << failures << " checks (at most the first "
+                         << kMaxReportedFailures << " are shown above)";
 }
 
-std::string label_group(const golden_row& r) { return is_label(r.inputs[1]) ? "y in {0,1}" : "y in (0,1)"; }
+std::string label_group(const golden_row& r) {
+  return is_label(r.inputs[1]) ? "y in {0,1}" : "y in (0,1)";
+}
 
 double documented(const golden_row&) { return kDocumentedUlps; }
 
@@ -336,42 +344,52 @@ double documented(const golden_row&) { return kDocumentedUlps; }
 // ------------------------------------------------------------------------------------------
 
 TEST(Golden, Sigmoid) {
-  run_golden({"sigmoid", {"x"},
+  run_golden({"sigmoid",
+              {"x"},
               [](const std::vector<double>& a) { return gradaudit::sigmoid(a[0]); },
-              [](const std::vector<ref_t>& a) { return gradaudit::sigmoid(a[0]); }, documented,
+              [](const std::vector<ref_t>& a) { return gradaudit::sigmoid(a[0]); },
+              documented,
               [](const golden_row& r) { return relative_ref_bound(5, r.expected); }});
 }
 
 TEST(Golden, SigmoidGrad) {
-  run_golden({"sigmoid_grad", {"x"},
+  run_golden({"sigmoid_grad",
+              {"x"},
               [](const std::vector<double>& a) { return gradaudit::sigmoid_grad(a[0]); },
-              [](const std::vector<ref_t>& a) { return gradaudit::sigmoid_grad(a[0]); }, documented,
+              [](const std::vector<ref_t>& a) { return gradaudit::sigmoid_grad(a[0]); },
+              documented,
               [](const golden_row& r) { return relative_ref_bound(7, r.expected); }});
 }
 
 TEST(Golden, LogSigmoid) {
-  run_golden({"log_sigmoid", {"x"},
+  run_golden({"log_sigmoid",
+              {"x"},
               [](const std::vector<double>& a) { return gradaudit::log_sigmoid(a[0]); },
-              [](const std::vector<ref_t>& a) { return gradaudit::log_sigmoid(a[0]); }, documented,
+              [](const std::vector<ref_t>& a) { return gradaudit::log_sigmoid(a[0]); },
+              documented,
               [](const golden_row& r) { return relative_ref_bound(4, r.expected); }});
 }
 
 TEST(Golden, TanhGrad) {
-  run_golden({"tanh_grad", {"x"},
+  run_golden({"tanh_grad",
+              {"x"},
               [](const std::vector<double>& a) { return gradaudit::tanh_grad(a[0]); },
-              [](const std::vector<ref_t>& a) { return gradaudit::tanh_grad(a[0]); }, documented,
+              [](const std::vector<ref_t>& a) { return gradaudit::tanh_grad(a[0]); },
+              documented,
               [](const golden_row& r) { return relative_ref_bound(7, r.expected); }});
 }
 
 TEST(Golden, BceWithLogits) {
-  run_golden({"bce_with_logits", {"z", "y"},
+  run_golden({"bce_with_logits",
+              {"z", "y"},
               [](const std::vector<double>& a) { return gradaudit::bce_with_logits(a[0], a[1]); },
               [](const std::vector<ref_t>& a) { return gradaudit::bce_with_logits(a[0], a[1]); },
               [](const golden_row& r) {
                 if (is_label(r.inputs[1])) return kDocumentedUlps;
                 return derived_ulp_bound(kLogitsWorkRel * abs(r.expected), r.expected);
               },
-              [](const golden_row& r) { return relative_ref_bound(7, r.expected); }, label_group});
+              [](const golden_row& r) { return relative_ref_bound(7, r.expected); },
+              label_group});
 }
 
 // History: this table found that the kernel used to form sigma(z) in long double before
@@ -383,7 +401,8 @@ TEST(Golden, BceWithLogits) {
 // informational z-only bound below is now met by every row (no INFO lines).
 TEST(Golden, BceWithLogitsGrad) {
   golden_spec spec{
-      "bce_with_logits_grad", {"z", "y"},
+      "bce_with_logits_grad",
+      {"z", "y"},
       [](const std::vector<double>& a) { return gradaudit::bce_with_logits_grad(a[0], a[1]); },
       [](const std::vector<ref_t>& a) { return gradaudit::bce_with_logits_grad(a[0], a[1]); },
       // Every row, soft y at the root included: 1 ULP, documented in loss.hpp since issue 12
@@ -414,9 +433,11 @@ TEST(Golden, BceWithLogitsGrad) {
 }
 
 TEST(Golden, Bce) {
-  run_golden({"bce", {"yhat", "y"},
+  run_golden({"bce",
+              {"yhat", "y"},
               [](const std::vector<double>& a) { return gradaudit::bce(a[0], a[1]); },
-              [](const std::vector<ref_t>& a) { return gradaudit::bce(a[0], a[1]); }, documented,
+              [](const std::vector<ref_t>& a) { return gradaudit::bce(a[0], a[1]); },
+              documented,
               [](const golden_row& r) { return relative_ref_bound(5, r.expected); }});
 }
 
@@ -474,14 +495,16 @@ TEST(GoldenCsv, CorruptInputThrowsWithLineNumber) {
 }
 
 TEST(GoldenCsv, MalformedValuesAreRejected) {
-  for (const char* bad : {"1.5x", "--1", "1e", "e5", ".", "1.2.3", "0x1p+0", "nan", "@inf@", "1 2", ""}) {
+  for (const char* bad :
+       {"1.5x", "--1", "1e", "e5", ".", "1.2.3", "0x1p+0", "nan", "@inf@", "1 2", ""}) {
     const std::string msg = parse_error(std::string("x,value\n0x1p+0,") + bad + "\n");
     EXPECT_NE(msg.find("line 2"), std::string::npos) << "'" << bad << "' -> " << msg;
   }
 }
 
 TEST(GoldenCsv, WrongFieldCountThrowsWithLineNumber) {
-  EXPECT_NE(parse_error("z,y,value\n0x1p+0,0x0p+0,1\n0x1p+0,1\n").find("line 3"), std::string::npos);
+  EXPECT_NE(parse_error("z,y,value\n0x1p+0,0x0p+0,1\n0x1p+0,1\n").find("line 3"),
+            std::string::npos);
   EXPECT_NE(parse_error("x,value\n0x1p+0,1,2\n").find("line 2"), std::string::npos);
 }
 
@@ -497,9 +520,11 @@ TEST(GoldenCsv, HeaderWithoutRowsParsesAsEmpty) {
 
 /// A spec for sigmoid under another table name (for the failure tests below).
 golden_spec sigmoid_spec(const std::string& name) {
-  return {name, {"x"},
+  return {name,
+          {"x"},
           [](const std::vector<double>& a) { return gradaudit::sigmoid(a[0]); },
-          [](const std::vector<ref_t>& a) { return gradaudit::sigmoid(a[0]); }, documented,
+          [](const std::vector<ref_t>& a) { return gradaudit::sigmoid(a[0]); },
+          documented,
           [](const golden_row& r) { return relative_ref_bound(5, r.expected); }};
 }
 
@@ -567,7 +592,8 @@ TEST(GoldenHarness, WrongStoredValueFails) {
 }
 
 TEST(GoldenCsv, MissingFileThrows) {
-  EXPECT_THROW(load_golden_csv(std::string(GRADAUDIT_DATA_DIR) + "/no_such_table.csv"), golden_csv_error);
+  EXPECT_THROW(load_golden_csv(std::string(GRADAUDIT_DATA_DIR) + "/no_such_table.csv"),
+               golden_csv_error);
 }
 
 }  // namespace

@@ -58,7 +58,10 @@ TEST(Jet, GradientOfAProductAndSecondDerivative) {
 
 /// A claim of the engine's own, run through the registry's runner.
 claim_result run(property p, int cases = 50) {
-  claim c{.id = "engine.test", .section = "gradaudit (tests)", .quote = "-", .statement = "-",
+  claim c{.id = "engine.test",
+          .section = "gradaudit (tests)",
+          .quote = "-",
+          .statement = "-",
           .as_stated = std::move(p)};
   return run_claim(c, run_options{.seed = 7, .cases = cases});
 }
@@ -66,10 +69,13 @@ claim_result run(property p, int cases = 50) {
 void sigmoid_identity(int sign) {
   const double x = *gen::real_in(-745, 745);
   input("x", x);
-  check_derivative("σ'(x)", logistic, [&](const ball& b) {
-    const ball s = logistic(b);
-    return sign * s * (1 - s);
-  }, x);
+  check_derivative(
+      "σ'(x)", logistic,
+      [&](const ball& b) {
+        const ball s = logistic(b);
+        return sign * s * (1 - s);
+      },
+      x);
 }
 
 TEST(Certify, TrueIdentityHoldsOverTheWholeRangeAtSeventeenDigits) {
@@ -96,11 +102,14 @@ TEST(Certify, ZeroCasesIsInconclusive) {
 // it does not know, never "holds".
 TEST(Certify, AnEnclosureThatNeverNarrowsIsInconclusive) {
   settings().max_bits = 512;
-  const auto r = run([] {
-    const double x = *gen::real_in(1, 2);
-    input("x", x);
-    check_equal("log(e^x) - x", [&] { return log(exp(ball(x))) - ball(x); }, [] { return ball(0); });
-  }, 3);
+  const auto r = run(
+      [] {
+        const double x = *gen::real_in(1, 2);
+        input("x", x);
+        check_equal(
+            "log(e^x) - x", [&] { return log(exp(ball(x))) - ball(x); }, [] { return ball(0); });
+      },
+      3);
   settings().max_bits = 4096;
   EXPECT_EQ(r.observed, verdict::inconclusive);
   EXPECT_EQ(r.as_stated.inconclusive_cases, 3);
@@ -117,13 +126,16 @@ TEST(Certify, UlpDistanceIsCertified) {
   const auto ok = run([] {
     const double x = *gen::real_in(-745, 745);
     input("x", x);
-    certify_ulps("exp", std::exp(x), [&] { return exp(ball(x)); }, 1.0);
+    certify_ulps(
+        "exp", std::exp(x), [&] { return exp(ball(x)); }, 1.0);
   });
   EXPECT_EQ(ok.observed, verdict::holds) << ok.reason;
   const auto bad = run([] {
     const double x = *gen::real_in(1, 2);
     input("x", x);
-    certify_ulps("exp", std::nextafter(std::nextafter(std::exp(x), 9.0), 9.0), [&] { return exp(ball(x)); }, 1.0);
+    certify_ulps(
+        "exp", std::nextafter(std::nextafter(std::exp(x), 9.0), 9.0), [&] { return exp(ball(x)); },
+        1.0);
   });
   EXPECT_EQ(bad.observed, verdict::refuted);
 }
@@ -132,26 +144,28 @@ TEST(Certify, BoundsAreCertifiedOrRefuted) {
   const auto ok = run([] {
     const double z = *gen::real_in(-745, 745);
     input("z", z);
-    certify_at_most("σ'(z) <= 1/4", [&] { return derivative(logistic, ball(z)); },
-                    [] { return ball(0.25); });
+    certify_at_most(
+        "σ'(z) <= 1/4", [&] { return derivative(logistic, ball(z)); }, [] { return ball(0.25); });
   });
   EXPECT_EQ(ok.observed, verdict::holds) << ok.reason;
   const auto bad = run([] {
     const double z = *gen::real_in(-1, 1);
     input("z", z);
-    certify_at_most("σ'(z) <= 0.24", [&] { return derivative(logistic, ball(z)); },
-                    [] { return ball(0.24); });
+    certify_at_most(
+        "σ'(z) <= 0.24", [&] { return derivative(logistic, ball(z)); }, [] { return ball(0.24); });
   });
   EXPECT_EQ(bad.observed, verdict::refuted);
 }
 
 TEST(Certify, ClassesAreCounted) {
-  const auto r = run([] {
-    const double z = *gen::real_in(-745, 745);
-    classify("|z| > 36.7", std::abs(z) > 36.7);
-    classify("never", false);
-    input("z", z);
-  }, 100);
+  const auto r = run(
+      [] {
+        const double z = *gen::real_in(-745, 745);
+        classify("|z| > 36.7", std::abs(z) > 36.7);
+        classify("never", false);
+        input("z", z);
+      },
+      100);
   EXPECT_GT(r.as_stated.classes.at("|z| > 36.7"), 0);
   EXPECT_EQ(r.as_stated.classes.at("never"), 0);
 }

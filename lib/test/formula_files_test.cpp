@@ -27,7 +27,9 @@ void expect_file_verdicts(const std::string& path) {
   }
 }
 
-TEST(FormulaFiles, ArticleClaimsGetTheirVerdicts) { expect_file_verdicts(kRoot + "/properties/claims/article.toml"); }
+TEST(FormulaFiles, ArticleClaimsGetTheirVerdicts) {
+  expect_file_verdicts(kRoot + "/properties/claims/article.toml");
+}
 
 TEST(FormulaFiles, SecondArticleClaimsGetTheirVerdicts) {
   expect_file_verdicts(kRoot + "/examples/claims/second_article.toml");

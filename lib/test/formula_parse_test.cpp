@@ -78,15 +78,19 @@ TEST(FormulaParse, Statements) {
 }
 
 TEST(FormulaParse, ErrorsAreOneLineWithTheColumn) {
-  EXPECT_EQ(error_of(R"(2(y - \hat{y} = 1)", {"y", "yhat"}), "column 15: expected ')' after '(y - \\hat{y}', found '='");
+  EXPECT_EQ(error_of(R"(2(y - \hat{y} = 1)", {"y", "yhat"}),
+            "column 15: expected ')' after '(y - \\hat{y}', found '='");
   EXPECT_EQ(error_of(R"(2(y - \hat{y})"), "column 14: expected ')' after '(y - \\hat{y}'");
   const std::string unknown = error_of("foo(x) = 1", {"x"});
-  EXPECT_NE(unknown.find("unknown function 'foo'; known functions: abs/1, bce/2"), std::string::npos) << unknown;
+  EXPECT_NE(unknown.find("unknown function 'foo'; known functions: abs/1, bce/2"),
+            std::string::npos)
+      << unknown;
   EXPECT_NE(error_of("x + = 1").find("column 5: expected an expression"), std::string::npos);
   EXPECT_NE(error_of("x + 1").find("expected a relation"), std::string::npos);
   EXPECT_NE(error_of("min(x) = 1", {"x"}).find("min takes 2 arguments, not 1"), std::string::npos);
   EXPECT_NE(error_of("x # 1").find("column 3: unexpected character '#'"), std::string::npos);
-  for (const std::string& s : {error_of(R"(\frac{1}{2)"), error_of("sum_{i=1} x"), error_of("d/d"), error_of("x^")})
+  for (const std::string& s :
+       {error_of(R"(\frac{1}{2)"), error_of("sum_{i=1} x"), error_of("d/d"), error_of("x^")})
     EXPECT_EQ(s.find('\n'), std::string::npos) << s;
 }
 

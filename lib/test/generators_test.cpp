@@ -20,7 +20,8 @@ TEST(Generators, RealInStaysInRangeAndCoversIt) {
   const auto v = gen::sample(gen::real_in(-700, 700), 20000, 1);
   EXPECT_TRUE(std::all_of(v.begin(), v.end(), [](double x) { return x >= -700 && x <= 700; }));
   // Log-scaled magnitudes reach small values; endpoints and 0 are mixed in.
-  EXPECT_TRUE(std::any_of(v.begin(), v.end(), [](double x) { return x != 0 && std::abs(x) < 1e-5; }));
+  EXPECT_TRUE(
+      std::any_of(v.begin(), v.end(), [](double x) { return x != 0 && std::abs(x) < 1e-5; }));
   EXPECT_TRUE(std::any_of(v.begin(), v.end(), [](double x) { return x == 700; }));
   EXPECT_TRUE(std::any_of(v.begin(), v.end(), [](double x) { return x == 0; }));
   EXPECT_GT(std::count_if(v.begin(), v.end(), [](double x) { return x > 350; }), 1000);
@@ -31,7 +32,7 @@ TEST(Generators, AnyFiniteReachesEveryRegion) {
   auto has = [&](auto pred) { return std::any_of(v.begin(), v.end(), pred); };
   EXPECT_TRUE(std::all_of(v.begin(), v.end(), [](double x) { return std::isfinite(x); }));
   EXPECT_TRUE(has([](double x) { return x != 0 && std::abs(x) < lim::min(); }));  // subnormal
-  EXPECT_TRUE(has([](double x) { return x == 0 && std::signbit(x); }));            // -0
+  EXPECT_TRUE(has([](double x) { return x == 0 && std::signbit(x); }));           // -0
   EXPECT_TRUE(has([](double x) { return x == lim::max(); }));
   EXPECT_TRUE(has([](double x) { return x == -lim::denorm_min(); }));
   EXPECT_TRUE(has([](double x) { return std::abs(x) > 1e300; }));

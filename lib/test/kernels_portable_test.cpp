@@ -33,13 +33,20 @@ std::vector<double> inputs() {
   for (int i = 0; i < 6000; ++i) {
     const double u = next();
     switch (i % 3) {
-      case 0: x.push_back(1520 * u - 760); break;
-      case 1: x.push_back(80 * u - 40); break;
-      default: x.push_back(std::ldexp(1 + u, static_cast<int>(next() * 1084) - 1074) * (next() < 0.5 ? -1 : 1));
+      case 0:
+        x.push_back(1520 * u - 760);
+        break;
+      case 1:
+        x.push_back(80 * u - 40);
+        break;
+      default:
+        x.push_back(std::ldexp(1 + u, static_cast<int>(next() * 1084) - 1074) *
+                    (next() < 0.5 ? -1 : 1));
     }
   }
   const double inf = std::numeric_limits<double>::infinity();
-  for (double v : {0.0, -0.0, inf, -inf, 50.0, -50.0, 20.0, 0x1p-28, 700.0, -700.0, -708.5, -745.1, 373.2})
+  for (double v :
+       {0.0, -0.0, inf, -inf, 50.0, -50.0, 20.0, 0x1p-28, 700.0, -700.0, -708.5, -745.1, 373.2})
     x.push_back(v);
   return x;
 }
@@ -55,14 +62,16 @@ TEST(PortableKernels, SameBitsOnEveryTarget) {
   for (std::size_t i = 0; i < xs.size(); ++i) {
     const double x = xs[i];
     const double y = (static_cast<double>(i % 997) + 0.5) / 997;  // soft targets in (0, 1)
-    const double p = 1 / (1 + std::abs(x));                         // a probability
-    for (double v : {dbl::sigmoid(x), dbl::sigmoid_grad(x), dbl::log_sigmoid(x), dbl::softplus(x), dbl::tanh(x),
-                     dbl::tanh_grad(x), dbl::bce_with_logits(x, y), dbl::bce_with_logits(x, 1.0),
-                     dbl::sigmoid_minus_target_dd(x, y).value_or(std::numeric_limits<double>::quiet_NaN()), dbl::bce(p, y),
-                     dbl::bce_grad(p, y), dbl::mse(p, x)})
+    const double p = 1 / (1 + std::abs(x));                       // a probability
+    for (double v :
+         {dbl::sigmoid(x), dbl::sigmoid_grad(x), dbl::log_sigmoid(x), dbl::softplus(x),
+          dbl::tanh(x), dbl::tanh_grad(x), dbl::bce_with_logits(x, y), dbl::bce_with_logits(x, 1.0),
+          dbl::sigmoid_minus_target_dd(x, y).value_or(std::numeric_limits<double>::quiet_NaN()),
+          dbl::bce(p, y), dbl::bce_grad(p, y), dbl::mse(p, x)})
       h = mix(h, v);
   }
-  std::printf("kernel bits hash: 0x%016llx (FMA: %d)\n", static_cast<unsigned long long>(h), GRADAUDIT_HAS_FMA);
+  std::printf("kernel bits hash: 0x%016llx (FMA: %d)\n", static_cast<unsigned long long>(h),
+              GRADAUDIT_HAS_FMA);
   if (kExpectedHash != 0) {
     EXPECT_EQ(h, kExpectedHash) << std::hex << h;
   }
@@ -75,29 +84,32 @@ TEST(PortableKernels, SameBitsOnEveryTarget) {
 /// (regression/golden_test.cpp under GRADAUDIT_NATIVE=ON). Rows: a = -expm1(-z), b = 2 + expm1(-z)
 /// for z = 1, ln 3, 1/2, 2 and the quotient as the IEEE operation sequence gives it (baseline
 /// x86-64 without FMA, where nothing can be fused, and aarch64 under ci/cross).
-[[gnu::noinline]] gradaudit::detail::dd div_not_inlined(gradaudit::detail::dd a, gradaudit::detail::dd b) {
+[[gnu::noinline]] gradaudit::detail::dd div_not_inlined(gradaudit::detail::dd a,
+                                                        gradaudit::detail::dd b) {
   return gradaudit::detail::div(a, b);
 }
 
 TEST(PortableKernels, DivisionIsNotFused) {
-  const double rows[][6] = {
-      {0x1.43a54e4e98864p-1, 0x1.ca8a425b13e34p-57, 0x1.5e2d58d8b3bcep+0, -0x1.ca8a425b13e34p-57,
-       0x1.d9353d7568af3p-2, 0x1.944a3b7cbcf47p-56},
-      {0x1.5555555555556p-1, -0x1.93c60441f271ap-55, 0x1.5555555555555p+0, 0x1.93c60441f271ap-55, 0x1p-1,
-       0x1.39c13b35cf403p-55},
-      {0x1.92e9a0720d3ecp-2, 0x1.85314cbd5a78p-61, 0x1.9b4597e37cb05p+0, -0x1.85314cbd5a78p-61,
-       0x1.f597ea69a1c86p-3, -0x1.d94e5152470c1p-60},
-      {0x1.bab5557101f8dp-1, 0x1.8092244c326f8p-57, 0x1.22a555477f039p+0, 0x1.cfedbb7679b2p-54,
-       0x1.85efab514f394p-1, 0x1.5618caf56e418p-55}};
+  const double rows[][6] = {{0x1.43a54e4e98864p-1, 0x1.ca8a425b13e34p-57, 0x1.5e2d58d8b3bcep+0,
+                             -0x1.ca8a425b13e34p-57, 0x1.d9353d7568af3p-2, 0x1.944a3b7cbcf47p-56},
+                            {0x1.5555555555556p-1, -0x1.93c60441f271ap-55, 0x1.5555555555555p+0,
+                             0x1.93c60441f271ap-55, 0x1p-1, 0x1.39c13b35cf403p-55},
+                            {0x1.92e9a0720d3ecp-2, 0x1.85314cbd5a78p-61, 0x1.9b4597e37cb05p+0,
+                             -0x1.85314cbd5a78p-61, 0x1.f597ea69a1c86p-3, -0x1.d94e5152470c1p-60},
+                            {0x1.bab5557101f8dp-1, 0x1.8092244c326f8p-57, 0x1.22a555477f039p+0,
+                             0x1.cfedbb7679b2p-54, 0x1.85efab514f394p-1, 0x1.5618caf56e418p-55}};
   for (const auto& r : rows) {
     const gradaudit::detail::dd q = div_not_inlined({r[0], r[1]}, {r[2], r[3]});
-    EXPECT_EQ(std::bit_cast<std::uint64_t>(q.hi), std::bit_cast<std::uint64_t>(r[4])) << std::hexfloat << q.hi;
-    EXPECT_EQ(std::bit_cast<std::uint64_t>(q.lo), std::bit_cast<std::uint64_t>(r[5])) << std::hexfloat << q.lo;
+    EXPECT_EQ(std::bit_cast<std::uint64_t>(q.hi), std::bit_cast<std::uint64_t>(r[4]))
+        << std::hexfloat << q.hi;
+    EXPECT_EQ(std::bit_cast<std::uint64_t>(q.lo), std::bit_cast<std::uint64_t>(r[5]))
+        << std::hexfloat << q.lo;
   }
 }
 
 TEST(PortableKernels, SpecialValues) {
-  const double inf = std::numeric_limits<double>::infinity(), nan = std::numeric_limits<double>::quiet_NaN();
+  const double inf = std::numeric_limits<double>::infinity(),
+               nan = std::numeric_limits<double>::quiet_NaN();
   EXPECT_EQ(dbl::sigmoid(inf), 1);
   EXPECT_EQ(dbl::sigmoid(-inf), 0);
   EXPECT_TRUE(std::isnan(dbl::sigmoid(nan)));

@@ -58,22 +58,28 @@ void near_root_property(const std::function<double(double, double)>& f) {
   RC_PRE(y > 0 && y < 1);
   input("z", z);
   input("y", y);
-  certify_ulps("σ(z) - y", f(z, y), [&] { return 1 / (1 + exp(-ball(z))) - ball(y); }, kBound);
+  certify_ulps(
+      "σ(z) - y", f(z, y), [&] { return 1 / (1 + exp(-ball(z))) - ball(y); }, kBound);
 }
 
 claim_result run_near_root(std::function<double(double, double)> f, int cases) {
-  claim c{.id = "kernels.soft_target_root", .section = "gradaudit (tests)", .quote = "-", .statement = "-",
+  claim c{.id = "kernels.soft_target_root",
+          .section = "gradaudit (tests)",
+          .quote = "-",
+          .statement = "-",
           .as_stated = [f] { near_root_property(f); }};
   return run_claim(c, run_options{.seed = 20261201, .cases = cases});
 }
 
 TEST(SoftTargets, LogitGradientWithinBoundAtTheRoot) {
-  const auto r = run_near_root([](double z, double y) { return gradaudit::bce_with_logits_grad(z, y); }, 3000);
-  EXPECT_EQ(r.observed, verdict::holds) << r.reason << " " << r.as_stated.counterexample_checks.size();
+  const auto r =
+      run_near_root([](double z, double y) { return gradaudit::bce_with_logits_grad(z, y); }, 3000);
+  EXPECT_EQ(r.observed, verdict::holds)
+      << r.reason << " " << r.as_stated.counterexample_checks.size();
   EXPECT_EQ(r.as_stated.inconclusive_cases, 0) << r.as_stated.inconclusive_reason;
   EXPECT_LE(r.as_stated.max_ulps, kBound);
-  std::printf("σ(z) - y near the root: %d cases, max %.4f ULP at %s\n", r.as_stated.cases, r.as_stated.max_ulps,
-              r.as_stated.max_ulps_at.c_str());
+  std::printf("σ(z) - y near the root: %d cases, max %.4f ULP at %s\n", r.as_stated.cases,
+              r.as_stated.max_ulps, r.as_stated.max_ulps_at.c_str());
 }
 
 // Control: the dd formula alone (what bce_with_logits_grad was) fails the same property.
@@ -94,8 +100,11 @@ TEST(SoftTargets, DoubleDoubleAloneIsRefutedAtTheRoot) {
 /// accuracy.bce_with_logits once it drew soft targets: z = -707, y = 8.990861226455411e-308
 /// gave 6.356538e-305 for 6.365529e-305 (the dd kernel's |z| > 700 shortcut dropped e^z).
 claim_result run_tiny_target(std::function<double(double, double)> f, int cases) {
-  claim c{.id = "kernels.bce_with_logits_tiny_target", .section = "gradaudit (tests)", .quote = "-",
-          .statement = "-", .as_stated = [f] {
+  claim c{.id = "kernels.bce_with_logits_tiny_target",
+          .section = "gradaudit (tests)",
+          .quote = "-",
+          .statement = "-",
+          .as_stated = [f] {
             const double z = *gen::real_in(-745, 0);
             const double y = *rc::gen::inRange(0, 2) == 0
                                  ? std::exp(z) * std::exp2(*gen::real_in(-4, 4))
@@ -103,16 +112,20 @@ claim_result run_tiny_target(std::function<double(double, double)> f, int cases)
             RC_PRE(y > 0 && y < 0x1p-900);
             input("z", z);
             input("y", y);
-            certify_ulps("bce_with_logits(z, y)", f(z, y), [&] {
-              const ball b(z);
-              return ball(y) * log(1 + exp(-b)) + (1 - ball(y)) * log(1 + exp(b));
-            }, kBound);
+            certify_ulps(
+                "bce_with_logits(z, y)", f(z, y),
+                [&] {
+                  const ball b(z);
+                  return ball(y) * log(1 + exp(-b)) + (1 - ball(y)) * log(1 + exp(b));
+                },
+                kBound);
           }};
   return run_claim(c, run_options{.seed = 20261201, .cases = cases});
 }
 
 TEST(SoftTargets, BceWithLogitsWithinBoundForTinyTargets) {
-  const auto r = run_tiny_target([](double z, double y) { return gradaudit::bce_with_logits(z, y); }, 3000);
+  const auto r =
+      run_tiny_target([](double z, double y) { return gradaudit::bce_with_logits(z, y); }, 3000);
   EXPECT_EQ(r.observed, verdict::holds) << r.reason;
   EXPECT_EQ(r.as_stated.inconclusive_cases, 0) << r.as_stated.inconclusive_reason;
   std::printf("bce_with_logits, tiny y: %s\n", summary_line(r).c_str());
@@ -120,7 +133,8 @@ TEST(SoftTargets, BceWithLogitsWithinBoundForTinyTargets) {
 
 // Control: the dd kernel alone (what bce_with_logits was for these targets) is refuted.
 TEST(SoftTargets, DoubleDoubleBceWithLogitsIsRefutedForTinyTargets) {
-  const auto r = run_tiny_target([](double z, double y) { return dbl::bce_with_logits(z, y); }, 3000);
+  const auto r =
+      run_tiny_target([](double z, double y) { return dbl::bce_with_logits(z, y); }, 3000);
   EXPECT_EQ(r.observed, verdict::refuted) << r.reason;
   std::printf("dd alone: %s\n", summary_line(r).c_str());
 }

@@ -35,7 +35,9 @@ void expect_dd_of(const ref_t& v, double hi, double lo, const char* what, int j)
 }
 
 TEST(KernelTables, Exp2MatchesMpfr) {
-  for (int j = 0; j < 128; ++j) expect_dd_of(pow(ref_t(2), ref_t(j) / 128), tables::exp2_hi[j], tables::exp2_lo[j], "2^(j/128)", j);
+  for (int j = 0; j < 128; ++j)
+    expect_dd_of(pow(ref_t(2), ref_t(j) / 128), tables::exp2_hi[j], tables::exp2_lo[j], "2^(j/128)",
+                 j);
 }
 
 TEST(KernelTables, LogMatchesMpfr) {
@@ -68,7 +70,8 @@ TEST(ErrorFreeTransformations, ProductOfHugeFactorsIsExact) {
       const auto p = gradaudit::detail::two_product(small, big);
       ASSERT_EQ(p.hi, small * big) << std::hexfloat << small << " " << big;
       if (std::isfinite(p.hi) && std::abs(small * big) >= 0x1p-969) {
-        ASSERT_EQ(ref_t(p.hi) + ref_t(p.lo), ref_t(small) * ref_t(big)) << std::hexfloat << small << " " << big;
+        ASSERT_EQ(ref_t(p.hi) + ref_t(p.lo), ref_t(small) * ref_t(big))
+            << std::hexfloat << small << " " << big;
       }
       ASSERT_FALSE(std::isnan(p.lo)) << std::hexfloat << small << " " << big;
     }
@@ -83,9 +86,15 @@ std::vector<double> logits(std::size_t n, std::uint64_t seed) {
   std::vector<double> x(n);
   for (std::size_t i = 0; i < n; ++i) {
     switch (i % 4) {
-      case 0: case 1: x[i] = wide(g); break;
-      case 2: x[i] = mid(g); break;
-      default: x[i] = std::ldexp(unit(g) + 0.5, ex(g)) * (unit(g) < 0.5 ? -1 : 1);
+      case 0:
+      case 1:
+        x[i] = wide(g);
+        break;
+      case 2:
+        x[i] = mid(g);
+        break;
+      default:
+        x[i] = std::ldexp(unit(g) + 0.5, ex(g)) * (unit(g) < 0.5 ? -1 : 1);
     }
   }
   return x;
@@ -112,11 +121,13 @@ TEST(DoubleKernels, WithinTheBoundOfTheReference) {
         ulp_distance(dbl::mse(p, x), gradaudit::mse(ref_t(p), r)),
     };
     for (int k = 0; k < 10; ++k) {
-      EXPECT_LE(e[k], kBound) << "function " << k << " at x = " << std::hexfloat << x << ", y = " << y << ", p = " << p;
+      EXPECT_LE(e[k], kBound) << "function " << k << " at x = " << std::hexfloat << x
+                              << ", y = " << y << ", p = " << p;
       worst[k] = std::max(worst[k], e[k]);
     }
   }
-  for (int k = 0; k < 10; ++k) RecordProperty("worst_" + std::to_string(k), std::to_string(worst[k]));
+  for (int k = 0; k < 10; ++k)
+    RecordProperty("worst_" + std::to_string(k), std::to_string(worst[k]));
 }
 
 TEST(DoubleKernels, SoftmaxCrossEntropyWithinTheBound) {
@@ -128,10 +139,13 @@ TEST(DoubleKernels, SoftmaxCrossEntropyWithinTheBound) {
     std::vector<ref_t> vr(K);
     for (std::size_t k = 0; k < K; ++k) vr[k] = v[k] = z(g);
     const std::size_t y = static_cast<std::size_t>(i) % K;
-    EXPECT_LE(ulp_distance(gradaudit::softmax_cross_entropy<double>(v, y), gradaudit::softmax_cross_entropy<ref_t>(vr, y)), kBound);
+    EXPECT_LE(ulp_distance(gradaudit::softmax_cross_entropy<double>(v, y),
+                           gradaudit::softmax_cross_entropy<ref_t>(vr, y)),
+              kBound);
     const auto gd = gradaudit::softmax_cross_entropy_grad<double>(v, y);
     const auto gr = gradaudit::softmax_cross_entropy_grad<ref_t>(vr, y);
-    for (std::size_t k = 0; k < K; ++k) EXPECT_LE(ulp_distance(gd[k], gr[k]), kBound) << "k = " << k;
+    for (std::size_t k = 0; k < K; ++k)
+      EXPECT_LE(ulp_distance(gd[k], gr[k]), kBound) << "k = " << k;
   }
 }
 
@@ -149,7 +163,8 @@ TEST(SoftTargets, BceGradAtTheRoot) {
     double p = t;
     for (int s = steps(g); s != 0; s += s > 0 ? -1 : 1) p = std::nextafter(p, s > 0 ? 2.0 : -1.0);
     const ref_t exact = (ref_t(p) - ref_t(t)) / (ref_t(p) * (1 - ref_t(p)));
-    ASSERT_LE(ulp_distance(gradaudit::bce_grad(p, t), exact), kBound) << std::hexfloat << p << " " << t;
+    ASSERT_LE(ulp_distance(gradaudit::bce_grad(p, t), exact), kBound)
+        << std::hexfloat << p << " " << t;
   }
   // Tiny soft targets, y = m·2^e with e down to -1074 and ŷ = y ± 4 ULP: below ŷ = 2^-900
   // the quotient (ŷ - y)/ŷ had a numerator under 2^-969, whose dd product is not exact
@@ -161,7 +176,8 @@ TEST(SoftTargets, BceGradAtTheRoot) {
     for (int s = steps(g); s != 0; s += s > 0 ? -1 : 1) p = std::nextafter(p, s > 0 ? 2.0 : -1.0);
     if (t == 0 || t >= 1 || p <= 0) continue;
     const ref_t exact = (ref_t(p) - ref_t(t)) / (ref_t(p) * (1 - ref_t(p)));
-    ASSERT_LE(ulp_distance(gradaudit::bce_grad(p, t), exact), kBound) << std::hexfloat << p << " " << t;
+    ASSERT_LE(ulp_distance(gradaudit::bce_grad(p, t), exact), kBound)
+        << std::hexfloat << p << " " << t;
   }
 }
 
@@ -178,7 +194,8 @@ TEST(SoftTargets, LogitGradientBounds) {
     const double y = unit(g);
     if (y == 0) continue;
     const ref_t exact = gradaudit::sigmoid(ref_t(z)) - ref_t(y);
-    EXPECT_LE(ulp_distance(gradaudit::bce_with_logits_grad(z, y), exact), kBound) << std::hexfloat << z << " " << y;
+    EXPECT_LE(ulp_distance(gradaudit::bce_with_logits_grad(z, y), exact), kBound)
+        << std::hexfloat << z << " " << y;
   }
   const double z = -0x1.b1d10670aae9ap-1;
   const ref_t exact = gradaudit::sigmoid(ref_t(z)) - ref_t(0.3);
@@ -187,24 +204,33 @@ TEST(SoftTargets, LogitGradientBounds) {
 
 TEST(BatchForms, BitwiseEqualToScalarCalls) {
   auto xs = logits(4000, 21);
-  for (double v : {0.0, -0.0, std::numeric_limits<double>::infinity(), -std::numeric_limits<double>::infinity(),
+  for (double v : {0.0, -0.0, std::numeric_limits<double>::infinity(),
+                   -std::numeric_limits<double>::infinity(),
                    std::numeric_limits<double>::quiet_NaN(), 50.0, -50.0, 700.0, -745.5})
     xs.push_back(v);
   std::vector<double> out(xs.size()), ys(xs.size()), out2(xs.size());
   std::mt19937_64 g(22);
   std::uniform_real_distribution<double> unit(0, 1);
   for (std::size_t i = 0; i < ys.size(); ++i) ys[i] = i % 3 == 0 ? 1.0 : i % 3 == 1 ? 0.0 : unit(g);
-  auto same = [](double a, double b) { return std::bit_cast<std::uint64_t>(a) == std::bit_cast<std::uint64_t>(b) || (std::isnan(a) && std::isnan(b)); };
+  auto same = [](double a, double b) {
+    return std::bit_cast<std::uint64_t>(a) == std::bit_cast<std::uint64_t>(b) ||
+           (std::isnan(a) && std::isnan(b));
+  };
   gradaudit::sigmoid(xs, out);
-  for (std::size_t i = 0; i < xs.size(); ++i) ASSERT_TRUE(same(out[i], gradaudit::sigmoid(xs[i]))) << xs[i];
+  for (std::size_t i = 0; i < xs.size(); ++i)
+    ASSERT_TRUE(same(out[i], gradaudit::sigmoid(xs[i]))) << xs[i];
   gradaudit::sigmoid_grad(xs, out);
-  for (std::size_t i = 0; i < xs.size(); ++i) ASSERT_TRUE(same(out[i], gradaudit::sigmoid_grad(xs[i]))) << xs[i];
+  for (std::size_t i = 0; i < xs.size(); ++i)
+    ASSERT_TRUE(same(out[i], gradaudit::sigmoid_grad(xs[i]))) << xs[i];
   gradaudit::log_sigmoid(xs, out);
-  for (std::size_t i = 0; i < xs.size(); ++i) ASSERT_TRUE(same(out[i], gradaudit::log_sigmoid(xs[i]))) << xs[i];
+  for (std::size_t i = 0; i < xs.size(); ++i)
+    ASSERT_TRUE(same(out[i], gradaudit::log_sigmoid(xs[i]))) << xs[i];
   gradaudit::tanh(xs, out);
-  for (std::size_t i = 0; i < xs.size(); ++i) ASSERT_TRUE(same(out[i], gradaudit::tanh(xs[i]))) << xs[i];
+  for (std::size_t i = 0; i < xs.size(); ++i)
+    ASSERT_TRUE(same(out[i], gradaudit::tanh(xs[i]))) << xs[i];
   gradaudit::tanh_grad(xs, out);
-  for (std::size_t i = 0; i < xs.size(); ++i) ASSERT_TRUE(same(out[i], gradaudit::tanh_grad(xs[i]))) << xs[i];
+  for (std::size_t i = 0; i < xs.size(); ++i)
+    ASSERT_TRUE(same(out[i], gradaudit::tanh_grad(xs[i]))) << xs[i];
   gradaudit::bce_with_logits(xs, ys, out);
   gradaudit::bce_with_logits_grad(xs, ys, out2);
   for (std::size_t i = 0; i < xs.size(); ++i) {

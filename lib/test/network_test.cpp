@@ -21,7 +21,8 @@ network<double> random_network(const std::vector<int>& widths, activation hidden
   std::vector<activation> acts(widths.size() - 1, hidden);
   acts.back() = last;
   auto net = network<double>::zeros(widths, acts);
-  initialize(net, initializer{initializer::kind::uniform, 1.0}, initializer{initializer::kind::uniform, 0.5}, seed);
+  initialize(net, initializer{initializer::kind::uniform, 1.0},
+             initializer{initializer::kind::uniform, 0.5}, seed);
   return net;
 }
 
@@ -38,11 +39,14 @@ RC_GTEST_PROP(Network, BackwardPassMatchesCentralDifferencesAt50Digits, ()) {
   std::vector<int> widths{*rc::gen::inRange(1, 4)};
   for (int l = 0; l < depth; ++l) widths.push_back(*rc::gen::inRange(1, 5));
   widths.back() = 1;
-  const auto hidden = *rc::gen::element(activation::sigmoid, activation::tanh, activation::identity);
-  const auto loss = *rc::gen::element(loss_function::mse, loss_function::bce, loss_function::bce_with_logits);
+  const auto hidden =
+      *rc::gen::element(activation::sigmoid, activation::tanh, activation::identity);
+  const auto loss =
+      *rc::gen::element(loss_function::mse, loss_function::bce, loss_function::bce_with_logits);
   const activation last = loss == loss_function::bce ? activation::sigmoid
-                          : loss == loss_function::bce_with_logits ? activation::identity
-                                                                   : *rc::gen::element(activation::sigmoid, activation::identity);
+                          : loss == loss_function::bce_with_logits
+                              ? activation::identity
+                              : *rc::gen::element(activation::sigmoid, activation::identity);
   const auto seed = *rc::gen::inRange<std::uint64_t>(1, 1000);
   const network<ref_t> net = random_network(widths, hidden, last, seed).cast<ref_t>();
   const int n = *rc::gen::inRange(1, 6);
@@ -57,11 +61,14 @@ RC_GTEST_PROP(Network, BackwardPassMatchesCentralDifferencesAt50Digits, ()) {
     for (Eigen::Index k = 0; k < net.layers[l].weight.size() + net.layers[l].bias.size(); ++k) {
       auto plus = net, minus = net;
       const bool is_w = k < net.layers[l].weight.size();
-      ref_t& p = is_w ? plus.layers[l].weight.data()[k] : plus.layers[l].bias(k - net.layers[l].weight.size());
-      ref_t& m = is_w ? minus.layers[l].weight.data()[k] : minus.layers[l].bias(k - net.layers[l].weight.size());
+      ref_t& p = is_w ? plus.layers[l].weight.data()[k]
+                      : plus.layers[l].bias(k - net.layers[l].weight.size());
+      ref_t& m = is_w ? minus.layers[l].weight.data()[k]
+                      : minus.layers[l].bias(k - net.layers[l].weight.size());
       p += h;
       m -= h;
-      const ref_t fd = (evaluate(plus, data, loss, 1).loss - evaluate(minus, data, loss, 1).loss) / (2 * h);
+      const ref_t fd =
+          (evaluate(plus, data, loss, 1).loss - evaluate(minus, data, loss, 1).loss) / (2 * h);
       const ref_t an = is_w ? g.weight[l].data()[k] : g.bias[l](k - net.layers[l].weight.size());
       RC_ASSERT(abs(fd - an) <= ref_t(1e-25));
     }
@@ -118,16 +125,32 @@ TEST(Network, ShapeErrorsNameTheSizes) {
       EXPECT_NE(std::string(e.what()).find(part), std::string::npos) << e.what();
     }
   };
-  expect_message([&] { (void)evaluate(network<double>::zeros({3, 1}, {activation::sigmoid}), data, loss_function::bce); },
-                 "the data has 2 features but the network takes 3 inputs");
-  expect_message([&] { (void)evaluate(network<double>::zeros({2, 1}, {activation::identity}), data, loss_function::bce); },
-                 "loss bce needs a sigmoid output layer");
-  expect_message([&] { (void)network<double>::zeros({2, 0, 1}, {activation::sigmoid, activation::sigmoid}); },
-                 "width 0 of layer 1 is not positive");
-  expect_message([&] { (void)network<double>::zeros({2}, {}); }, "need at least an input and an output width");
+  expect_message(
+      [&] {
+        (void)evaluate(network<double>::zeros({3, 1}, {activation::sigmoid}), data,
+                       loss_function::bce);
+      },
+      "the data has 2 features but the network takes 3 inputs");
+  expect_message(
+      [&] {
+        (void)evaluate(network<double>::zeros({2, 1}, {activation::identity}), data,
+                       loss_function::bce);
+      },
+      "loss bce needs a sigmoid output layer");
+  expect_message(
+      [&] {
+        (void)network<double>::zeros({2, 0, 1}, {activation::sigmoid, activation::sigmoid});
+      },
+      "width 0 of layer 1 is not positive");
+  expect_message([&] { (void)network<double>::zeros({2}, {}); },
+                 "need at least an input and an output width");
   batch<double> empty{matrix<double>(2, 0), matrix<double>(1, 0)};
-  expect_message([&] { (void)evaluate(network<double>::zeros({2, 1}, {activation::sigmoid}), empty, loss_function::bce); },
-                 "the data set is empty");
+  expect_message(
+      [&] {
+        (void)evaluate(network<double>::zeros({2, 1}, {activation::sigmoid}), empty,
+                       loss_function::bce);
+      },
+      "the data set is empty");
 }
 
 TEST(Train, BadOptionsAndDivergence) {
@@ -153,7 +176,8 @@ TEST(Initializer, ParsesAndRejects) {
   EXPECT_EQ(parse_initializer("constant:0.01").value, 0.01);
   EXPECT_EQ(parse_initializer("zeros").k, initializer::kind::zeros);
   EXPECT_EQ(to_string(parse_initializer("normal:0.5")), "normal:0.5");
-  for (const char* bad : {"", "zero", "constant", "constant:", "constant:x", "uniform:-1", "torch:1", "normal:nan"})
+  for (const char* bad :
+       {"", "zero", "constant", "constant:", "constant:x", "uniform:-1", "torch:1", "normal:nan"})
     EXPECT_THROW((void)parse_initializer(bad), std::invalid_argument) << bad;
 }
 
@@ -197,7 +221,8 @@ TEST(Dataset, CsvRoundTripsAndNamesBadLines) {
   EXPECT_EQ(error_of("x1,x2,y\n1,abc,0\n"), "f.csv, line 2: column x2: 'abc' is not a number");
   EXPECT_EQ(error_of("x1,x2,y\n1,2,0\n\n"), "f.csv, line 3: blank line");
   EXPECT_EQ(error_of("x1,x2,y\n1,inf,0\n"), "f.csv, line 2: column x2: inf is not finite");
-  EXPECT_EQ(error_of("a,b\n"), "f.csv, line 1: the header must name the features and end with y, got 'a,b'");
+  EXPECT_EQ(error_of("a,b\n"),
+            "f.csv, line 1: the header must name the features and end with y, got 'a,b'");
   EXPECT_EQ(error_of("\xEF\xBB\xBFx1,y\r\n0.5,1\r\n"), "no error");
 }
 

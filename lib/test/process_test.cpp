@@ -28,12 +28,14 @@ TEST(Process, ExitCodesAndMissingPrograms) {
   EXPECT_EQ(f.code, 1);
   const auto missing = run_process({"/nonexistent/gradaudit-no-such-program"});
   EXPECT_FALSE(missing.started);
-  EXPECT_NE(missing.error.find("cannot start /nonexistent/gradaudit-no-such-program"), std::string::npos);
+  EXPECT_NE(missing.error.find("cannot start /nonexistent/gradaudit-no-such-program"),
+            std::string::npos);
 }
 
 // Shell syntax in an argument is text: the injection through --figures.
 TEST(Process, ArgumentsAreNeverParsedByAShell) {
-  const auto dir = std::filesystem::temp_directory_path() / ("gradaudit_process_" + std::to_string(::getpid()));
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("gradaudit_process_" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   const std::string evil = "z'; touch " + (dir / "PWNED").string() + "; echo '";
   const auto out = (dir / "out.txt").string();

@@ -36,10 +36,10 @@ TEST(AllTypes, NanInNanOut) {
     for (T v : {gradaudit::sigmoid(nan), gradaudit::sigmoid_grad(nan), gradaudit::log_sigmoid(nan),
                 gradaudit::identity(nan), gradaudit::identity_grad(nan), gradaudit::relu(nan),
                 gradaudit::relu_grad(nan), gradaudit::tanh(nan), gradaudit::tanh_grad(nan),
-                gradaudit::mse(nan, T(1)), gradaudit::mse_grad(T(1), nan), gradaudit::bce(nan, T(1)),
-                gradaudit::bce(T(0.5), nan), gradaudit::bce_grad(nan, T(0)),
-                gradaudit::bce_with_logits(nan, T(1)), gradaudit::bce_with_logits(T(0), nan),
-                gradaudit::bce_with_logits_grad(nan, T(0))})
+                gradaudit::mse(nan, T(1)), gradaudit::mse_grad(T(1), nan),
+                gradaudit::bce(nan, T(1)), gradaudit::bce(T(0.5), nan),
+                gradaudit::bce_grad(nan, T(0)), gradaudit::bce_with_logits(nan, T(1)),
+                gradaudit::bce_with_logits(T(0), nan), gradaudit::bce_with_logits_grad(nan, T(0))})
       EXPECT_TRUE(is_nan(v)) << typeid(T).name();
   });
 }
@@ -109,7 +109,8 @@ TEST(AllTypes, DomainErrorsAgreeAndNameTheArgument) {
       EXPECT_NE(m.find(std::string("bce: ") + b.what + " = "), std::string::npos) << m;
       EXPECT_NE(m.find("is outside [0, 1]"), std::string::npos) << m;
       messages.push_back(m.substr(0, m.find(" = ")));
-      EXPECT_FALSE(domain_message([&] { (void)gradaudit::bce_grad(T(b.yhat_or_z), T(b.y)); }).empty());
+      EXPECT_FALSE(
+          domain_message([&] { (void)gradaudit::bce_grad(T(b.yhat_or_z), T(b.y)); }).empty());
     });
     for (const auto& m : messages) EXPECT_EQ(m, messages.front());
   }
@@ -117,7 +118,8 @@ TEST(AllTypes, DomainErrorsAgreeAndNameTheArgument) {
     using T = decltype(zero);
     EXPECT_NE(domain_message([] { (void)gradaudit::bce_with_logits(T(0), T(2)); }).find("y = 2"),
               std::string::npos);
-    EXPECT_FALSE(domain_message([] { (void)gradaudit::bce_with_logits_grad(T(0), T(-1)); }).empty());
+    EXPECT_FALSE(
+        domain_message([] { (void)gradaudit::bce_with_logits_grad(T(0), T(-1)); }).empty());
     EXPECT_TRUE(domain_message([] { (void)gradaudit::bce_with_logits(T(1e30), T(1)); }).empty());
   });
 }
@@ -150,10 +152,12 @@ TEST(OutputLayer, ShapesMustAgree) {
 RC_GTEST_PROP(AllTypes, FloatWithinOneUlp, ()) {
   const double xd = *gradaudit::testing::gen::real_in(-100, 100);
   const float x = static_cast<float>(xd);
-  RC_ASSERT(gradaudit::testing::ulp_distance(gradaudit::sigmoid(x), gradaudit::sigmoid(ref_t(x))) <= 1.0);
+  RC_ASSERT(gradaudit::testing::ulp_distance(gradaudit::sigmoid(x), gradaudit::sigmoid(ref_t(x))) <=
+            1.0);
   RC_ASSERT(gradaudit::testing::ulp_distance(gradaudit::sigmoid_grad(x),
                                              gradaudit::sigmoid_grad(ref_t(x))) <= 1.0);
-  RC_ASSERT(gradaudit::testing::ulp_distance(gradaudit::tanh_grad(x), gradaudit::tanh_grad(ref_t(x))) <= 1.0);
+  RC_ASSERT(gradaudit::testing::ulp_distance(gradaudit::tanh_grad(x),
+                                             gradaudit::tanh_grad(ref_t(x))) <= 1.0);
 }
 
 // tanh' = 1 - tanh² in exact arithmetic; at 50 digits for |x| <= 20 the literal form keeps
@@ -164,7 +168,8 @@ RC_GTEST_PROP(AllTypes, TanhGradIsOneMinusTanhSquared, ()) {
   const ref_t t = tanh(ref_t(x));
   const ref_t literal = 1 - t * t;
   RC_ASSERT(abs(gradaudit::tanh_grad(ref_t(x)) - literal) <= literal * ldexp(ref_t(1), -100));
-  RC_ASSERT(gradaudit::testing::ulp_distance(gradaudit::tanh_grad(x), gradaudit::tanh_grad(ref_t(x))) <= 1.0);
+  RC_ASSERT(gradaudit::testing::ulp_distance(gradaudit::tanh_grad(x),
+                                             gradaudit::tanh_grad(ref_t(x))) <= 1.0);
 }
 
 // σ(-x) = 1 - σ(x) and σ' even: symmetry of the double path, exact at every input.
@@ -183,7 +188,8 @@ namespace {
 RC_GTEST_PROP(BceWithLogitsGrad, HalfTargetWithinOneUlp, ()) {
   const double z = *gradaudit::testing::gen::any_finite();
   const ref_t exact = tanh(ref_t(z) / 2) / 2;
-  RC_ASSERT(gradaudit::testing::ulp_distance(gradaudit::bce_with_logits_grad(z, 0.5), exact) <= 1.0);
+  RC_ASSERT(gradaudit::testing::ulp_distance(gradaudit::bce_with_logits_grad(z, 0.5), exact) <=
+            1.0);
 }
 }  // namespace
 
@@ -200,7 +206,9 @@ TEST(AllTypes, SoftmaxCrossEntropyEdges) {
     // Domain errors name the argument, the same at every type.
     empty_messages.push_back(domain_message([&] { (void)L({}, 0); }));
     index_messages.push_back(domain_message([&] { (void)L({T(1), T(2)}, 2); }));
-    EXPECT_FALSE(domain_message([&] { (void)softmax_cross_entropy_grad<T>(std::vector<T>{T(1)}, 1); }).empty());
+    EXPECT_FALSE(domain_message([&] {
+                   (void)softmax_cross_entropy_grad<T>(std::vector<T>{T(1)}, 1);
+                 }).empty());
     // Values: K = 1 is 0; equal logits give log K; the limits at infinities.
     EXPECT_EQ(L({T(3)}, 0), T(0));
     EXPECT_EQ(L({T(0), T(0)}, 1), T(log(T(2))));
@@ -218,8 +226,10 @@ TEST(AllTypes, SoftmaxCrossEntropyEdges) {
     EXPECT_EQ(gi[0], T(1));
     EXPECT_EQ(gi[1], T(-1));
   });
-  for (const auto& m : empty_messages) EXPECT_EQ(m, "softmax_cross_entropy: z is empty (K = 0 classes)");
-  for (const auto& m : index_messages) EXPECT_EQ(m, "softmax_cross_entropy: y = 2 is not a class index in [0, 2)");
+  for (const auto& m : empty_messages)
+    EXPECT_EQ(m, "softmax_cross_entropy: z is empty (K = 0 classes)");
+  for (const auto& m : index_messages)
+    EXPECT_EQ(m, "softmax_cross_entropy: y = 2 is not a class index in [0, 2)");
 }
 
 }  // namespace

@@ -31,7 +31,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   args.push_back(cur);
   for (const auto& a : args)
-    if (a == "--json" || a == "--markdown" || a == "--junit" || a == "--data" || a == "--figures") return 0;
+    if (a == "--json" || a == "--markdown" || a == "--junit" || a == "--data" || a == "--figures")
+      return 0;
   // Big networks are slow by nature (a 311 × 61121 layer is 19 M weights): not what this
   // target looks for, and the CLI refuses more than 1e8. Skip layer lists with long numbers.
   for (const auto& a : args) {

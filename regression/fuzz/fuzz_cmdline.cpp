@@ -7,8 +7,8 @@
 // first byte picks the command. The value after every file option (--json, --markdown,
 // --junit, --figures, --data) and every input of `report merge` is replaced by a path of the
 // tables below, picked by its first byte (all absolute paths), so nothing is written outside
-// the scratch directory ("--json=PATH" and claims files are skipped). After each run: the exit code is 0, 1 or
-// 2 with a message for 1 and 2; the special files are still what they were; no temporary
+// the scratch directory ("--json=PATH" and claims files are skipped). After each run: the exit code
+// is 0, 1 or 2 with a message for 1 and 2; the special files are still what they were; no temporary
 // (".gradaudit-") is left; then whatever the run created is removed.
 #include "check.hpp"
 #include "commands.hpp"
@@ -39,12 +39,15 @@ struct scratch {
   std::vector<std::string> outputs, inputs;
 };
 
-void write(const std::string& path, const std::string& text) { std::ofstream(path, std::ios::binary) << text; }
+void write(const std::string& path, const std::string& text) {
+  std::ofstream(path, std::ios::binary) << text;
+}
 
 /// Lists every path under `root` (symlinks not followed).
 std::set<std::string> listing(const std::string& root) {
   std::set<std::string> out;
-  for (auto it = fs::recursive_directory_iterator(root, fs::directory_options::skip_permission_denied);
+  for (auto it =
+           fs::recursive_directory_iterator(root, fs::directory_options::skip_permission_denied);
        it != fs::recursive_directory_iterator(); ++it)
     out.insert(it->path().string());
   return out;
@@ -69,12 +72,29 @@ scratch make_scratch() {
   // A valid report to merge: an audit of no claims (this target links none).
   std::ostringstream out, err;
   gradaudit::audit::program_info info;
-  if (gradaudit::audit::run_audit(std::vector<std::string>{"--json", r + "report.json"}, out, err, info) != 0) std::abort();
-  s.outputs = {r + "out.json", r + "regular", r + "dir", r + "dir/", r + "fifo", r + "link", r + "ro/x",
-               r + "missing/x", "", "/dev/null", "/dev/full", r + "out.json", r + "dir/out.md",
-               root ? r + "null" : r + "out2.json", r + "regular/x"};
-  s.inputs = {r + "data.csv", r + "report.json", r + "dir", r + "link.csv", r + "missing", "", "/dev/null", "/dev/zero",
-              r + "regular", root ? r + "null" : r + "data.csv"};
+  if (gradaudit::audit::run_audit(std::vector<std::string>{"--json", r + "report.json"}, out, err,
+                                  info) != 0)
+    std::abort();
+  s.outputs = {r + "out.json",
+               r + "regular",
+               r + "dir",
+               r + "dir/",
+               r + "fifo",
+               r + "link",
+               r + "ro/x",
+               r + "missing/x",
+               "",
+               "/dev/null",
+               "/dev/full",
+               r + "out.json",
+               r + "dir/out.md",
+               root ? r + "null" : r + "out2.json",
+               r + "regular/x"};
+  s.inputs = {r + "data.csv", r + "report.json",
+              r + "dir",      r + "link.csv",
+              r + "missing",  "",
+              "/dev/null",    "/dev/zero",
+              r + "regular",  root ? r + "null" : r + "data.csv"};
   s.initial = listing(s.root);
   return s;
 }
@@ -91,7 +111,8 @@ void check_and_clean(const scratch& s) {
   if (::lstat((r + "fifo").c_str(), &st) != 0 || !S_ISFIFO(st.st_mode)) std::abort();
   if (::lstat((r + "link").c_str(), &st) != 0 || !S_ISLNK(st.st_mode)) std::abort();
   if (::lstat((r + "dir").c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) std::abort();
-  if (::geteuid() == 0 && (::lstat((r + "null").c_str(), &st) != 0 || !S_ISCHR(st.st_mode))) std::abort();
+  if (::geteuid() == 0 && (::lstat((r + "null").c_str(), &st) != 0 || !S_ISCHR(st.st_mode)))
+    std::abort();
   if (::lstat("/dev/null", &st) != 0 || !S_ISCHR(st.st_mode)) std::abort();
   for (const auto& p : listing(s.root)) {
     if (p.find(".gradaudit-") != std::string::npos) std::abort();  // a temporary left behind
@@ -124,7 +145,7 @@ bool make_safe(std::vector<std::string>& args, const scratch& s, bool positional
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     if (a.find('=') != std::string::npos && a.rfind("--", 0) == 0) return false;  // --json=PATH
-    if (a.size() > 6 && a.substr(a.size() - 5) == ".toml") return false;         // a claims file to read
+    if (a.size() > 6 && a.substr(a.size() - 5) == ".toml") return false;  // a claims file to read
     auto pick = [&](const std::vector<std::string>& table, const std::string& v) {
       return table[(v.empty() ? 0u : static_cast<unsigned char>(v[0])) % table.size()];
     };
@@ -157,8 +178,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   scratch& s = the_scratch();
   std::vector<std::string> args{std::string()};
   for (std::size_t i = 1; i < size; ++i) {
-    if (data[i] == 0) args.emplace_back();
-    else args.back() += static_cast<char>(data[i]);
+    if (data[i] == 0)
+      args.emplace_back();
+    else
+      args.back() += static_cast<char>(data[i]);
   }
   const int which = data[0] % 5;
   if (!make_safe(args, s, which == 1) || !small_layers(args)) return 0;
@@ -183,8 +206,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       code = gradaudit::cli::check(args, out, err);
       break;
     default: {
-      std::ifstream in(s.inputs[args[0].empty() ? 0 : static_cast<unsigned char>(args[0][0]) % s.inputs.size()],
-                       std::ios::binary);
+      std::ifstream in(
+          s.inputs[args[0].empty() ? 0 : static_cast<unsigned char>(args[0][0]) % s.inputs.size()],
+          std::ios::binary);
       args.erase(args.begin());
       code = gradaudit::cli::eval(args, in, out, err);
     }

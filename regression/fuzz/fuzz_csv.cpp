@@ -17,14 +17,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   } catch (const gradaudit::data_error&) {
     return 0;
   }
-  if (b.x.cols() == 0 || b.y.rows() != 1 || b.y.cols() != b.x.cols() || b.x.rows() < 1) std::abort();
+  if (b.x.cols() == 0 || b.y.rows() != 1 || b.y.cols() != b.x.cols() || b.x.rows() < 1)
+    std::abort();
   if (!b.x.allFinite() || !b.y.allFinite()) std::abort();
   std::stringstream again;
   gradaudit::write_csv(again, b);
   const auto c = gradaudit::read_csv(again, "round trip");
   if (c.x.rows() != b.x.rows() || c.x.cols() != b.x.cols()) std::abort();
   for (Eigen::Index i = 0; i < b.x.size(); ++i)
-    if (c.x.data()[i] != b.x.data()[i] || std::signbit(c.x.data()[i]) != std::signbit(b.x.data()[i])) std::abort();
+    if (c.x.data()[i] != b.x.data()[i] ||
+        std::signbit(c.x.data()[i]) != std::signbit(b.x.data()[i]))
+      std::abort();
   for (Eigen::Index i = 0; i < b.y.size(); ++i)
     if (c.y.data()[i] != b.y.data()[i]) std::abort();
   return 0;

@@ -12,8 +12,8 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size == 0) return 0;
-  static const char* const functions[] = {"sigmoid", "sigmoid_grad", "log_sigmoid", "bce",
-                                          "bce_grad", "bce_logits", "bce_logits_grad"};
+  static const char* const functions[] = {"sigmoid",  "sigmoid_grad", "log_sigmoid",    "bce",
+                                          "bce_grad", "bce_logits",   "bce_logits_grad"};
   const std::uint8_t pick = data[0];
   std::vector<std::string> args{functions[pick % 7]};
   if (pick & 0x80) args.push_back("--reference");

@@ -64,7 +64,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         if (w.body) evaluate(*w.body, defs);
         break;
       }
-      default: evaluate(*parse_expression(text, opt), defs); break;
+      default:
+        evaluate(*parse_expression(text, opt), defs);
+        break;
     }
   } catch (const std::exception& e) {
     const std::string m = e.what();

@@ -67,23 +67,29 @@ W log_sigmoid_kernel(const W& x) {
 /// Below x ≈ -708.4 the result is subnormal in double and is still within 1 ULP (2^-1074).
 template <Real T>
 T sigmoid(const T& x) {
-  if constexpr (detail::binary_kernel_type<T>) return static_cast<T>(detail::dbl::sigmoid(x));
-  else return detail::sigmoid_kernel<T>(x);
+  if constexpr (detail::binary_kernel_type<T>)
+    return static_cast<T>(detail::dbl::sigmoid(x));
+  else
+    return detail::sigmoid_kernel<T>(x);
 }
 
 /// σ'(x) = σ(x)(1 - σ(x)) = e^{-|x|}/(1+e^{-|x|})^2, evaluated in the second form.
 /// Even in x; σ'(±inf) = 0; NaN -> NaN.
 template <Real T>
 T sigmoid_grad(const T& x) {
-  if constexpr (detail::binary_kernel_type<T>) return static_cast<T>(detail::dbl::sigmoid_grad(x));
-  else return detail::sigmoid_grad_kernel<T>(x);
+  if constexpr (detail::binary_kernel_type<T>)
+    return static_cast<T>(detail::dbl::sigmoid_grad(x));
+  else
+    return detail::sigmoid_grad_kernel<T>(x);
 }
 
 /// log σ(x) = -softplus(-x). log_sigmoid(+inf) = -0, log_sigmoid(-inf) = -inf; NaN -> NaN.
 template <Real T>
 T log_sigmoid(const T& x) {
-  if constexpr (detail::binary_kernel_type<T>) return static_cast<T>(detail::dbl::log_sigmoid(x));
-  else return detail::log_sigmoid_kernel<T>(x);
+  if constexpr (detail::binary_kernel_type<T>)
+    return static_cast<T>(detail::dbl::log_sigmoid(x));
+  else
+    return detail::log_sigmoid_kernel<T>(x);
 }
 
 /// The linear head: ŷ = z.
@@ -116,16 +122,20 @@ T relu_grad(const T& x) {
 template <Real T>
 T tanh(const T& x) {
   using std::tanh;
-  if constexpr (detail::binary_kernel_type<T>) return static_cast<T>(detail::dbl::tanh(x));
-  else return tanh(x);
+  if constexpr (detail::binary_kernel_type<T>)
+    return static_cast<T>(detail::dbl::tanh(x));
+  else
+    return tanh(x);
 }
 
 /// tanh'(x) = 1 - tanh²(x) = 4σ'(2x), evaluated in the second form. tanh_grad(±inf) = 0;
 /// NaN -> NaN. In double within 0.5 + 2^-11 ULP.
 template <Real T>
 T tanh_grad(const T& x) {
-  if constexpr (detail::binary_kernel_type<T>) return static_cast<T>(detail::dbl::tanh_grad(x));
-  else return T(4) * detail::sigmoid_grad_kernel<T>(T(2) * x);
+  if constexpr (detail::binary_kernel_type<T>)
+    return static_cast<T>(detail::dbl::tanh_grad(x));
+  else
+    return T(4) * detail::sigmoid_grad_kernel<T>(T(2) * x);
 }
 
 namespace detail {
@@ -133,8 +143,8 @@ namespace detail {
 template <class F>
 void map_batch(const char* function, std::span<const double> x, std::span<double> out, F f) {
   if (x.size() != out.size())
-    throw std::invalid_argument(std::string(function) + ": " + std::to_string(x.size()) + " inputs but room for " +
-                                std::to_string(out.size()) + " outputs");
+    throw std::invalid_argument(std::string(function) + ": " + std::to_string(x.size()) +
+                                " inputs but room for " + std::to_string(out.size()) + " outputs");
   const double* in = x.data();
   double* o = out.data();
   const std::size_t n = x.size();

@@ -39,7 +39,7 @@ namespace detail::dbl {
 inline double poisson_nll(double z, double y) {
   if (std::isnan(z) || std::isnan(y)) return z + y;
   if (std::isinf(z) || std::isinf(y)) return y == 0 ? std::exp(z) : std::exp(z) - y * z;
-  if (z > 717) return inf;  // ln z + ln(DBL_MAX) < z: e^z > y·z
+  if (z > 717) return inf;                     // ln z + ln(DBL_MAX) < z: e^z > y·z
   if (!std::isfinite(y * z)) return -(y * z);  // |y·z| overflows and dominates e^z <= e^717
   const scaled_dd e = exp_scaled(z);
   if (y == 0 || z == 0) return z == 0 ? 1.0 : round_terms(e);
@@ -54,7 +54,8 @@ inline double poisson_nll(double z, double y) {
 inline double gaussian_nll(double mu, double y, double var) {
   const double plain_r = y - mu;
   if (std::isnan(plain_r) || std::isnan(var)) return plain_r + var;
-  if (!std::isfinite(plain_r) || std::isinf(var)) return (std::log(var) + plain_r * plain_r / var) / 2;
+  if (!std::isfinite(plain_r) || std::isinf(var))
+    return (std::log(var) + plain_r * plain_r / var) / 2;
   const dd a = abs_dd(two_sum(y, -mu));
   if (var == 1) return half_square(a);  // log 1 = 0
   const dd l = log_dd(var);             // |log σ²| >= 2^-53 for σ² != 1

@@ -145,7 +145,8 @@ inline batch<double> read_csv(std::istream& in, const std::string& source) {
   b.x.resize(static_cast<Eigen::Index>(d), n);
   b.y.resize(1, n);
   for (Eigen::Index s = 0; s < n; ++s) {
-    for (std::size_t c = 0; c < d; ++c) b.x(static_cast<Eigen::Index>(c), s) = xs[static_cast<std::size_t>(s) * d + c];
+    for (std::size_t c = 0; c < d; ++c)
+      b.x(static_cast<Eigen::Index>(c), s) = xs[static_cast<std::size_t>(s) * d + c];
     b.y(0, s) = ys[static_cast<std::size_t>(s)];
   }
   return b;

@@ -58,10 +58,11 @@ bool is_zero_value(const S& x) {
 }
 
 template <class S>
-void check_distribution(const char* function, const char* name, std::span<const S> v, std::size_t K) {
+void check_distribution(const char* function, const char* name, std::span<const S> v,
+                        std::size_t K) {
   if (v.size() != K)
-    throw domain_error(std::string(function) + ": " + name + " has " + std::to_string(v.size()) + " entries, not " +
-                       std::to_string(K));
+    throw domain_error(std::string(function) + ": " + name + " has " + std::to_string(v.size()) +
+                       " entries, not " + std::to_string(K));
   if (K == 0) throw domain_error(std::string(function) + ": " + name + " is empty (K = 0 classes)");
   for (std::size_t i = 0; i < K; ++i)
     check_unit_interval(function, std::string(name) + "[" + std::to_string(i) + "]", v[i]);
@@ -100,8 +101,10 @@ inline double kl(std::span<const double> p, std::span<const double> q) {
   for (std::size_t i = 0; i < p.size(); ++i) {
     if (std::isnan(p[i]) || std::isnan(q[i])) return std::numeric_limits<double>::quiet_NaN();
     if (p[i] == 0) continue;
-    if (q[i] == 0) infinite = true;
-    else s = add(s, mul(log_ratio(p[i], q[i]), p[i] * 0x1p600));
+    if (q[i] == 0)
+      infinite = true;
+    else
+      s = add(s, mul(log_ratio(p[i], q[i]), p[i] * 0x1p600));
   }
   return infinite ? std::numeric_limits<double>::infinity() : round_scaled({s, -600});
 }
@@ -144,8 +147,10 @@ inline double weighted_ce(std::span<const double> z, const std::vector<dd>& w) {
   for (std::size_t i = 0; i < z.size(); ++i) {
     if (w[i].hi == 0) continue;
     const dd ws{w[i].hi * exp2i(shift), w[i].lo * exp2i(shift)};
-    if (i == a && tiny_tail) s = add(s, mul(tail_sum(z, a, shift), w[i]));
-    else s = add(s, mul(add(tail, two_sum(z[a], -z[i])), ws));
+    if (i == a && tiny_tail)
+      s = add(s, mul(tail_sum(z, a, shift), w[i]));
+    else
+      s = add(s, mul(add(tail, two_sum(z[a], -z[i])), ws));
   }
   return round_scaled({s, -shift});
 }
@@ -173,7 +178,7 @@ inline double label_smoothing(std::span<const double> z, std::size_t c, double e
     return weighted_ce_limits(z, w);
   }
   std::vector<dd> w(z.size(), div({eps, 0}, {K, 0}));  // ε/K to 16u²
-  w[c] = add(w[c], one_minus(eps));                     // + (1 - ε), exact
+  w[c] = add(w[c], one_minus(eps));                    // + (1 - ε), exact
   return weighted_ce(z, w);
 }
 

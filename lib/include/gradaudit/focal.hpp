@@ -3,7 +3,8 @@
 /// Focal loss on a logit (Lin et al. 2017, torchvision's sigmoid_focal_loss), p = σ(z):
 ///
 ///     focal(z, y, γ, α) = -α y (1 - p)^γ log p - (1 - α)(1 - y) p^γ log(1 - p)
-///                       = α y·e^{-γ softplus(z)}·softplus(-z) + (1 - α)(1 - y)·e^{-γ softplus(-z)}·softplus(z),
+///                       = α y·e^{-γ softplus(z)}·softplus(-z) + (1 - α)(1 - y)·e^{-γ
+///                       softplus(-z)}·softplus(z),
 /// since 1 - p = σ(-z) = e^{-softplus(z)} and -log p = softplus(-z). γ = 0 is α-balanced
 /// BCE-with-logits. Both terms are >= 0 (α, y ∈ [0, 1]): no cancellation.
 ///
@@ -50,7 +51,8 @@ inline scaled_dd focal_term(double t, double gamma, dd w) {
 }
 
 inline double focal(double z, double y, double gamma, double alpha) {
-  if (std::isnan(z) || std::isnan(y) || std::isnan(gamma) || std::isnan(alpha)) return z + y + gamma + alpha;
+  if (std::isnan(z) || std::isnan(y) || std::isnan(gamma) || std::isnan(alpha))
+    return z + y + gamma + alpha;
   const dd w1 = two_product(alpha, y), w0 = mul(one_minus(alpha), one_minus(y));
   if (std::isinf(z)) return (z > 0 ? w0.hi : w1.hi) != 0 ? inf : 0.0;
   return round_terms(add_terms(focal_term(-z, gamma, w1), focal_term(z, gamma, w0)));
@@ -72,8 +74,8 @@ S focal(const S& z, const S& y, const S& gamma, const S& alpha) {
     using std::exp;
     if constexpr (Real<S>) {
       if (detail::is_inf(z))  // the limits (no rounding involved)
-        return S(detail::dbl::focal(static_cast<double>(z), static_cast<double>(y), static_cast<double>(gamma),
-                                    static_cast<double>(alpha)));
+        return S(detail::dbl::focal(static_cast<double>(z), static_cast<double>(y),
+                                    static_cast<double>(gamma), static_cast<double>(alpha)));
     }
     const S one(1);
     const S t1 = alpha * y * exp(S(-gamma * softplus<S>(z))) * softplus<S>(S(-z));

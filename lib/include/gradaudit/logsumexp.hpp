@@ -41,8 +41,8 @@ namespace detail {
 inline void check_class_index(const char* function, std::size_t K, std::size_t i) {
   if (K == 0) throw domain_error(std::string(function) + ": z is empty (K = 0 classes)");
   if (i >= K)
-    throw domain_error(std::string(function) + ": i = " + std::to_string(i) + " is not a class index in [0, " +
-                       std::to_string(K) + ")");
+    throw domain_error(std::string(function) + ": i = " + std::to_string(i) +
+                       " is not a class index in [0, " + std::to_string(K) + ")");
 }
 
 /// The index of the first largest logit (value comparisons; no NaN handling).
@@ -68,7 +68,8 @@ S shifted_exp_sum(std::span<const S> z, std::size_t a) {
 /// logit is finite.
 inline bool softmax_special(std::span<const double> z, std::size_t i, double& out) {
   const std::size_t a = dbl::argmax_or_nan(z);
-  if (a == z.size() || (std::isinf(z[a]) && z[a] < 0)) return out = std::numeric_limits<double>::quiet_NaN(), true;
+  if (a == z.size() || (std::isinf(z[a]) && z[a] < 0))
+    return out = std::numeric_limits<double>::quiet_NaN(), true;
   if (!std::isinf(z[a])) return false;
   std::size_t at_max = 0;
   for (double v : z) at_max += v == z[a];
@@ -98,8 +99,7 @@ inline double softmax_i(std::span<const double> z, std::size_t i) {
 /// log Σ_k e^{z_k} for the certified scalars (ball, jet): m + log(Σ_k e^{z_k - m}).
 /// (The binary and reference types: softmax.hpp's `logsumexp`.)
 template <class S>
-  requires(!Real<S>)
-S logsumexp(std::span<const S> z) {
+requires(!Real<S>) S logsumexp(std::span<const S> z) {
   using std::log;
   if (z.empty()) throw domain_error("logsumexp: z is empty (K = 0 classes)");
   const std::size_t a = detail::first_argmax(z);

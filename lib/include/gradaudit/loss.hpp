@@ -99,8 +99,10 @@ T mse(const T& yhat, const T& y) {
 /// article writes 2(y - ŷ): the sign is wrong.)
 template <Real T>
 T mse_grad(const T& yhat, const T& y) {
-  if constexpr (std::same_as<T, float>) return static_cast<float>(detail::dbl::mse_grad(yhat, y));
-  else return T(2) * (yhat - y);
+  if constexpr (std::same_as<T, float>)
+    return static_cast<float>(detail::dbl::mse_grad(yhat, y));
+  else
+    return T(2) * (yhat - y);
 }
 
 /// Binary cross-entropy on a probability: -(y log ŷ + (1-y) log(1-ŷ)).
@@ -111,8 +113,10 @@ template <Real T>
 T bce(const T& yhat, const T& y) {
   detail::check_closed_interval("bce", "yhat", yhat, 0.0, 1.0);
   detail::check_closed_interval("bce", "y", y, 0.0, 1.0);
-  if constexpr (detail::binary_kernel_type<T>) return static_cast<T>(detail::dbl::bce(yhat, y));
-  else return detail::bce_kernel<T>(yhat, y);
+  if constexpr (detail::binary_kernel_type<T>)
+    return static_cast<T>(detail::dbl::bce(yhat, y));
+  else
+    return detail::bce_kernel<T>(yhat, y);
 }
 
 /// ∂bce/∂ŷ = -y/ŷ + (1-y)/(1-ŷ) = (ŷ - y)/(ŷ(1-ŷ)).
@@ -123,8 +127,10 @@ template <Real T>
 T bce_grad(const T& yhat, const T& y) {
   detail::check_closed_interval("bce_grad", "yhat", yhat, 0.0, 1.0);
   detail::check_closed_interval("bce_grad", "y", y, 0.0, 1.0);
-  if constexpr (detail::binary_kernel_type<T>) return static_cast<T>(detail::dbl::bce_grad(yhat, y));
-  else return detail::bce_grad_kernel<T>(yhat, y);
+  if constexpr (detail::binary_kernel_type<T>)
+    return static_cast<T>(detail::dbl::bce_grad(yhat, y));
+  else
+    return detail::bce_grad_kernel<T>(yhat, y);
 }
 
 /// bce(σ(z), y) computed from the logit: y·softplus(-z) + (1-y)·softplus(z).
@@ -139,8 +145,8 @@ T bce_with_logits(const T& z, const T& y) {
     if (zd <= 0 && zd >= -0x1p500 && yd > 0 && yd < 0x1p-900)
       return static_cast<T>(detail::dbl::bce_with_logits_tiny_target(zd, yd));
     return static_cast<T>(detail::dbl::bce_with_logits(zd, yd));
-  }
-  else return detail::bce_with_logits_kernel<T>(z, y);
+  } else
+    return detail::bce_with_logits_kernel<T>(z, y);
 }
 
 /// ∂/∂z bce_with_logits(z, y) = σ(z) - y. Domain as `bce_with_logits`.
@@ -150,8 +156,10 @@ T bce_with_logits(const T& z, const T& y) {
 template <Real T>
 T bce_with_logits_grad(const T& z, const T& y) {
   detail::check_closed_interval("bce_with_logits_grad", "y", y, 0.0, 1.0);
-  if constexpr (detail::binary_kernel_type<T>) return static_cast<T>(detail::dbl::bce_with_logits_grad(z, y));
-  else return detail::bce_with_logits_grad_kernel<T>(z, y);
+  if constexpr (detail::binary_kernel_type<T>)
+    return static_cast<T>(detail::dbl::bce_with_logits_grad(z, y));
+  else
+    return detail::bce_with_logits_grad_kernel<T>(z, y);
 }
 
 namespace detail::dbl {
@@ -164,7 +172,8 @@ inline double bce_with_logits(double z, double y, double pos_weight) {
   if (pos_weight == 1) return bce_with_logits(z, y);
   const dd w1 = two_product(pos_weight, y), w0 = one_minus(y);
   if (std::isinf(z)) return (z > 0 ? w0.hi : w1.hi) != 0 ? inf : 0.0;
-  return round_terms(add_terms(scale_term(softplus_scaled(-z), w1), scale_term(softplus_scaled(z), w0)));
+  return round_terms(
+      add_terms(scale_term(softplus_scaled(-z), w1), scale_term(softplus_scaled(z), w0)));
 }
 
 }  // namespace detail::dbl
@@ -179,12 +188,14 @@ template <Real T>
 T bce_with_logits(const T& z, const T& y, const T& pos_weight) {
   detail::check_closed_interval("bce_with_logits", "y", y, 0.0, 1.0);
   if (!detail::is_nan(pos_weight) && !(pos_weight >= T(0) && !detail::is_inf(pos_weight)))
-    throw domain_error("bce_with_logits: pos_weight = " + detail::show(pos_weight) + " is not a finite value >= 0");
+    throw domain_error("bce_with_logits: pos_weight = " + detail::show(pos_weight) +
+                       " is not a finite value >= 0");
   if constexpr (detail::binary_kernel_type<T>) {
     return static_cast<T>(detail::dbl::bce_with_logits(z, y, pos_weight));
   } else {
     using W = T;
-    if (detail::is_nan(z) || detail::is_nan(y) || detail::is_nan(pos_weight)) return z + y + pos_weight;
+    if (detail::is_nan(z) || detail::is_nan(y) || detail::is_nan(pos_weight))
+      return z + y + pos_weight;
     W r = 0;
     if (y != 0 && pos_weight != 0) r += pos_weight * y * detail::softplus_kernel<W>(-z);
     if (y != 1) r += (W(1) - y) * detail::softplus_kernel<W>(z);
@@ -195,12 +206,14 @@ T bce_with_logits(const T& z, const T& y, const T& pos_weight) {
 /// Batch forms on spans of double (bitwise equal to the scalar calls; no domain checks: the
 /// caller has checked the targets, as the trainer does once per data set).
 /// loss[i] = bce_with_logits(z[i], y[i]) and grad[i] = bce_with_logits_grad(z[i], y[i]).
-inline void bce_with_logits(std::span<const double> z, std::span<const double> y, std::span<double> out) {
+inline void bce_with_logits(std::span<const double> z, std::span<const double> y,
+                            std::span<double> out) {
   if (z.size() != y.size() || z.size() != out.size())
     throw std::invalid_argument("bce_with_logits: spans of different lengths");
   for (std::size_t i = 0; i < z.size(); ++i) out[i] = detail::dbl::bce_with_logits(z[i], y[i]);
 }
-inline void bce_with_logits_grad(std::span<const double> z, std::span<const double> y, std::span<double> out) {
+inline void bce_with_logits_grad(std::span<const double> z, std::span<const double> y,
+                                 std::span<double> out) {
   if (z.size() != y.size() || z.size() != out.size())
     throw std::invalid_argument("bce_with_logits_grad: spans of different lengths");
   for (std::size_t i = 0; i < z.size(); ++i) out[i] = detail::dbl::bce_with_logits_grad(z[i], y[i]);

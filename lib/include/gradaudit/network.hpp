@@ -60,7 +60,8 @@ struct network {
   template <Real U>
   network<U> cast() const {
     network<U> out;
-    for (const auto& l : layers) out.layers.push_back({l.weight.template cast<U>(), l.bias.template cast<U>(), l.act});
+    for (const auto& l : layers)
+      out.layers.push_back({l.weight.template cast<U>(), l.bias.template cast<U>(), l.act});
     return out;
   }
 };
@@ -97,7 +98,8 @@ void check_targets(const batch<T>& data, loss_function loss);
 /// Whether check_targets accepts the target y for `loss` (finite; in [0, 1] for the BCEs).
 template <Real T>
 bool target_allowed(const T& y, loss_function loss) {
-  return !detail::is_nan(y) && !detail::is_inf(y) && (loss == loss_function::mse || (y >= 0 && y <= 1));
+  return !detail::is_nan(y) && !detail::is_inf(y) &&
+         (loss == loss_function::mse || (y >= 0 && y <= 1));
 }
 
 /// Outputs (outputs × samples) of the network.
@@ -124,10 +126,14 @@ namespace gradaudit {
 
 inline std::string_view name(activation a) {
   switch (a) {
-    case activation::sigmoid: return "sigmoid";
-    case activation::identity: return "identity";
-    case activation::relu: return "relu";
-    case activation::tanh: return "tanh";
+    case activation::sigmoid:
+      return "sigmoid";
+    case activation::identity:
+      return "identity";
+    case activation::relu:
+      return "relu";
+    case activation::tanh:
+      return "tanh";
   }
   return "?";
 }
@@ -143,9 +149,12 @@ inline activation parse_activation(std::string_view s) {
 
 inline std::string_view name(loss_function l) {
   switch (l) {
-    case loss_function::mse: return "mse";
-    case loss_function::bce: return "bce";
-    case loss_function::bce_with_logits: return "bce_with_logits";
+    case loss_function::mse:
+      return "mse";
+    case loss_function::bce:
+      return "bce";
+    case loss_function::bce_with_logits:
+      return "bce_with_logits";
   }
   return "?";
 }
@@ -154,7 +163,8 @@ inline loss_function parse_loss(std::string_view s) {
   if (s == "mse") return loss_function::mse;
   if (s == "bce") return loss_function::bce;
   if (s == "bce_with_logits" || s == "bce_logits") return loss_function::bce_with_logits;
-  throw std::invalid_argument("loss '" + std::string(s) + "' is not one of mse, bce, bce_with_logits");
+  throw std::invalid_argument("loss '" + std::string(s) +
+                              "' is not one of mse, bce, bce_with_logits");
 }
 
 template <Real T>
@@ -164,13 +174,16 @@ network<T> network<T>::zeros(const std::vector<int>& widths, const std::vector<a
                                 std::to_string(widths.size()) + " width(s)");
   if (acts.size() != widths.size() - 1)
     throw std::invalid_argument("network: " + std::to_string(widths.size() - 1) +
-                                " layers need as many activations, got " + std::to_string(acts.size()));
+                                " layers need as many activations, got " +
+                                std::to_string(acts.size()));
   network<T> net;
   for (std::size_t l = 0; l + 1 < widths.size(); ++l) {
     if (widths[l] < 1 || widths[l + 1] < 1)
-      throw std::invalid_argument("network: width " + std::to_string(widths[l] < 1 ? widths[l] : widths[l + 1]) +
-                                  " of layer " + std::to_string(widths[l] < 1 ? l : l + 1) + " is not positive");
-    net.layers.push_back({matrix<T>::Zero(widths[l + 1], widths[l]), vector<T>::Zero(widths[l + 1]), acts[l]});
+      throw std::invalid_argument(
+          "network: width " + std::to_string(widths[l] < 1 ? widths[l] : widths[l + 1]) +
+          " of layer " + std::to_string(widths[l] < 1 ? l : l + 1) + " is not positive");
+    net.layers.push_back(
+        {matrix<T>::Zero(widths[l + 1], widths[l]), vector<T>::Zero(widths[l + 1]), acts[l]});
   }
   return net;
 }
@@ -182,9 +195,10 @@ void check_targets(const batch<T>& data, loss_function loss) {
     for (Eigen::Index j = 0; j < data.y.rows(); ++j) {
       const T& y = data.y(j, s);
       if (!target_allowed(y, loss))
-        throw domain_error("targets: sample " + std::to_string(s) + " has y = " + detail::show(y) +
-                           (probabilities ? ", outside [0, 1], which loss " + std::string(name(loss)) + " needs"
-                                          : ", which is not finite"));
+        throw domain_error(
+            "targets: sample " + std::to_string(s) + " has y = " + detail::show(y) +
+            (probabilities ? ", outside [0, 1], which loss " + std::string(name(loss)) + " needs"
+                           : ", which is not finite"));
     }
 }
 
@@ -194,27 +208,33 @@ void check_shapes(const network<T>& net, const batch<T>& data, loss_function los
   for (std::size_t l = 0; l < net.layers.size(); ++l) {
     const auto& layer = net.layers[l];
     if (layer.bias.size() != layer.weight.rows())
-      throw std::invalid_argument("layer " + std::to_string(l) + ": bias has " + std::to_string(layer.bias.size()) +
-                                  " entries for " + std::to_string(layer.weight.rows()) + " units");
+      throw std::invalid_argument("layer " + std::to_string(l) + ": bias has " +
+                                  std::to_string(layer.bias.size()) + " entries for " +
+                                  std::to_string(layer.weight.rows()) + " units");
     if (l > 0 && layer.weight.cols() != net.layers[l - 1].weight.rows())
-      throw std::invalid_argument("layer " + std::to_string(l) + " takes " + std::to_string(layer.weight.cols()) +
-                                  " inputs but layer " + std::to_string(l - 1) + " has " +
+      throw std::invalid_argument("layer " + std::to_string(l) + " takes " +
+                                  std::to_string(layer.weight.cols()) + " inputs but layer " +
+                                  std::to_string(l - 1) + " has " +
                                   std::to_string(net.layers[l - 1].weight.rows()) + " units");
   }
   if (data.x.rows() != net.inputs())
-    throw std::invalid_argument("the data has " + std::to_string(data.x.rows()) + " features but the network takes " +
-                                std::to_string(net.inputs()) + " inputs");
+    throw std::invalid_argument("the data has " + std::to_string(data.x.rows()) +
+                                " features but the network takes " + std::to_string(net.inputs()) +
+                                " inputs");
   if (data.y.rows() != net.outputs() || data.y.cols() != data.x.cols())
-    throw std::invalid_argument("targets are " + std::to_string(data.y.rows()) + " × " + std::to_string(data.y.cols()) +
-                                " but the network has " + std::to_string(net.outputs()) + " output(s) and the data " +
+    throw std::invalid_argument("targets are " + std::to_string(data.y.rows()) + " × " +
+                                std::to_string(data.y.cols()) + " but the network has " +
+                                std::to_string(net.outputs()) + " output(s) and the data " +
                                 std::to_string(data.x.cols()) + " samples");
   if (data.x.cols() == 0) throw std::invalid_argument("the data set is empty");
   const activation last = net.layers.back().act;
   if (loss == loss_function::bce && last != activation::sigmoid)
-    throw std::invalid_argument("loss bce needs a sigmoid output layer (got " + std::string(name(last)) +
+    throw std::invalid_argument("loss bce needs a sigmoid output layer (got " +
+                                std::string(name(last)) +
                                 "); use bce_with_logits with an identity output");
   if (loss == loss_function::bce_with_logits && last != activation::identity)
-    throw std::invalid_argument("loss bce_with_logits needs an identity output layer (got " + std::string(name(last)) + ")");
+    throw std::invalid_argument("loss bce_with_logits needs an identity output layer (got " +
+                                std::string(name(last)) + ")");
 }
 
 template <Real T>
@@ -226,7 +246,8 @@ matrix<T> predict(const network<T>& net, const matrix<T>& x) {
       auto zj = next.row(j);
       zj.setConstant(layer.bias(j));
       for (Eigen::Index i = 0; i < layer.weight.cols(); ++i) zj += layer.weight(j, i) * a.row(i);
-      detail::activation_row<T>(layer.act, false, &next(j, 0), &next(j, 0), static_cast<std::size_t>(next.cols()));
+      detail::activation_row<T>(layer.act, false, &next(j, 0), &next(j, 0),
+                                static_cast<std::size_t>(next.cols()));
     }
     a = std::move(next);
   }
@@ -235,7 +256,8 @@ matrix<T> predict(const network<T>& net, const matrix<T>& x) {
 
 /// As `evaluate`, with the chunks spread over `pool` (nullptr: this thread alone).
 template <Real T>
-loss_gradient<T> evaluate(const network<T>& net, const batch<T>& data, loss_function loss, worker_pool* pool) {
+loss_gradient<T> evaluate(const network<T>& net, const batch<T>& data, loss_function loss,
+                          worker_pool* pool) {
   check_shapes(net, data, loss);
   const std::size_t n = data.samples();
   const std::size_t chunks = (n + chunk_size - 1) / chunk_size;
@@ -248,10 +270,13 @@ loss_gradient<T> evaluate(const network<T>& net, const batch<T>& data, loss_func
   // Chunk c goes to thread c mod t; every chunk's sums are the same whoever computes them.
   std::function<void(std::size_t)> work = [&](std::size_t first) {
     for (std::size_t c = first; c < chunks; c += t)
-      detail::chunk_sums(net, data, loss, c * chunk_size, std::min(n, (c + 1) * chunk_size), part[c]);
+      detail::chunk_sums(net, data, loss, c * chunk_size, std::min(n, (c + 1) * chunk_size),
+                         part[c]);
   };
-  if (pool && chunks > 1) pool->run(work);
-  else for (std::size_t i = 0; i < t; ++i) work(i);
+  if (pool && chunks > 1)
+    pool->run(work);
+  else
+    for (std::size_t i = 0; i < t; ++i) work(i);
   // Combine in chunk order (fixed), then divide by n·k as reduction='mean' does.
   loss_gradient<T> r = part[0];
   for (std::size_t c = 1; c < chunks; ++c) {
@@ -271,7 +296,8 @@ loss_gradient<T> evaluate(const network<T>& net, const batch<T>& data, loss_func
 }
 
 template <Real T>
-loss_gradient<T> evaluate(const network<T>& net, const batch<T>& data, loss_function loss, int threads) {
+loss_gradient<T> evaluate(const network<T>& net, const batch<T>& data, loss_function loss,
+                          int threads) {
   check_targets(data, loss);
   if (threads <= 1) return evaluate(net, data, loss, static_cast<worker_pool*>(nullptr));
   worker_pool pool(threads);

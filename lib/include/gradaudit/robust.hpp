@@ -37,7 +37,8 @@ namespace gradaudit {
 namespace detail {
 
 template <class S>
-void check_positive_width(const char* function, const char* argument, const S& w, bool zero_allowed) {
+void check_positive_width(const char* function, const char* argument, const S& w,
+                          bool zero_allowed) {
   if constexpr (Real<S>) {
     if (is_nan(w) || w > S(0) || (zero_allowed && w == S(0))) return;
     throw domain_error(std::string(function) + ": " + argument + " = " + show(w) + " is not " +
@@ -57,7 +58,9 @@ inline scaled_dd normalized(dd a) {
   const int e = std::ilogb(a.hi);
   return {{std::ldexp(a.hi, -e), std::ldexp(a.lo, -e)}, e};
 }
-inline scaled_dd times(const scaled_dd& a, const scaled_dd& b) { return {mul(a.v, b.v), a.m + b.m}; }
+inline scaled_dd times(const scaled_dd& a, const scaled_dd& b) {
+  return {mul(a.v, b.v), a.m + b.m};
+}
 inline scaled_dd over(const scaled_dd& a, const scaled_dd& b) { return {div(a.v, b.v), a.m - b.m}; }
 inline scaled_dd halved(scaled_dd a) { return {a.v, a.m - 1}; }
 
@@ -78,7 +81,8 @@ inline scaled_dd abs_residual(double yhat, double y) {
 /// |r| - c/2 for |r| > c (>= |r|/2: no cancellation), with |r| = 2^k·a as from abs_residual.
 /// c/2^(k+1) is exact unless c < 2^-1021; then (2|r| - c)/2 instead (2|r| exact).
 inline scaled_dd minus_half(const scaled_dd& r, double c) {
-  if (c < 0x1p-1021 && r.m == 0 && r.v.hi < 0x1p1000) return {add(dd{2 * r.v.hi, 2 * r.v.lo}, -c), -1};
+  if (c < 0x1p-1021 && r.m == 0 && r.v.hi < 0x1p1000)
+    return {add(dd{2 * r.v.hi, 2 * r.v.lo}, -c), -1};
   return {add(r.v, -0.5 * c * exp2i(-r.m)), r.m};
 }
 
@@ -102,17 +106,19 @@ inline double smooth_l1(double yhat, double y, double beta) {
   const scaled_dd r = abs_residual(yhat, y);
   const dd a = r.v;
   if (r.m != 0 || !(a.hi < beta || (a.hi == beta && a.lo < 0))) {
-    if (std::isinf(beta)) return 0;                       // r²/(2·inf)
-    return round_terms(minus_half(r, beta));             // |r| - β/2 >= |r|/2
+    if (std::isinf(beta)) return 0;           // r²/(2·inf)
+    return round_terms(minus_half(r, beta));  // |r| - β/2 >= |r|/2
   }
   if (std::isinf(beta) || a.hi == 0) return 0;  // r²/(2·inf), 0²/(2β)
   const scaled_dd n = normalized(a);
-  return round_terms(halved(times(over(n, normalized({beta, 0})), n)));  // (|r|/β)·|r|/2: 16u² + 7u²
+  return round_terms(
+      halved(times(over(n, normalized({beta, 0})), n)));  // (|r|/β)·|r|/2: 16u² + 7u²
 }
 
 inline double hinge(double z, double y) {
   const double plain = 1 - y * z;
-  if (!std::isfinite(y * z) || std::isnan(plain)) return std::isnan(plain) ? plain : std::max(0.0, plain);
+  if (!std::isfinite(y * z) || std::isnan(plain))
+    return std::isnan(plain) ? plain : std::max(0.0, plain);
   const double r = round(add(negate(two_product(y, z)), 1.0));  // y·z exact, 2u²
   return r > 0 ? r : 0.0;
 }
@@ -122,7 +128,8 @@ inline double smooth_l1_grad(double yhat, double y, double beta) {
   if (std::isnan(g) || std::isnan(beta)) return g + beta;
   if (!(std::abs(g) < beta) || !std::isfinite(g)) return g > 0 ? 1.0 : g < 0 ? -1.0 : 0.0;
   if (std::isinf(beta) || g == 0) return g / beta;
-  return round_terms(over(normalized(two_sum(yhat, -y)), normalized({beta, 0})));  // 16u², one rounding
+  return round_terms(
+      over(normalized(two_sum(yhat, -y)), normalized({beta, 0})));  // 16u², one rounding
 }
 
 }  // namespace dbl

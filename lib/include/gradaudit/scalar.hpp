@@ -66,15 +66,15 @@ concept binary_kernel_type = std::same_as<T, double> || std::same_as<T, float>;
 
 template <Real T>
 bool is_nan(const T& x) {
-  using std::isnan;
   using boost::multiprecision::isnan;
+  using std::isnan;
   return isnan(x);
 }
 
 template <Real T>
 bool is_inf(const T& x) {
-  using std::isinf;
   using boost::multiprecision::isinf;
+  using std::isinf;
   return isinf(x);
 }
 

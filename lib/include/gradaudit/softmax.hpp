@@ -42,8 +42,8 @@ template <Real T>
 void check_softmax_arguments(const char* function, std::span<const T> z, std::size_t y) {
   if (z.empty()) throw domain_error(std::string(function) + ": z is empty (K = 0 classes)");
   if (y >= z.size())
-    throw domain_error(std::string(function) + ": y = " + std::to_string(y) + " is not a class index in [0, " +
-                       std::to_string(z.size()) + ")");
+    throw domain_error(std::string(function) + ": y = " + std::to_string(y) +
+                       " is not a class index in [0, " + std::to_string(z.size()) + ")");
 }
 
 /// The index of the first largest logit, or z.size() when some logit is NaN.
@@ -90,7 +90,8 @@ std::vector<W> softmax_cross_entropy_grad_kernel(const std::vector<W>& z, std::s
     if (a == K || z[a] < 0) return g;
     std::size_t at_max = 0;
     for (const auto& v : z) at_max += v == z[a];
-    for (std::size_t k = 0; k < K; ++k) g[k] = (z[k] == z[a] ? W(1) / W(static_cast<double>(at_max)) : W(0)) - (k == y ? W(1) : W(0));
+    for (std::size_t k = 0; k < K; ++k)
+      g[k] = (z[k] == z[a] ? W(1) / W(static_cast<double>(at_max)) : W(0)) - (k == y ? W(1) : W(0));
     return g;
   }
   std::vector<W> e(K);
@@ -111,16 +112,20 @@ namespace dbl {
 
 /// The limits of softmax cross-entropy at infinite logits (the rules in the file comment), or
 /// nothing when every logit is finite; a = argmax (z.size() for NaN).
-inline bool softmax_ce_special(std::span<const double> z, std::size_t y, std::size_t a, double& out) {
+inline bool softmax_ce_special(std::span<const double> z, std::size_t y, std::size_t a,
+                               double& out) {
   const double nan = std::numeric_limits<double>::quiet_NaN();
   if (a == z.size()) return out = nan, true;
   const double m = z[a];
   if (std::isinf(m)) {
     std::size_t at_max = 0;
     for (double v : z) at_max += v == m;
-    if (m < 0) out = nan;
-    else if (z[y] == m) out = at_max == 1 ? 0.0 : nan;
-    else out = std::numeric_limits<double>::infinity();
+    if (m < 0)
+      out = nan;
+    else if (z[y] == m)
+      out = at_max == 1 ? 0.0 : nan;
+    else
+      out = std::numeric_limits<double>::infinity();
     return true;
   }
   if (std::isinf(z[y])) return out = std::numeric_limits<double>::infinity(), true;
@@ -210,8 +215,10 @@ T softmax_cross_entropy(std::span<const T> z, std::size_t y) {
   detail::check_softmax_arguments("softmax_cross_entropy", z, y);
   using W = detail::working_t<T>;
   const std::vector<W> zw(z.begin(), z.end());
-  if constexpr (std::same_as<W, double>) return static_cast<T>(detail::dbl::softmax_cross_entropy(zw, y));
-  else return static_cast<T>(detail::softmax_cross_entropy_kernel<W>(zw, y));
+  if constexpr (std::same_as<W, double>)
+    return static_cast<T>(detail::dbl::softmax_cross_entropy(zw, y));
+  else
+    return static_cast<T>(detail::softmax_cross_entropy_kernel<W>(zw, y));
 }
 
 /// ∂L/∂z_k = softmax(z)_k - [k = y] (stable form above); domain as softmax_cross_entropy.

@@ -52,8 +52,7 @@ S softplus_grad(const S& x) {
 /// log σ(x) = -log(1 + e^{-x}) for the certified scalars (ball, jet): the definition. The
 /// binary and reference types are served by activation.hpp's `log_sigmoid`.
 template <class S>
-  requires(!Real<S>)
-S log_sigmoid(const S& x) {
+requires(!Real<S>) S log_sigmoid(const S& x) {
   using std::exp;
   using std::log1p;
   return -log1p(exp(S(-x)));

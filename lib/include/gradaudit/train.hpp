@@ -44,7 +44,8 @@ class random_stream {
       return spare_;
     }
     double u = 0;
-    do u = uniform(); while (u == 0);
+    do u = uniform();
+    while (u == 0);
     const double v = uniform();
     const double r = std::sqrt(-2 * std::log(u));
     spare_ = r * std::sin(2 * M_PI * v);
@@ -100,7 +101,7 @@ int distinct_units(const network<T>& net, std::size_t l);
 template <Real T>
 struct train_result {
   std::vector<step_record> history;
-  T final_loss = 0;  ///< mean loss of the final parameters on the training data
+  T final_loss = 0;    ///< mean loss of the final parameters on the training data
   double seconds = 0;  ///< the training loop alone
   int threads = 1;     ///< threads the steps ran on
 };
@@ -132,12 +133,14 @@ inline initializer parse_initializer(std::string_view text) {
   const std::string_view head = text.substr(0, colon);
   auto number = [&]() -> double {
     if (colon == std::string_view::npos)
-      throw std::invalid_argument("initializer '" + std::string(text) + "' needs a value after ':'");
+      throw std::invalid_argument("initializer '" + std::string(text) +
+                                  "' needs a value after ':'");
     const std::string v(text.substr(colon + 1));
     char* end = nullptr;
     const double d = std::strtod(v.c_str(), &end);
     if (v.empty() || end != v.c_str() + v.size() || !std::isfinite(d))
-      throw std::invalid_argument("initializer '" + std::string(text) + "': '" + v + "' is not a finite number");
+      throw std::invalid_argument("initializer '" + std::string(text) + "': '" + v +
+                                  "' is not a finite number");
     return d;
   };
   auto no_value = [&](initializer::kind k) {
@@ -151,7 +154,8 @@ inline initializer parse_initializer(std::string_view text) {
   if (head == "uniform" || head == "normal") {
     const double v = number();
     if (!(v >= 0))
-      throw std::invalid_argument("initializer '" + std::string(text) + "': the scale must be >= 0");
+      throw std::invalid_argument("initializer '" + std::string(text) +
+                                  "': the scale must be >= 0");
     return {head == "uniform" ? initializer::kind::uniform : initializer::kind::normal, v};
   }
   throw std::invalid_argument("initializer '" + std::string(text) +
@@ -161,11 +165,19 @@ inline initializer parse_initializer(std::string_view text) {
 inline std::string to_string(const initializer& init) {
   char buf[64];
   switch (init.k) {
-    case initializer::kind::zeros: return "zeros";
-    case initializer::kind::torch: return "torch";
-    case initializer::kind::constant: std::snprintf(buf, sizeof buf, "constant:%.17g", init.value); return buf;
-    case initializer::kind::uniform: std::snprintf(buf, sizeof buf, "uniform:%.17g", init.value); return buf;
-    case initializer::kind::normal: std::snprintf(buf, sizeof buf, "normal:%.17g", init.value); return buf;
+    case initializer::kind::zeros:
+      return "zeros";
+    case initializer::kind::torch:
+      return "torch";
+    case initializer::kind::constant:
+      std::snprintf(buf, sizeof buf, "constant:%.17g", init.value);
+      return buf;
+    case initializer::kind::uniform:
+      std::snprintf(buf, sizeof buf, "uniform:%.17g", init.value);
+      return buf;
+    case initializer::kind::normal:
+      std::snprintf(buf, sizeof buf, "normal:%.17g", init.value);
+      return buf;
   }
   return "?";
 }
@@ -175,10 +187,14 @@ inline void initialize(network<double>& net, const initializer& weights, const i
   random_stream rng(seed);
   auto draw = [&](const initializer& init, double fan_in) {
     switch (init.k) {
-      case initializer::kind::zeros: return 0.0;
-      case initializer::kind::constant: return init.value;
-      case initializer::kind::uniform: return rng.uniform(-init.value, init.value);
-      case initializer::kind::normal: return init.value * rng.normal();
+      case initializer::kind::zeros:
+        return 0.0;
+      case initializer::kind::constant:
+        return init.value;
+      case initializer::kind::uniform:
+        return rng.uniform(-init.value, init.value);
+      case initializer::kind::normal:
+        return init.value * rng.normal();
       case initializer::kind::torch: {
         const double b = 1 / std::sqrt(fan_in);
         return rng.uniform(-b, b);
@@ -189,14 +205,16 @@ inline void initialize(network<double>& net, const initializer& weights, const i
   for (auto& layer : net.layers) {
     const double fan_in = static_cast<double>(layer.weight.cols());
     for (Eigen::Index j = 0; j < layer.weight.rows(); ++j)
-      for (Eigen::Index i = 0; i < layer.weight.cols(); ++i) layer.weight(j, i) = draw(weights, fan_in);
+      for (Eigen::Index i = 0; i < layer.weight.cols(); ++i)
+        layer.weight(j, i) = draw(weights, fan_in);
     for (Eigen::Index j = 0; j < layer.bias.size(); ++j) layer.bias(j) = draw(biases, fan_in);
   }
 }
 
 template <Real T>
 int distinct_units(const network<T>& net, std::size_t l) {
-  if (l + 1 >= net.layers.size()) throw std::invalid_argument("distinct_units: layer " + std::to_string(l) + " is not hidden");
+  if (l + 1 >= net.layers.size())
+    throw std::invalid_argument("distinct_units: layer " + std::to_string(l) + " is not hidden");
   const auto& in = net.layers[l];
   const auto& out = net.layers[l + 1];
   // Units sorted by their parameters (bias, incoming weights, outgoing weights), compared by
@@ -209,7 +227,8 @@ int distinct_units(const network<T>& net, std::size_t l) {
     if (na || nb) return static_cast<int>(na) - static_cast<int>(nb);
     if (a < b) return -1;
     if (b < a) return 1;
-    return static_cast<int>(std::signbit(static_cast<double>(b))) - static_cast<int>(std::signbit(static_cast<double>(a)));
+    return static_cast<int>(std::signbit(static_cast<double>(b))) -
+           static_cast<int>(std::signbit(static_cast<double>(a)));
   };
   auto compare = [&](Eigen::Index j, Eigen::Index r) -> int {
     if (const int c = order(in.bias(j), in.bias(r))) return c;
@@ -221,7 +240,8 @@ int distinct_units(const network<T>& net, std::size_t l) {
   };
   std::vector<Eigen::Index> units(static_cast<std::size_t>(in.weight.rows()));
   for (std::size_t j = 0; j < units.size(); ++j) units[j] = static_cast<Eigen::Index>(j);
-  std::sort(units.begin(), units.end(), [&](Eigen::Index a, Eigen::Index b) { return compare(a, b) < 0; });
+  std::sort(units.begin(), units.end(),
+            [&](Eigen::Index a, Eigen::Index b) { return compare(a, b) < 0; });
   int distinct = units.empty() ? 0 : 1;
   for (std::size_t j = 1; j < units.size(); ++j) distinct += compare(units[j - 1], units[j]) != 0;
   return distinct;
@@ -237,10 +257,11 @@ std::string first_non_finite(const matrix<T>& w, const vector<T>& b, std::size_t
   for (Eigen::Index j = 0; j < w.rows(); ++j)
     for (Eigen::Index i = 0; i < w.cols(); ++i)
       if (bad(w(j, i)))
-        return "layer " + std::to_string(l) + " weight (" + std::to_string(j) + ", " + std::to_string(i) + ") is " +
-               show(w(j, i));
+        return "layer " + std::to_string(l) + " weight (" + std::to_string(j) + ", " +
+               std::to_string(i) + ") is " + show(w(j, i));
   for (Eigen::Index j = 0; j < b.size(); ++j)
-    if (bad(b(j))) return "layer " + std::to_string(l) + " bias " + std::to_string(j) + " is " + show(b(j));
+    if (bad(b(j)))
+      return "layer " + std::to_string(l) + " bias " + std::to_string(j) + " is " + show(b(j));
   return "";
 }
 
@@ -267,10 +288,13 @@ void check_gradient(const loss_gradient<T>& g, int step, double learning_rate) {
 template <Real T>
 void check_parameters(const network<T>& net, int step, double learning_rate) {
   for (std::size_t l = 0; l < net.layers.size(); ++l)
-    if (const std::string what = first_non_finite(net.layers[l].weight, net.layers[l].bias, l); !what.empty())
-      throw training_error(step < 0 ? "step 0, before any update: the initial " + what + ": the initialisation is the cause"
-                                    : "step " + std::to_string(step) + ": after the update, " + what +
-                                          " (learning rate " + show(learning_rate) + " too large?)");
+    if (const std::string what = first_non_finite(net.layers[l].weight, net.layers[l].bias, l);
+        !what.empty())
+      throw training_error(step < 0
+                               ? "step 0, before any update: the initial " + what +
+                                     ": the initialisation is the cause"
+                               : "step " + std::to_string(step) + ": after the update, " + what +
+                                     " (learning rate " + show(learning_rate) + " too large?)");
 }
 
 }  // namespace detail
@@ -279,8 +303,10 @@ template <Real T>
 train_result<T> train(network<T>& net, const batch<T>& data, const train_options& opt,
                       const std::function<void(int)>& progress) {
   if (!(std::isfinite(opt.learning_rate) && opt.learning_rate > 0))
-    throw std::invalid_argument("learning rate " + detail::show(opt.learning_rate) + " is not a positive finite number");
-  if (opt.epochs < 0) throw std::invalid_argument("epochs " + std::to_string(opt.epochs) + " is negative");
+    throw std::invalid_argument("learning rate " + detail::show(opt.learning_rate) +
+                                " is not a positive finite number");
+  if (opt.epochs < 0)
+    throw std::invalid_argument("epochs " + std::to_string(opt.epochs) + " is negative");
   check_shapes(net, data, opt.loss);
   check_targets(data, opt.loss);
   train_result<T> result;
@@ -311,7 +337,8 @@ train_result<T> train(network<T>& net, const batch<T>& data, const train_options
         rec.weight_grad_norm.push_back(static_cast<double>(sqrt(g.weight[l].squaredNorm())));
         rec.bias_grad_norm.push_back(static_cast<double>(sqrt(g.bias[l].squaredNorm())));
       }
-      for (std::size_t l = 0; l + 1 < net.layers.size(); ++l) rec.distinct_units.push_back(distinct_units(net, l));
+      for (std::size_t l = 0; l + 1 < net.layers.size(); ++l)
+        rec.distinct_units.push_back(distinct_units(net, l));
       result.history.push_back(std::move(rec));
     }
     for (std::size_t l = 0; l < g.weight.size(); ++l) {
@@ -324,7 +351,8 @@ train_result<T> train(network<T>& net, const batch<T>& data, const train_options
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   result.final_loss = evaluate(net, data, opt.loss, pool.get()).loss;
   if (detail::is_nan(result.final_loss) || detail::is_inf(result.final_loss))
-    throw training_error("after step " + std::to_string(opt.epochs) + ": the loss is " + detail::show(result.final_loss));
+    throw training_error("after step " + std::to_string(opt.epochs) + ": the loss is " +
+                         detail::show(result.final_loss));
   return result;
 }
 

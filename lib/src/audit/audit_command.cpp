@@ -35,27 +35,39 @@ struct audit_settings {
 
 std::string help_text(const program_info& info) {
   return "Checks every claim linked into " + info.name +
-         " and prints one line per claim: the verdict computed by its properties, and the evidence. A claim "
-         "holds only when every case agreed to at least D significant digits (default 17) in certified "
-         "arithmetic; where that cannot be reached it is inconclusive. Exit 0 when no verdict differs from a "
-         "claim's expected verdict (claims without one are reported, never failed). The report files are written "
+         " and prints one line per claim: the verdict computed by its properties, and the "
+         "evidence. A claim "
+         "holds only when every case agreed to at least D significant digits (default 17) in "
+         "certified "
+         "arithmetic; where that cannot be reached it is inconclusive. Exit 0 when no verdict "
+         "differs from a "
+         "claim's expected verdict (claims without one are reported, never failed). The report "
+         "files are written "
          "atomically; a path that cannot be written is an error before any claim runs. With "
-         "GTEST_TOTAL_SHARDS=N and GTEST_SHARD_INDEX=I set it runs shard I of N (claims I, I+N, ...); '" +
-         info.name + " report merge' joins the shards' JSON reports. Numbers are decimal, whole, with no blanks "
+         "GTEST_TOTAL_SHARDS=N and GTEST_SHARD_INDEX=I set it runs shard I of N (claims I, I+N, "
+         "...); '" +
+         info.name +
+         " report merge' joins the shards' JSON reports. Numbers are decimal, whole, with no "
+         "blanks "
          "or '+'. RC_PARAMS=\"seed=S max_success=N reproduce=…\" works as in RapidCheck.";
 }
 
 void add_options(CLI::App& app, audit_args& a, bool figures) {
-  add_value(app, "--seed", a.seed, "RapidCheck seed, an integer in [0, 2^64 - 1] (default 20240614)")
+  add_value(app, "--seed", a.seed,
+            "RapidCheck seed, an integer in [0, 2^64 - 1] (default 20240614)")
       ->type_name("S");
-  add_value(app, "--cases", a.cases, "cases per property, in [1, 100000000] (default 200)")->type_name("N");
-  add_value(app, "--digits", a.digits, "significant digits a certified check must reach, in [1, 300]")
+  add_value(app, "--cases", a.cases, "cases per property, in [1, 100000000] (default 200)")
+      ->type_name("N");
+  add_value(app, "--digits", a.digits,
+            "significant digits a certified check must reach, in [1, 300]")
       ->type_name("D");
   app.add_option("--only", a.only, "run only this claim (repeatable)")->type_name("ID");
   for (const char* report : {"--json", "--markdown", "--junit"})
-    add_value(app, report, a.reports[report], std::string("write the ") + (report + 2) + " report to FILE")
+    add_value(app, report, a.reports[report],
+              std::string("write the ") + (report + 2) + " report to FILE")
         ->type_name("FILE");
-  if (figures) add_value(app, "--figures", a.figures, "write the figures into DIR")->type_name("DIR");
+  if (figures)
+    add_value(app, "--figures", a.figures, "write the figures into DIR")->type_name("DIR");
 }
 
 /// GoogleTest's sharding variables: both unset (one shard), or 1 <= GTEST_TOTAL_SHARDS and
@@ -65,8 +77,9 @@ std::pair<int, int> shard_from_environment() {
   const char* index = std::getenv("GTEST_SHARD_INDEX");
   if (!total && !index) return {0, 1};
   if (!total || !index)
-    throw usage_error(std::string(total ? "GTEST_TOTAL_SHARDS" : "GTEST_SHARD_INDEX") + " is set but " +
-                      (total ? "GTEST_SHARD_INDEX" : "GTEST_TOTAL_SHARDS") + " is not; set both or neither");
+    throw usage_error(std::string(total ? "GTEST_TOTAL_SHARDS" : "GTEST_SHARD_INDEX") +
+                      " is set but " + (total ? "GTEST_SHARD_INDEX" : "GTEST_TOTAL_SHARDS") +
+                      " is not; set both or neither");
   const auto t = integer_option("GTEST_TOTAL_SHARDS", total, 1, 1000000);
   const auto i = integer_option("GTEST_SHARD_INDEX", index, 0, t - 1);
   return {static_cast<int>(i), static_cast<int>(t)};
@@ -79,15 +92,18 @@ void check_ids(const std::vector<std::string>& only) {
   for (const auto& id : only)
     if (!testing::find_claim(id))
       throw usage_error("--only: no claim " + audit::quoted(id) +
-                        (ids.empty() ? std::string("; there are no claims") : "; did you mean " + audit::quoted(nearest(id, ids)) + "?"));
+                        (ids.empty() ? std::string("; there are no claims")
+                                     : "; did you mean " + audit::quoted(nearest(id, ids)) + "?"));
 }
 
 audit_settings settings_from(const audit_args& a) {
   audit_settings s;
   s.run = testing::options_from_environment();
   if (!a.seed.empty()) s.run.seed = unsigned_option("--seed", a.seed);
-  if (!a.cases.empty()) s.run.cases = static_cast<int>(integer_option("--cases", a.cases, 1, 100000000));
-  s.digits = a.digits.empty() ? testing::settings().digits : static_cast<int>(integer_option("--digits", a.digits, 1, 300));
+  if (!a.cases.empty())
+    s.run.cases = static_cast<int>(integer_option("--cases", a.cases, 1, 100000000));
+  s.digits = a.digits.empty() ? testing::settings().digits
+                              : static_cast<int>(integer_option("--digits", a.digits, 1, 300));
   check_ids(a.only);
   s.only = a.only;
   std::tie(s.shard_index, s.shard_total) = shard_from_environment();
@@ -109,11 +125,16 @@ std::vector<const testing::claim*> selected_claims(const audit_settings& s) {
 std::string_view colour(verdict v, bool tty) {
   if (!tty) return "";
   switch (v) {
-    case verdict::holds: return "\033[32m";
-    case verdict::refuted: return "\033[31m";
-    case verdict::needs_correction: return "\033[33m";
-    case verdict::inconclusive: return "\033[35m";
-    case verdict::not_checked: return "";
+    case verdict::holds:
+      return "\033[32m";
+    case verdict::refuted:
+      return "\033[31m";
+    case verdict::needs_correction:
+      return "\033[33m";
+    case verdict::inconclusive:
+      return "\033[35m";
+    case verdict::not_checked:
+      return "";
   }
   return "";
 }
@@ -133,21 +154,23 @@ std::vector<claim_result> run_claims(const audit_settings& s, std::ostream& out)
 
 /// Draws the figures and records their links, relative to the Markdown report's folder so
 /// that the report can be moved with them.
-void add_figures(report_meta& meta, const figures_hook& hook, const std::string& stage, const std::string& dir,
-                 const report_paths& reports, std::ostream& out) {
+void add_figures(report_meta& meta, const figures_hook& hook, const std::string& stage,
+                 const std::string& dir, const report_paths& reports, std::ostream& out) {
   namespace fs = std::filesystem;
   const auto figs = hook.write(stage, meta.figures_note);
   const auto md = reports.find("--markdown");
-  const auto base = md == reports.end() ? fs::current_path() : fs::absolute(md->second).parent_path();
+  const auto base =
+      md == reports.end() ? fs::current_path() : fs::absolute(md->second).parent_path();
   for (const auto& [file, caption] : figs)
-    meta.figures.emplace_back(fs::relative(fs::absolute(fs::path(dir) / file), base).string(), caption);
+    meta.figures.emplace_back(fs::relative(fs::absolute(fs::path(dir) / file), base).string(),
+                              caption);
   out << (figs.empty() ? meta.figures_note : "wrote figures to " + dir) << "\n";
 }
 
 }  // namespace
 
-int run_audit(std::span<const std::string> args, std::ostream& out, std::ostream& err, const program_info& info,
-              const figures_hook& figures) {
+int run_audit(std::span<const std::string> args, std::ostream& out, std::ostream& err,
+              const program_info& info, const figures_hook& figures) {
   const std::string who = info.name + " audit";
   CLI::App app{wrapped(help_text(info)), who};
   audit_args a;
@@ -179,18 +202,20 @@ int run_audit(std::span<const std::string> args, std::ostream& out, std::ostream
     print_error(err, who, e.what());
     return failure;
   }
-  out << info.name << " audit: seed=" << s.run.seed << " cases=" << s.run.cases << " (replay with --seed "
-      << s.run.seed << ")";
+  out << info.name << " audit: seed=" << s.run.seed << " cases=" << s.run.cases
+      << " (replay with --seed " << s.run.seed << ")";
   if (s.shard_total > 1)
-    out << "; shard " << s.shard_index << " of " << s.shard_total << " (GTEST_SHARD_INDEX/GTEST_TOTAL_SHARDS)";
+    out << "; shard " << s.shard_index << " of " << s.shard_total
+        << " (GTEST_SHARD_INDEX/GTEST_TOTAL_SHARDS)";
   out << "\n";
   const auto t0 = std::chrono::steady_clock::now();
   const auto results = run_claims(s, out);
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   const tally t = count(results);
   const long long cases = cases_run(results);
-  out << "\n" << t.text() << "; " << t.differ_from_expected << " differ from the expected verdict; seed " << s.run.seed
-      << "; " << cases << " cases in " << secs << " s ("
+  out << "\n"
+      << t.text() << "; " << t.differ_from_expected << " differ from the expected verdict; seed "
+      << s.run.seed << "; " << cases << " cases in " << secs << " s ("
       << static_cast<long long>(static_cast<double>(cases) / std::max(secs, 1e-9)) << " cases/s)\n";
   report_meta meta{s.run.seed, s.run.cases, s.digits, secs, {}, {}, s.shard_index, s.shard_total};
   try {

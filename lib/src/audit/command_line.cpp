@@ -9,8 +9,8 @@
 
 namespace gradaudit::audit {
 
-std::optional<int> parse_command_line(CLI::App& app, std::span<const std::string> args, std::ostream& out,
-                                      std::ostream& err) {
+std::optional<int> parse_command_line(CLI::App& app, std::span<const std::string> args,
+                                      std::ostream& out, std::ostream& err) {
   std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 takes them from the back
   try {
     app.parse(reversed);
@@ -30,7 +30,8 @@ void print_error(std::ostream& err, std::string_view who, std::string_view messa
   err << printable(std::string(who) + ": " + std::string(message)) << "\n";
 }
 
-CLI::Option* add_value(CLI::App& app, const std::string& name, std::string& value, const std::string& help) {
+CLI::Option* add_value(CLI::App& app, const std::string& name, std::string& value,
+                       const std::string& help) {
   return app.add_option(name, value, help)->multi_option_policy(CLI::MultiOptionPolicy::Throw);
 }
 

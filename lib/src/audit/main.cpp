@@ -35,7 +35,8 @@ std::size_t register_claim_files(const std::vector<claims_text>& files) {
       try {
         testing::register_claim(std::move(c));
       } catch (const std::invalid_argument&) {
-        throw std::invalid_argument(f.name + ": claim " + audit::quoted(id) + " is already defined (a C++ claim or another file)");
+        throw std::invalid_argument(f.name + ": claim " + audit::quoted(id) +
+                                    " is already defined (a C++ claim or another file)");
       }
       ++n;
     }
@@ -44,21 +45,28 @@ std::size_t register_claim_files(const std::vector<claims_text>& files) {
 
 namespace {
 
-void print_usage(std::ostream& os, const program_info& info, const std::vector<named_command>& extra) {
+void print_usage(std::ostream& os, const program_info& info,
+                 const std::vector<named_command>& extra) {
   os << "usage: " << info.name << " COMMAND [ARGS]\n"
      << "  audit   check every claim and report the verdicts\n";
-  for (const auto& c : extra) os << "  " << c.name << std::string(c.name.size() < 8 ? 8 - c.name.size() : 1, ' ') << c.summary << "\n";
+  for (const auto& c : extra)
+    os << "  " << c.name << std::string(c.name.size() < 8 ? 8 - c.name.size() : 1, ' ') << c.summary
+       << "\n";
   os << "  report  'report merge': join the JSON reports of audit shards\n"
      << "Run '" << info.name << " COMMAND --help' for a command's options.\n";
 }
 
 /// The command named `name`, or an empty command.
-command find_command(const std::string& name, const program_info& info, const std::vector<named_command>& extra,
-                     const figures_hook& figures) {
+command find_command(const std::string& name, const program_info& info,
+                     const std::vector<named_command>& extra, const figures_hook& figures) {
   if (name == "audit")
-    return [&](std::span<const std::string> a, std::ostream& o, std::ostream& e) { return run_audit(a, o, e, info, figures); };
+    return [&](std::span<const std::string> a, std::ostream& o, std::ostream& e) {
+      return run_audit(a, o, e, info, figures);
+    };
   if (name == "report")
-    return [&](std::span<const std::string> a, std::ostream& o, std::ostream& e) { return run_report(a, o, e, info); };
+    return [&](std::span<const std::string> a, std::ostream& o, std::ostream& e) {
+      return run_report(a, o, e, info);
+    };
   for (const auto& c : extra)
     if (c.name == name) return c.run;
   return {};
@@ -66,8 +74,8 @@ command find_command(const std::string& name, const program_info& info, const st
 
 }  // namespace
 
-int main_of(int argc, char** argv, const program_info& info, const std::vector<named_command>& extra,
-            const figures_hook& figures) {
+int main_of(int argc, char** argv, const program_info& info,
+            const std::vector<named_command>& extra, const figures_hook& figures) {
   prepare_process();
   if (standard_descriptor_was_closed(1)) {  // `>&-`: every line would be lost
     std::cerr << info.name << ": cannot write standard output (it was closed)\n";

@@ -19,23 +19,30 @@ class not_one_run : public std::runtime_error {
 };
 
 std::string help_text(const program_info& info) {
-  return "Joins the JSON reports of audit shards (GTEST_TOTAL_SHARDS / GTEST_SHARD_INDEX) into one report, "
-         "claims in the registry's order, as one unsharded run would have written it. The inputs must share "
-         "seed, cases and digits and hold each claim at most once. Prints one line per claim; exit 0 when no "
-         "verdict differs from a claim's expected verdict. (" + info.name + ")";
+  return "Joins the JSON reports of audit shards (GTEST_TOTAL_SHARDS / GTEST_SHARD_INDEX) into one "
+         "report, "
+         "claims in the registry's order, as one unsharded run would have written it. The inputs "
+         "must share "
+         "seed, cases and digits and hold each claim at most once. Prints one line per claim; exit "
+         "0 when no "
+         "verdict differs from a claim's expected verdict. (" +
+         info.name + ")";
 }
 
 /// The same run split in shards: same seed, cases and digits, no claim or shard twice.
-report_meta check_one_run(const std::vector<read_report_result>& parts, const std::vector<std::string>& inputs,
-                          std::map<std::string, std::string>& origin, std::map<int, std::string>& shard_of) {
+report_meta check_one_run(const std::vector<read_report_result>& parts,
+                          const std::vector<std::string>& inputs,
+                          std::map<std::string, std::string>& origin,
+                          std::map<int, std::string>& shard_of) {
   const report_meta& first = parts[0].meta;
   report_meta meta{first.seed, first.cases, first.digits, 0, {}, {}};
   for (std::size_t k = 0; k < parts.size(); ++k) {
     const auto& m = parts[k].meta;
     if (m.seed != meta.seed || m.cases != meta.cases || m.digits != meta.digits)
-      throw not_one_run(inputs[k] + " has seed " + std::to_string(m.seed) + ", cases " + std::to_string(m.cases) +
-                        " and digits " + std::to_string(m.digits) + ", but " + inputs[0] + " has seed " +
-                        std::to_string(meta.seed) + ", cases " + std::to_string(meta.cases) + " and digits " +
+      throw not_one_run(inputs[k] + " has seed " + std::to_string(m.seed) + ", cases " +
+                        std::to_string(m.cases) + " and digits " + std::to_string(m.digits) +
+                        ", but " + inputs[0] + " has seed " + std::to_string(meta.seed) +
+                        ", cases " + std::to_string(meta.cases) + " and digits " +
                         std::to_string(meta.digits) + ": these are not shards of one run");
     if (m.shard_total > 1 && m.shard_total != first.shard_total)
       throw not_one_run(inputs[k] + " is shard " + std::to_string(m.shard_index) + " of " +
@@ -77,7 +84,8 @@ void print_notes(std::ostream& out, const std::map<std::string, std::string>& or
 
 }  // namespace
 
-int run_report(std::span<const std::string> args, std::ostream& out, std::ostream& err, const program_info& info) {
+int run_report(std::span<const std::string> args, std::ostream& out, std::ostream& err,
+               const program_info& info) {
   const std::string who = info.name + " report";
   CLI::App app{"Reports of audits.", who};
   app.require_subcommand(1);
@@ -86,9 +94,11 @@ int run_report(std::span<const std::string> args, std::ostream& out, std::ostrea
   report_paths reports;
   merge->add_option("reports", inputs, "the shards' JSON reports")->type_name("A.json B.json ...");
   for (const char* report : {"--json", "--markdown", "--junit"})
-    add_value(*merge, report, reports[report], std::string("write the merged ") + (report + 2) + " report to FILE")
+    add_value(*merge, report, reports[report],
+              std::string("write the merged ") + (report + 2) + " report to FILE")
         ->type_name("FILE");
-  if (!args.empty() && args[0] != "merge" && args[0].rfind('-', 0) != 0) {  // CLI11 would only say "required"
+  if (!args.empty() && args[0] != "merge" &&
+      args[0].rfind('-', 0) != 0) {  // CLI11 would only say "required"
     print_error(err, who, "unknown subcommand " + audit::quoted(args[0]) + " (known: merge)");
     return usage;
   }
@@ -117,8 +127,9 @@ int run_report(std::span<const std::string> args, std::ostream& out, std::ostrea
     const auto merged = in_registry_order(parts);
     for (const auto& r : merged) out << testing::summary_line(r) << "\n";
     const tally t = count(merged);
-    out << "\nmerged " << parts.size() << " report(s): " << t.text() << "; " << t.differ_from_expected
-        << " differ from the expected verdict; seed " << meta.seed << "\n";
+    out << "\nmerged " << parts.size() << " report(s): " << t.text() << "; "
+        << t.differ_from_expected << " differ from the expected verdict; seed " << meta.seed
+        << "\n";
     print_notes(out, origin, shard_of, parts[0].meta.shard_total);
     write_reports(files, merged, meta, info, out);
     return t.differ_from_expected == 0 ? ok : failure;

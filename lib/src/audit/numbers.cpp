@@ -28,7 +28,9 @@ std::string number_text(double v) {
 
 std::optional<long long> parse_integer(std::string_view text) { return whole<long long>(text, 10); }
 
-std::optional<std::uint64_t> parse_unsigned(std::string_view text) { return whole<std::uint64_t>(text, 10); }
+std::optional<std::uint64_t> parse_unsigned(std::string_view text) {
+  return whole<std::uint64_t>(text, 10);
+}
 
 std::optional<double> parse_real(std::string_view text) {
   const bool negative = !text.empty() && text.front() == '-';
@@ -54,29 +56,30 @@ std::string_view strip_blanks(std::string_view text) {
 long long integer_option(std::string_view name, std::string_view text, long long lo, long long hi) {
   const auto v = parse_integer(text);
   if (!v || *v < lo || *v > hi)
-    throw usage_error(std::string(name) + ": " + audit::quoted(text) + " is not an integer in [" + std::to_string(lo) +
-                      ", " + std::to_string(hi) + "]");
+    throw usage_error(std::string(name) + ": " + audit::quoted(text) + " is not an integer in [" +
+                      std::to_string(lo) + ", " + std::to_string(hi) + "]");
   return *v;
 }
 
 std::uint64_t unsigned_option(std::string_view name, std::string_view text) {
   const auto v = parse_unsigned(text);
   if (!v)
-    throw usage_error(std::string(name) + ": " + audit::quoted(text) + " is not an integer in [0, " +
-                      std::to_string(UINT64_MAX) + "]");
+    throw usage_error(std::string(name) + ": " + audit::quoted(text) +
+                      " is not an integer in [0, " + std::to_string(UINT64_MAX) + "]");
   return *v;
 }
 
 double real_option(std::string_view name, std::string_view text, double lo, double hi) {
   const auto v = parse_real(text);
   if (!v || !std::isfinite(*v) || *v < lo || *v > hi)
-    throw usage_error(std::string(name) + ": " + audit::quoted(text) + " is not a finite number in [" + number_text(lo) +
-                      ", " + number_text(hi) + "]");
+    throw usage_error(std::string(name) + ": " + audit::quoted(text) +
+                      " is not a finite number in [" + number_text(lo) + ", " + number_text(hi) +
+                      "]");
   return *v;
 }
 
-std::vector<long long> integer_list_option(std::string_view name, std::string_view text, long long lo,
-                                           long long hi) {
+std::vector<long long> integer_list_option(std::string_view name, std::string_view text,
+                                           long long lo, long long hi) {
   std::vector<long long> out;
   for (std::size_t start = 0;;) {
     const std::size_t comma = text.find(',', start);

@@ -105,15 +105,20 @@ std::string directory_of(const std::string& path) {
 }
 
 /// Throws usage_error unless `dir` exists, is a directory and new files can be made in it.
-void check_writable_directory(const std::string& option, const std::string& path, const std::string& dir) {
+void check_writable_directory(const std::string& option, const std::string& path,
+                              const std::string& dir) {
   struct stat st {};
   if (::stat(dir.c_str(), &st) != 0)
-    throw usage_error(option + ": " + audit::quoted(path) + ": its directory " + audit::quoted(dir) +
-                      (errno == ENOENT ? std::string(" does not exist") : " cannot be used: " + std::string(std::strerror(errno))));
-  if (!S_ISDIR(st.st_mode)) throw usage_error(option + ": " + audit::quoted(path) + ": " + audit::quoted(dir) + " is not a directory");
+    throw usage_error(option + ": " + audit::quoted(path) + ": its directory " +
+                      audit::quoted(dir) +
+                      (errno == ENOENT ? std::string(" does not exist")
+                                       : " cannot be used: " + std::string(std::strerror(errno))));
+  if (!S_ISDIR(st.st_mode))
+    throw usage_error(option + ": " + audit::quoted(path) + ": " + audit::quoted(dir) +
+                      " is not a directory");
   if (::access(dir.c_str(), W_OK | X_OK) != 0)
-    throw usage_error(option + ": " + audit::quoted(path) + ": cannot create files in " + audit::quoted(dir) + " (" +
-                      std::strerror(errno) + ")");
+    throw usage_error(option + ": " + audit::quoted(path) + ": cannot create files in " +
+                      audit::quoted(dir) + " (" + std::strerror(errno) + ")");
 }
 
 /// Checks a file target (outputs.hpp); returns what identifies the file it names.
@@ -128,13 +133,16 @@ std::string check_file_target(const std::string& option, const std::string& path
     return "inode " + std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino);
   }
   if (errno != ENOENT)
-    throw usage_error(option + ": " + audit::quoted(path) + " cannot be used: " + std::strerror(errno));
-  if (path.back() == '/') throw usage_error(option + ": " + audit::quoted(path) + " names a directory, not a file");
+    throw usage_error(option + ": " + audit::quoted(path) +
+                      " cannot be used: " + std::strerror(errno));
+  if (path.back() == '/')
+    throw usage_error(option + ": " + audit::quoted(path) + " names a directory, not a file");
   const std::string dir = directory_of(path);
   check_writable_directory(option, path, dir);
   std::error_code ec;
   const fs::path real = fs::canonical(dir, ec);
-  return "path " + ((ec ? fs::absolute(dir) : real) / fs::path(path).filename()).lexically_normal().string();
+  return "path " +
+         ((ec ? fs::absolute(dir) : real) / fs::path(path).filename()).lexically_normal().string();
 }
 
 /// mode 0666 less the umask, what a plain open(O_CREAT) would give (mkstemp makes 0600).
@@ -160,7 +168,8 @@ void prepare_process() {
   for (int fd = 0; fd <= 2; ++fd) {
     if (::fcntl(fd, F_GETFD) != -1 || errno != EBADF) continue;
     g_closed_at_start[fd] = true;
-    const int got = ::open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY);  // the lowest free descriptor: fd
+    const int got =
+        ::open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY);  // the lowest free descriptor: fd
     if (got != fd && got >= 0) ::close(got);
   }
   for (int sig : kFatalSignals) {
@@ -184,7 +193,8 @@ bool finish_output(std::ostream& out, std::ostream& err, const std::string& who)
   if (g_stdout_reported) return false;  // one line, however many callers find the failure
   g_stdout_reported = true;
   err << who << ": cannot write standard output ("
-      << (closed ? std::string("it was closed") : std::string(e ? std::strerror(e) : "write error")) << ")\n";
+      << (closed ? std::string("it was closed") : std::string(e ? std::strerror(e) : "write error"))
+      << ")\n";
   return false;
 }
 
@@ -209,7 +219,8 @@ struct output_set::impl {
   void claim(const std::string& key, const std::string& option, const std::string& path) {
     const std::string who = option + " " + audit::quoted(path);
     if (const auto [it, fresh] = owner.emplace(key, who); !fresh)
-      throw usage_error(who + " is the same file as " + it->second + "; each output needs its own file");
+      throw usage_error(who + " is the same file as " + it->second +
+                        "; each output needs its own file");
   }
   void open_file(file_output& f);
   void open_directory(directory_output& d);
@@ -234,11 +245,14 @@ void output_set::impl::open_file(file_output& f) {
 void output_set::impl::open_directory(directory_output& d) {
   signals_blocked quiet;
   const bool exists = fs::is_directory(d.dir);
-  std::string name = (exists ? (fs::path(d.dir) / ".gradaudit-").string() : temporary_prefix(d.dir)) + "XXXXXX";
-  if (!::mkdtemp(name.data())) throw std::runtime_error("cannot write in " + d.dir + ": " + std::strerror(errno));
+  std::string name =
+      (exists ? (fs::path(d.dir) / ".gradaudit-").string() : temporary_prefix(d.dir)) + "XXXXXX";
+  if (!::mkdtemp(name.data()))
+    throw std::runtime_error("cannot write in " + d.dir + ": " + std::strerror(errno));
   d.stage = name;
   d.stage_slot = remember(d.stage, true);
-  for (const auto& n : d.names) d.name_slots.push_back(remember((fs::path(d.stage) / n).string(), false));
+  for (const auto& n : d.names)
+    d.name_slots.push_back(remember((fs::path(d.stage) / n).string(), false));
   if (d.stage_slot < 0) throw std::runtime_error("cannot write in " + d.dir + ": too many outputs");
 }
 
@@ -250,7 +264,8 @@ void output_set::impl::commit_directory(directory_output& d) {
     const fs::path from = fs::path(d.stage) / n;
     if (!fs::exists(from, ec)) continue;  // not drawn (no gnuplot)
     if (::rename(from.c_str(), (fs::path(d.dir) / n).c_str()) != 0)
-      throw std::runtime_error("cannot move " + from.string() + " to " + d.dir + ": " + std::strerror(errno));
+      throw std::runtime_error("cannot move " + from.string() + " to " + d.dir + ": " +
+                               std::strerror(errno));
   }
   fs::remove_all(d.stage, ec);
   for (int& s : d.name_slots) forget(s);
@@ -291,14 +306,16 @@ void output_set::add_file(const std::string& option, const std::string& path) {
   p_->files.push_back(std::move(f));
 }
 
-void output_set::add_directory(const std::string& option, const std::string& given, const std::vector<std::string>& names) {
+void output_set::add_directory(const std::string& option, const std::string& given,
+                               const std::vector<std::string>& names) {
   if (given.empty()) throw usage_error(option + ": the directory name is empty");
   std::string dir = given;  // "figs/" is "figs"
   while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
   struct stat st {};
   const bool exists = ::stat(dir.c_str(), &st) == 0;
   if (exists && !S_ISDIR(st.st_mode))
-    throw usage_error(option + ": " + audit::quoted(dir) + " is " + what_it_is(st.st_mode) + ", not a directory");
+    throw usage_error(option + ": " + audit::quoted(dir) + " is " + what_it_is(st.st_mode) +
+                      ", not a directory");
   const std::string parent = directory_of(fs::path(dir).lexically_normal().string());
   check_writable_directory(option, dir, exists ? dir : parent);
   std::error_code ec;
@@ -306,7 +323,9 @@ void output_set::add_directory(const std::string& option, const std::string& giv
   for (const auto& n : names) {
     const std::string path = (fs::path(dir) / n).string();
     // A new directory holds no files yet: its files are named by path.
-    p_->claim(exists ? check_file_target(option, path) : "path " + (real / n).lexically_normal().string(), option, path);
+    p_->claim(
+        exists ? check_file_target(option, path) : "path " + (real / n).lexically_normal().string(),
+        option, path);
   }
   p_->dirs.push_back({option, dir, "", names, -1, {}, false});
 }
@@ -332,18 +351,22 @@ void output_set::commit(std::ostream& log) {
   log.flush();
   if (!log && !(p_->files.empty() && p_->dirs.empty())) {
     g_stdout_reported = true;  // this message is the one line finish_output would print
-    throw std::runtime_error("cannot write standard output (" + std::string(std::strerror(errno ? errno : EIO)) +
+    throw std::runtime_error("cannot write standard output (" +
+                             std::string(std::strerror(errno ? errno : EIO)) +
                              "); no output file was replaced");
   }
   for (auto& f : p_->files) {
     f->out.flush();
-    if (!f->out) throw std::runtime_error("writing " + f->path + " failed: " + std::strerror(errno));
+    if (!f->out)
+      throw std::runtime_error("writing " + f->path + " failed: " + std::strerror(errno));
     f->out.close();
-    if (!f->out) throw std::runtime_error("writing " + f->path + " failed: " + std::strerror(errno));
+    if (!f->out)
+      throw std::runtime_error("writing " + f->path + " failed: " + std::strerror(errno));
   }
   for (auto& f : p_->files) {
     if (::rename(f->tmp.c_str(), f->path.c_str()) != 0)
-      throw std::runtime_error("cannot move " + f->tmp + " to " + f->path + ": " + std::strerror(errno));
+      throw std::runtime_error("cannot move " + f->tmp + " to " + f->path + ": " +
+                               std::strerror(errno));
     f->committed = true;
     forget(f->slot);
   }
@@ -355,8 +378,8 @@ void add_reports(output_set& files, const report_paths& paths) {
   for (const auto& [option, path] : paths) files.add_file(option, path);
 }
 
-void write_reports(output_set& files, const std::vector<claim_result>& results, const report_meta& meta,
-                   const program_info& info, std::ostream& log) {
+void write_reports(output_set& files, const std::vector<claim_result>& results,
+                   const report_meta& meta, const program_info& info, std::ostream& log) {
   if (auto* os = files.stream("--json")) write_json(*os, results, meta, info);
   if (auto* os = files.stream("--markdown")) write_markdown(*os, results, meta, info);
   if (auto* os = files.stream("--junit")) write_junit(*os, results, meta);

@@ -54,14 +54,17 @@ double seconds(const json& j) {
 template <class T>
 T integer(const json& j, const std::string& key, T lo, T hi) {
   const json& v = member(j, key);
-  const bool in = (v.is_number_unsigned() && v.get<std::uint64_t>() >= static_cast<std::uint64_t>(std::max<T>(lo, 0)) &&
+  const bool in = (v.is_number_unsigned() &&
+                   v.get<std::uint64_t>() >= static_cast<std::uint64_t>(std::max<T>(lo, 0)) &&
                    v.get<std::uint64_t>() <= static_cast<std::uint64_t>(hi)) ||
-                  (v.is_number_integer() && !v.is_number_unsigned() && v.get<std::int64_t>() >= static_cast<std::int64_t>(lo) &&
+                  (v.is_number_integer() && !v.is_number_unsigned() &&
+                   v.get<std::int64_t>() >= static_cast<std::int64_t>(lo) &&
                    v.get<std::int64_t>() <= static_cast<std::int64_t>(hi));
   if (!in)
-    throw report_error("\"" + key + "\" is " + v.dump() + ", not an integer in [" + std::to_string(lo) + ", " +
-                       std::to_string(hi) + "]");
-  return v.is_number_unsigned() ? static_cast<T>(v.get<std::uint64_t>()) : static_cast<T>(v.get<std::int64_t>());
+    throw report_error("\"" + key + "\" is " + v.dump() + ", not an integer in [" +
+                       std::to_string(lo) + ", " + std::to_string(hi) + "]");
+  return v.is_number_unsigned() ? static_cast<T>(v.get<std::uint64_t>())
+                                : static_cast<T>(v.get<std::int64_t>());
 }
 
 int count_member(const json& j, const std::string& key, int lo = 0) {
@@ -99,10 +102,12 @@ void evidence_to_json(json& j, const claim_result& r) {
   j["inconclusive_cases"] = p.inconclusive_cases;
   j["classes"] = json::object();
   for (const auto& [name, n] : p.classes) j["classes"][name] = n;
-  j["max_error"] = p.max_ulps_at.empty() ? json(nullptr) : json{{"ulp", p.max_ulps}, {"at", p.max_ulps_at}};
-  j["digits_verified"] = p.passed && p.min_digits < testing::kExactDigits
-                             ? json{{"min", static_cast<int>(p.min_digits)}, {"at", p.fewest_digits_at}}
-                             : json(nullptr);
+  j["max_error"] =
+      p.max_ulps_at.empty() ? json(nullptr) : json{{"ulp", p.max_ulps}, {"at", p.max_ulps_at}};
+  j["digits_verified"] =
+      p.passed && p.min_digits < testing::kExactDigits
+          ? json{{"min", static_cast<int>(p.min_digits)}, {"at", p.fewest_digits_at}}
+          : json(nullptr);
   if (!p.passed && p.ran) {
     json inputs = json::object();
     for (const auto& [name, value] : p.counterexample) inputs[name] = value;
@@ -132,7 +137,8 @@ void evidence_from_json(const json& j, claim_result& r) {
   if (!p.passed) {
     const json& inputs = member(ce, "inputs");
     if (!inputs.is_object()) throw report_error("\"counterexample.inputs\" is not an object");
-    for (const auto& [name, value] : inputs.items()) p.counterexample.emplace_back(name, text(inputs, name));
+    for (const auto& [name, value] : inputs.items())
+      p.counterexample.emplace_back(name, text(inputs, name));
     const json& checks = member(ce, "checks");
     if (!checks.is_array()) throw report_error("\"counterexample.checks\" is not an array");
     p.counterexample_checks = checks.get<std::vector<testing::comparison>>();
@@ -171,7 +177,8 @@ json parse_strict(std::string_view document) {
     return json::parse(document.begin(), document.end(), callback);
   } catch (const json::exception& e) {  // parse_error, and out_of_range for a number like 2e308
     const std::string what = e.what();
-    throw report_error(what.substr(what.find(']') + 2));  // without "[json.exception.parse_error.101] "
+    throw report_error(
+        what.substr(what.find(']') + 2));  // without "[json.exception.parse_error.101] "
   }
 }
 
@@ -194,7 +201,8 @@ read_report_result parse_json_report(std::string_view document, const std::strin
   std::string where;  // "summary", "claim 3", "claim 'sigmoid.definition'"
   try {
     const json doc = parse_strict(document);
-    if (!doc.is_object()) throw report_error("not a gradaudit report (the top level is not an object)");
+    if (!doc.is_object())
+      throw report_error("not a gradaudit report (the top level is not an object)");
     const json& claims = member(doc, "claims");
     if (!claims.is_array()) throw report_error("\"claims\" is not an array");
     read_report_result out;
@@ -224,9 +232,11 @@ read_report_result read_json_report(const std::string& path) {
   std::vector<char> buf(1 << 16);
   while (f.read(buf.data(), static_cast<std::streamsize>(buf.size())) || f.gcount() > 0) {
     text.append(buf.data(), static_cast<std::size_t>(f.gcount()));
-    if (text.size() > kMaxReportBytes) throw std::runtime_error(path + ": larger than 64 MiB, the limit of a report");
+    if (text.size() > kMaxReportBytes)
+      throw std::runtime_error(path + ": larger than 64 MiB, the limit of a report");
   }
-  if (f.bad() || text.empty()) throw std::runtime_error("cannot read " + path + (text.empty() ? ": it is empty" : ""));
+  if (f.bad() || text.empty())
+    throw std::runtime_error("cannot read " + path + (text.empty() ? ": it is empty" : ""));
   return parse_json_report(text, path);
 }
 
@@ -235,12 +245,16 @@ read_report_result read_json_report(const std::string& path) {
 namespace gradaudit::testing {
 
 void to_json(audit::json& j, const comparison& c) {
-  j = {{"what", c.what}, {"claimed", c.claimed}, {"actual", c.actual}, {"allowed", c.bound}, {"ok", c.ok}};
+  j = {{"what", c.what},
+       {"claimed", c.claimed},
+       {"actual", c.actual},
+       {"allowed", c.bound},
+       {"ok", c.ok}};
 }
 
 void from_json(const audit::json& j, comparison& c) {
-  c = {audit::text(j, "what"), audit::text(j, "claimed"), audit::text(j, "actual"), audit::text(j, "allowed"),
-       audit::boolean(j, "ok")};
+  c = {audit::text(j, "what"), audit::text(j, "claimed"), audit::text(j, "actual"),
+       audit::text(j, "allowed"), audit::boolean(j, "ok")};
 }
 
 void to_json(audit::json& j, const claim_result& r) {
@@ -253,9 +267,12 @@ void to_json(audit::json& j, const claim_result& r) {
   j["verdict"] = to_string(r.observed);
   j["expected"] = c.expected ? audit::json(to_string(*c.expected)) : audit::json(nullptr);
   j["correction"] = audit::nullable(c.correction);
-  j["inconclusive"] = r.observed == verdict::inconclusive ? audit::json(r.reason) : audit::json(nullptr);
-  if (r.checked()) audit::evidence_to_json(j, r);
-  else j["not_checked"] = r.reason;
+  j["inconclusive"] =
+      r.observed == verdict::inconclusive ? audit::json(r.reason) : audit::json(nullptr);
+  if (r.checked())
+    audit::evidence_to_json(j, r);
+  else
+    j["not_checked"] = r.reason;
   j["seconds"] = r.seconds;
   j["matches_expected"] = r.matches();
 }
@@ -263,14 +280,17 @@ void to_json(audit::json& j, const claim_result& r) {
 void from_json(const audit::json& j, claim_result& r) {
   r = {};
   r.c = find_claim(audit::text(j, "id"));
-  if (!r.c) throw audit::report_error("not a claim of this program (a report from another version?)");
+  if (!r.c)
+    throw audit::report_error("not a claim of this program (a report from another version?)");
   if (audit::text(j, "quote") != r.c->quote || audit::text(j, "statement") != r.c->statement)
-    throw audit::report_error("its quote or statement differ from this program's (a report from another version?)");
+    throw audit::report_error(
+        "its quote or statement differ from this program's (a report from another version?)");
   const std::string word = audit::text(j, "verdict");
   const auto v = verdict_from_string(word);
   if (!v)
-    throw audit::report_error("\"verdict\" is \"" + word +
-                              "\", not holds, refuted, needs-correction, inconclusive or not-checked");
+    throw audit::report_error(
+        "\"verdict\" is \"" + word +
+        "\", not holds, refuted, needs-correction, inconclusive or not-checked");
   r.observed = *v;
   if (r.observed == verdict::not_checked) {
     r.reason = audit::text(j, "not_checked");
@@ -278,12 +298,14 @@ void from_json(const audit::json& j, claim_result& r) {
   } else {
     r.reason = audit::text_or_null(j, "inconclusive");
     if ((r.observed == verdict::inconclusive) != !r.reason.empty())
-      throw audit::report_error("\"inconclusive\" must give a reason exactly when the verdict is inconclusive");
+      throw audit::report_error(
+          "\"inconclusive\" must give a reason exactly when the verdict is inconclusive");
     audit::evidence_from_json(j, r);
   }
   r.seconds = audit::seconds(j);
   if (r.matches() != audit::boolean(j, "matches_expected"))
-    throw audit::report_error("\"matches_expected\" disagrees with its verdict and this program's expected verdict");
+    throw audit::report_error(
+        "\"matches_expected\" disagrees with its verdict and this program's expected verdict");
 }
 
 }  // namespace gradaudit::testing

@@ -14,10 +14,14 @@ std::size_t utf8_length(std::string_view s) {
   if (b < 0x80) return 1;
   std::size_t n = 0;
   unsigned char lo = 0x80, hi = 0xBF;  // the second byte's range (RFC 3629's table)
-  if (b >= 0xC2 && b <= 0xDF) n = 2;
-  else if (b >= 0xE0 && b <= 0xEF) n = 3, lo = b == 0xE0 ? 0xA0 : 0x80, hi = b == 0xED ? 0x9F : 0xBF;
-  else if (b >= 0xF0 && b <= 0xF4) n = 4, lo = b == 0xF0 ? 0x90 : 0x80, hi = b == 0xF4 ? 0x8F : 0xBF;
-  else return 0;
+  if (b >= 0xC2 && b <= 0xDF)
+    n = 2;
+  else if (b >= 0xE0 && b <= 0xEF)
+    n = 3, lo = b == 0xE0 ? 0xA0 : 0x80, hi = b == 0xED ? 0x9F : 0xBF;
+  else if (b >= 0xF0 && b <= 0xF4)
+    n = 4, lo = b == 0xF0 ? 0x90 : 0x80, hi = b == 0xF4 ? 0x8F : 0xBF;
+  else
+    return 0;
   if (s.size() < n || byte(1) < lo || byte(1) > hi) return 0;
   for (std::size_t i = 2; i < n; ++i)
     if (byte(i) < 0x80 || byte(i) > 0xBF) return 0;
@@ -40,13 +44,20 @@ std::string escape_prefix(std::string_view text, std::size_t max_bytes, bool esc
     const std::size_t n = utf8_length(rest);
     if (used + std::max<std::size_t>(n, 1) > max_bytes) break;
     const unsigned char b = static_cast<unsigned char>(rest[0]);
-    if (n == 0) out += hex_byte(b);
-    else if (b == '\r') out += "\\r";
-    else if (b == '\n') out += "\\n";
-    else if (b == '\t') out += "\\t";
-    else if (b == '\\' && escape_backslash) out += "\\\\";
-    else if (b < 0x20 || b == 0x7F) out += hex_byte(b);
-    else out += rest.substr(0, n);
+    if (n == 0)
+      out += hex_byte(b);
+    else if (b == '\r')
+      out += "\\r";
+    else if (b == '\n')
+      out += "\\n";
+    else if (b == '\t')
+      out += "\\t";
+    else if (b == '\\' && escape_backslash)
+      out += "\\\\";
+    else if (b < 0x20 || b == 0x7F)
+      out += hex_byte(b);
+    else
+      out += rest.substr(0, n);
     used += std::max<std::size_t>(n, 1);
   }
   return out;

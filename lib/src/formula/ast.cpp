@@ -39,14 +39,22 @@ namespace {
 
 const char* kind_name(kind k) {
   switch (k) {
-    case kind::negate: return "neg";
-    case kind::add: return "add";
-    case kind::sub: return "sub";
-    case kind::mul: return "mul";
-    case kind::div: return "div";
-    case kind::pow: return "pow";
-    case kind::index: return "index";
-    default: return "?";
+    case kind::negate:
+      return "neg";
+    case kind::add:
+      return "add";
+    case kind::sub:
+      return "sub";
+    case kind::mul:
+      return "mul";
+    case kind::div:
+      return "div";
+    case kind::pow:
+      return "pow";
+    case kind::index:
+      return "index";
+    default:
+      return "?";
   }
 }
 
@@ -61,19 +69,25 @@ std::string join_args(const node& n) {
 std::string to_string(const node& n) {
   switch (n.k) {
     case kind::number:
-      return n.den == 1 ? std::to_string(n.num) : std::to_string(n.num) + "/" + std::to_string(n.den);
+      return n.den == 1 ? std::to_string(n.num)
+                        : std::to_string(n.num) + "/" + std::to_string(n.den);
     case kind::constant:
-    case kind::variable: return n.name;
+    case kind::variable:
+      return n.name;
     case kind::call: {
       std::string f = n.name + std::string(static_cast<std::size_t>(n.order), '\'');
       if (n.sub) f += "_" + to_string(*n.sub);
       return "(" + f + join_args(n) + ")";
     }
     case kind::derivative:
-      return "(d" + (n.order > 1 ? std::to_string(n.order) : std::string()) + "/d" + n.name + join_args(n) + ")";
-    case kind::sum: return "(sum " + n.name + join_args(n) + ")";
-    case kind::compare: return "(" + n.op + join_args(n) + ")";
-    default: return std::string("(") + kind_name(n.k) + join_args(n) + ")";
+      return "(d" + (n.order > 1 ? std::to_string(n.order) : std::string()) + "/d" + n.name +
+             join_args(n) + ")";
+    case kind::sum:
+      return "(sum " + n.name + join_args(n) + ")";
+    case kind::compare:
+      return "(" + n.op + join_args(n) + ")";
+    default:
+      return std::string("(") + kind_name(n.k) + join_args(n) + ")";
   }
 }
 

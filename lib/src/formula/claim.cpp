@@ -25,10 +25,10 @@ using testing::ball;
 struct domain_spec {
   std::string name;
   where_clause::kind k = where_clause::kind::interval;
-  double lo = 0, hi = 0;        ///< closed bounds actually drawn (open ends nudged inwards)
-  std::vector<double> values;   ///< a finite set
-  int length = 0;               ///< vector length (0: a scalar unless length_var)
-  std::string length_var;       ///< vector length from an integer variable
+  double lo = 0, hi = 0;       ///< closed bounds actually drawn (open ends nudged inwards)
+  std::vector<double> values;  ///< a finite set
+  int length = 0;              ///< vector length (0: a scalar unless length_var)
+  std::string length_var;      ///< vector length from an integer variable
   bool is_vector() const { return length > 0 || !length_var.empty(); }
 };
 
@@ -40,7 +40,8 @@ struct model {
   definitions defs;
   std::vector<node_ptr> conditions, assumptions;
   std::vector<std::pair<std::string, node_ptr>> classes;  ///< input classes: name, condition
-  std::optional<point> undefined_at;  ///< a point of the stated domain where the formula is undefined
+  std::optional<point>
+      undefined_at;  ///< a point of the stated domain where the formula is undefined
   std::string undefined_why;
 };
 
@@ -64,12 +65,15 @@ domain_spec make_domain(const where_clause& w, const std::set<std::string>& ints
   d.name = w.name;
   d.k = w.k;
   if (w.length) {
-    if (w.length->k == kind::number && w.length->den == 1 && w.length->num >= 1 && w.length->num <= 1000)
+    if (w.length->k == kind::number && w.length->den == 1 && w.length->num >= 1 &&
+        w.length->num <= 1000)
       d.length = static_cast<int>(w.length->num);
     else if (w.length->k == kind::variable && ints.count(w.length->name))
       d.length_var = w.length->name;
     else
-      throw parse_error(w.length->column, "a vector length must be a number in 1..1000 or an integer variable declared before it");
+      throw parse_error(
+          w.length->column,
+          "a vector length must be a number in 1..1000 or an integer variable declared before it");
   }
   switch (w.k) {
     case where_clause::kind::interval: {
@@ -90,12 +94,14 @@ domain_spec make_domain(const where_clause& w, const std::set<std::string>& ints
     case where_clause::kind::integers:
       d.lo = constant_value(w.lo);
       d.hi = constant_value(w.hi);
-      if (d.lo != std::floor(d.lo) || d.hi != std::floor(d.hi) || d.lo > d.hi || std::abs(d.hi) > 1e6 ||
-          std::abs(d.lo) > 1e6)
+      if (d.lo != std::floor(d.lo) || d.hi != std::floor(d.hi) || d.lo > d.hi ||
+          std::abs(d.hi) > 1e6 || std::abs(d.lo) > 1e6)
         throw parse_error(w.lo->column, w.name + ": expected an integer range lo..hi within ±10^6");
       break;
-    case where_clause::kind::simplex: break;
-    default: break;
+    case where_clause::kind::simplex:
+      break;
+    default:
+      break;
   }
   return d;
 }
@@ -110,7 +116,9 @@ parse_options declared_names(const std::vector<std::string>& clauses) {
         try {
           const where_clause w = parse_where(text, opt);
           if (w.k == where_clause::kind::condition) continue;
-          (w.k == where_clause::kind::definition && !w.params.empty() ? opt.functions : opt.variables).insert(w.name);
+          (w.k == where_clause::kind::definition && !w.params.empty() ? opt.functions
+                                                                      : opt.variables)
+              .insert(w.name);
         } catch (const parse_error&) {  // reported by the real parse
         }
       }
@@ -162,9 +170,11 @@ rc::Gen<double> generator(const domain_spec& d) {
 /// A probability vector with positive entries that are multiples of 2^-20 summing exactly to 1.
 std::vector<double> draw_simplex(int n) {
   constexpr int kUnits = 1 << 20;
-  auto cuts = *rc::gen::container<std::vector<int>>(static_cast<std::size_t>(n - 1), rc::gen::inRange(1, kUnits - n + 1));
+  auto cuts = *rc::gen::container<std::vector<int>>(static_cast<std::size_t>(n - 1),
+                                                    rc::gen::inRange(1, kUnits - n + 1));
   std::sort(cuts.begin(), cuts.end());
-  for (std::size_t i = 0; i < cuts.size(); ++i) cuts[i] += static_cast<int>(i);  // strictly increasing
+  for (std::size_t i = 0; i < cuts.size(); ++i)
+    cuts[i] += static_cast<int>(i);  // strictly increasing
   std::vector<double> p;
   int prev = 0;
   for (int c : cuts) {
@@ -193,12 +203,15 @@ point draw(const model& m) {
     } else if (d.k == where_clause::kind::simplex) {
       b.values = draw_simplex(length_at(d, p));
     } else if (b.vector) {
-      b.values = *rc::gen::container<std::vector<double>>(static_cast<std::size_t>(length_at(d, p)), generator(d));
+      b.values = *rc::gen::container<std::vector<double>>(static_cast<std::size_t>(length_at(d, p)),
+                                                          generator(d));
     } else {
       b.values = {*generator(d)};
     }
-    if (b.vector) testing::input(d.name, b.values);
-    else testing::input(d.name, b.values[0]);
+    if (b.vector)
+      testing::input(d.name, b.values);
+    else
+      testing::input(d.name, b.values[0]);
     p.push_back(std::move(b));
   }
   return p;
@@ -268,12 +281,17 @@ void check_relation(const model& m, const point& p, std::size_t k) {
       for (std::size_t i = 1; n > 1 && i <= n; ++i) names.push_back(std::to_string(i));
     } catch (const testing::undecided&) {
     }
-    testing::certify_equal(what, [&] {
-      testing::enclosure_pair e{side(m, truth, p), side(m, claimed, p)};
-      if (e.claimed.size() == 1 && e.truth.size() > 1) e.claimed.resize(e.truth.size(), e.claimed[0]);
-      if (e.truth.size() == 1 && e.claimed.size() > 1) e.truth.resize(e.claimed.size(), e.truth[0]);
-      return e;
-    }, names);
+    testing::certify_equal(
+        what,
+        [&] {
+          testing::enclosure_pair e{side(m, truth, p), side(m, claimed, p)};
+          if (e.claimed.size() == 1 && e.truth.size() > 1)
+            e.claimed.resize(e.truth.size(), e.claimed[0]);
+          if (e.truth.size() == 1 && e.claimed.size() > 1)
+            e.truth.resize(e.claimed.size(), e.truth[0]);
+          return e;
+        },
+        names);
     return;
   }
   if (op == "!=") {
@@ -281,7 +299,8 @@ void check_relation(const model& m, const point& p, std::size_t k) {
     const auto a = side(m, truth, p), b = side(m, claimed, p);
     bool apart = a.size() == b.size();
     for (std::size_t i = 0; apart && i < a.size(); ++i) apart = !overlaps(a[i], b[i]);
-    testing::check_that(what, apart, a.empty() ? "" : a[0].str(20), "!= " + (b.empty() ? "" : b[0].str(20)));
+    testing::check_that(what, apart, a.empty() ? "" : a[0].str(20),
+                        "!= " + (b.empty() ? "" : b[0].str(20)));
     return;
   }
   const bool at_most = op == "<=" || op == "<";
@@ -294,15 +313,17 @@ void check_relation(const model& m, const point& p, std::size_t k) {
     };
     const node& lower = at_most ? truth : claimed;
     const node& upper = at_most ? claimed : truth;
-    testing::certify_at_most(what + (n > 1 ? "[" + std::to_string(i + 1) + "]" : ""),
-                             [&] { return pick(lower); }, [&] { return pick(upper); }, strict);
+    testing::certify_at_most(
+        what + (n > 1 ? "[" + std::to_string(i + 1) + "]" : ""), [&] { return pick(lower); },
+        [&] { return pick(upper); }, strict);
   }
 }
 
 void check_ulps(const model& m, const point& p) {
   const auto got = evaluate_double(*m.st.sides[0], p, m.defs);
   for (std::size_t i = 0; i < got.size(); ++i)
-    testing::certify_ulps(m.text, got[i], [&] { return side(m, *m.st.sides[1], p).at(i); }, m.st.ulps);
+    testing::certify_ulps(
+        m.text, got[i], [&] { return side(m, *m.st.sides[1], p).at(i); }, m.st.ulps);
 }
 
 /// as v -> a: F -> L, evidenced at the closest point of the approach (see claim.hpp).
@@ -314,27 +335,38 @@ void check_limit(const model& m, point p) {
   } catch (const parse_error&) {
     throw eval_error("the limit point must be a number or ±inf, not '" + to_string(a) + "'");
   }
-  auto it = std::find_if(p.begin(), p.end(), [&](const binding& b) { return b.name == m.st.limit_variable; });
-  if (it == p.end() || it->vector) throw eval_error("the limit variable must be a drawn scalar variable");
+  auto it = std::find_if(p.begin(), p.end(),
+                         [&](const binding& b) { return b.name == m.st.limit_variable; });
+  if (it == p.end() || it->vector)
+    throw eval_error("the limit variable must be a drawn scalar variable");
   const node& f = *m.st.sides[0];
   const node& l = *m.st.sides[1];
-  testing::certify_at_most(m.text + " (|F - L| at the closest point)", [&] {
-    // v = a ∓ 2^-200 from inside the domain, or ±2^200: exact in balls, not in double
-    point q = p;
-    auto& v = std::find_if(q.begin(), q.end(), [&](const binding& b) { return b.name == m.st.limit_variable; })->values[0];
-    const double from = v;
-    if (std::isinf(target)) v = std::ldexp(target > 0 ? 1.0 : -1.0, 200);
-    else v = target + (from < target ? -1 : 1) * std::ldexp(std::max(1.0, std::abs(target)), -200);
-    const auto fv = side(m, f, q), lv = side(m, l, q);
-    return abs(fv.at(0) - lv.at(0));
-  }, [] { return ball::ratio(1, 1000000000); });
+  testing::certify_at_most(
+      m.text + " (|F - L| at the closest point)",
+      [&] {
+        // v = a ∓ 2^-200 from inside the domain, or ±2^200: exact in balls, not in double
+        point q = p;
+        auto& v = std::find_if(q.begin(), q.end(), [&](const binding& b) {
+                    return b.name == m.st.limit_variable;
+                  })->values[0];
+        const double from = v;
+        if (std::isinf(target))
+          v = std::ldexp(target > 0 ? 1.0 : -1.0, 200);
+        else
+          v = target + (from < target ? -1 : 1) * std::ldexp(std::max(1.0, std::abs(target)), -200);
+        const auto fv = side(m, f, q), lv = side(m, l, q);
+        return abs(fv.at(0) - lv.at(0));
+      },
+      [] { return ball::ratio(1, 1000000000); });
 }
 
 void check_case(const model& m, bool with_assumptions) {
   if (m.undefined_at && !with_assumptions) {
     for (const auto& b : *m.undefined_at) {
-      if (b.vector) testing::input(b.name, b.values);
-      else testing::input(b.name, b.values[0]);
+      if (b.vector)
+        testing::input(b.name, b.values);
+      else
+        testing::input(b.name, b.values[0]);
     }
     testing::check_that("formula defined on the stated domain", false, m.undefined_why,
                         "defined at every point of the stated domain");
@@ -356,8 +388,12 @@ void check_case(const model& m, bool with_assumptions) {
     case statement_kind::relation:
       for (std::size_t k = 1; k < m.st.sides.size(); ++k) check_relation(m, p, k);
       break;
-    case statement_kind::ulps: check_ulps(m, p); break;
-    case statement_kind::limit: check_limit(m, p); break;
+    case statement_kind::ulps:
+      check_ulps(m, p);
+      break;
+    case statement_kind::limit:
+      check_limit(m, p);
+      break;
   }
 }
 
@@ -366,14 +402,18 @@ void check_case(const model& m, bool with_assumptions) {
 /// Values of one domain worth trying before any case: its ends, 0, ±1, ±1/2, its middle.
 std::vector<std::vector<double>> candidates(const domain_spec& d, int length) {
   std::vector<double> xs;
-  if (d.k == where_clause::kind::set) xs = d.values;
-  else if (d.k == where_clause::kind::integers) xs = {d.lo, d.hi};
-  else if (d.k == where_clause::kind::simplex) return {std::vector<double>(static_cast<std::size_t>(length), 1.0 / length)};
+  if (d.k == where_clause::kind::set)
+    xs = d.values;
+  else if (d.k == where_clause::kind::integers)
+    xs = {d.lo, d.hi};
+  else if (d.k == where_clause::kind::simplex)
+    return {std::vector<double>(static_cast<std::size_t>(length), 1.0 / length)};
   else
     for (double x : {d.lo, d.hi, 0.0, 1.0, -1.0, 0.5, -0.5, 2.0, -2.0, d.lo / 2 + d.hi / 2})
       if (x >= d.lo && x <= d.hi && std::find(xs.begin(), xs.end(), x) == xs.end()) xs.push_back(x);
   std::vector<std::vector<double>> out;
-  for (double x : xs) out.push_back(std::vector<double>(static_cast<std::size_t>(d.is_vector() ? length : 1), x));
+  for (double x : xs)
+    out.push_back(std::vector<double>(static_cast<std::size_t>(d.is_vector() ? length : 1), x));
   return out;
 }
 
@@ -382,9 +422,16 @@ std::vector<std::vector<double>> candidates(const domain_spec& d, int length) {
 template <class Visit>
 void for_each_grid_point(const model& m, std::size_t cap, Visit visit) {
   std::uint64_t state = 0x9E3779B97F4A7C15ull;
-  auto next = [&] { state ^= state << 13; state ^= state >> 7; state ^= state << 17; return state; };
+  auto next = [&] {
+    state ^= state << 13;
+    state ^= state >> 7;
+    state ^= state << 17;
+    return state;
+  };
   std::size_t total = 1;
-  for (const auto& d : m.domains) total *= std::max<std::size_t>(1, candidates(d, 3).size()), total = std::min<std::size_t>(total, 1u << 30);
+  for (const auto& d : m.domains)
+    total *= std::max<std::size_t>(1, candidates(d, 3).size()),
+        total = std::min<std::size_t>(total, 1u << 30);
   const bool all = total <= cap;
   for (std::size_t k = 0; k < std::min(total, cap); ++k) {
     point p;
@@ -393,7 +440,8 @@ void for_each_grid_point(const model& m, std::size_t cap, Visit visit) {
       const auto c = candidates(d, length_at(d, p));
       const std::size_t pick = all ? code % c.size() : next() % c.size();
       code /= c.size();
-      binding b{d.name, c[pick], d.is_vector() || d.k == where_clause::kind::simplex, d.k == where_clause::kind::integers};
+      binding b{d.name, c[pick], d.is_vector() || d.k == where_clause::kind::simplex,
+                d.k == where_clause::kind::integers};
       p.push_back(std::move(b));
     }
     if (!visit(p)) return;
@@ -404,8 +452,10 @@ std::string describe(const point& p) {
   std::string s;
   for (const auto& b : p) {
     s += (s.empty() ? "" : ", ") + b.name + " = ";
-    if (b.vector) s += "[" + testing::shortest(b.values.at(0)) + ", …]";
-    else s += testing::shortest(b.values.at(0));
+    if (b.vector)
+      s += "[" + testing::shortest(b.values.at(0)) + ", …]";
+    else
+      s += testing::shortest(b.values.at(0));
   }
   return s;
 }
@@ -437,7 +487,8 @@ void check_names(const model& m) {
 }
 
 /// The first grid point (satisfying the conditions) where the formula is certainly undefined.
-std::optional<std::pair<point, std::string>> undefined_point(const model& m, bool with_assumptions) {
+std::optional<std::pair<point, std::string>> undefined_point(const model& m,
+                                                             bool with_assumptions) {
   std::optional<std::pair<point, std::string>> found;
   for_each_grid_point(m, 512, [&](const point& p) {
     for (const auto& c : m.conditions)
@@ -454,7 +505,8 @@ std::optional<std::pair<point, std::string>> undefined_point(const model& m, boo
 }
 
 /// Each class's condition, parsed with the claim's names.
-void read_classes(model& m, const std::vector<std::pair<std::string, std::string>>& classes, const parse_options& opt) {
+void read_classes(model& m, const std::vector<std::pair<std::string, std::string>>& classes,
+                  const parse_options& opt) {
   for (const auto& [name, when] : classes) {
     where_clause w;
     try {
@@ -463,7 +515,8 @@ void read_classes(model& m, const std::vector<std::pair<std::string, std::string
       throw parse_error(e.column, "class '" + name + "': '" + when + "': " + e.what());
     }
     if (w.k != where_clause::kind::condition)
-      throw parse_error(0, "class '" + name + "': '" + when + "' is not a condition such as '|x| > 36.7'");
+      throw parse_error(
+          0, "class '" + name + "': '" + when + "' is not a condition such as '|x| > 36.7'");
     m.classes.emplace_back(name, w.body);
   }
 }
@@ -483,18 +536,21 @@ std::shared_ptr<model> compile(const std::string& formula, const std::vector<std
   }
   read_classes(*m, classes, opt);
   if (m->st.k == statement_kind::limit &&
-      std::none_of(m->domains.begin(), m->domains.end(), [&](const domain_spec& d) { return d.name == m->st.limit_variable; }))
-    throw eval_error("as " + m->st.limit_variable + " -> …: '" + m->st.limit_variable + "' must be a variable with a domain");
+      std::none_of(m->domains.begin(), m->domains.end(),
+                   [&](const domain_spec& d) { return d.name == m->st.limit_variable; }))
+    throw eval_error("as " + m->st.limit_variable + " -> …: '" + m->st.limit_variable +
+                     "' must be a variable with a domain");
   check_names(*m);
   if (m->st.k == statement_kind::limit) return m;
   if (auto bad = undefined_point(*m, false)) {
     const std::string where_text = describe(bad->first);
     if (assume.empty())
-      throw domain_error("the domain does not fit the formula: " + bad->second + " at " + where_text +
-                         " (restrict the domain with --where, or give the missing conditions with --assume)");
+      throw domain_error(
+          "the domain does not fit the formula: " + bad->second + " at " + where_text +
+          " (restrict the domain with --where, or give the missing conditions with --assume)");
     if (auto still = undefined_point(*m, true))
-      throw domain_error("even under the assumptions the formula is undefined: " + still->second + " at " +
-                         describe(still->first));
+      throw domain_error("even under the assumptions the formula is undefined: " + still->second +
+                         " at " + describe(still->first));
     m->undefined_at = bad->first;
     m->undefined_why = bad->second + " at " + where_text;
   }
@@ -535,8 +591,8 @@ testing::claim to_claim(const formula_claim& c) {
 }
 
 std::optional<testing::verdict> verdict_from_string(const std::string& s) {
-  for (auto v : {testing::verdict::holds, testing::verdict::refuted, testing::verdict::needs_correction,
-                 testing::verdict::inconclusive})
+  for (auto v : {testing::verdict::holds, testing::verdict::refuted,
+                 testing::verdict::needs_correction, testing::verdict::inconclusive})
     if (testing::to_string(v) == s) return v;
   return std::nullopt;
 }

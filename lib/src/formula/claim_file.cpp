@@ -14,8 +14,9 @@ namespace gradaudit::formula {
 namespace {
 
 const std::set<std::string>& known_keys() {
-  static const std::set<std::string> k{"id",         "source",    "section",  "quote", "formula", "where", "assume",
-                                       "correction", "corrected", "expected", "cases", "classes"};
+  static const std::set<std::string> k{"id",        "source",   "section", "quote",
+                                       "formula",   "where",    "assume",  "correction",
+                                       "corrected", "expected", "cases",   "classes"};
   return k;
 }
 
@@ -27,7 +28,8 @@ std::vector<std::string> strings(const toml::value& t, const char* key) {
 }
 
 /// classes = [{name = "saturated |x| > 36.7", when = "|x| > 36.7"}, …]
-std::vector<std::pair<std::string, std::string>> classes(const toml::value& t, const std::string& where) {
+std::vector<std::pair<std::string, std::string>> classes(const toml::value& t,
+                                                         const std::string& where) {
   std::vector<std::pair<std::string, std::string>> out;
   if (!t.contains("classes")) return out;
   for (const auto& c : toml::find<std::vector<toml::value>>(t, "classes")) {
@@ -43,7 +45,8 @@ formula_claim read_one(const toml::value& t, const std::string& path, std::size_
   if (!t.is_table()) throw file_error(where + ": expected a table ([[claim]])");
   for (const auto& [key, value] : t.as_table())
     if (!known_keys().count(key))
-      throw file_error(where + ": unknown key '" + key + "' (known: id, source, section, quote, formula, "
+      throw file_error(where + ": unknown key '" + key +
+                       "' (known: id, source, section, quote, formula, "
                        "where, assume, correction, corrected, expected, cases, classes)");
   formula_claim c;
   c.id = toml::find<std::string>(t, "id");
@@ -57,7 +60,8 @@ formula_claim read_one(const toml::value& t, const std::string& path, std::size_
   c.assume = strings(t, "assume");
   c.classes = classes(t, where + " (" + c.id + ")");
   c.cases = static_cast<int>(toml::find_or<long long>(t, "cases", 0));
-  if (c.cases < 0 || c.cases > 1000000) throw file_error(where + " (" + c.id + "): cases must be in 0..1000000");
+  if (c.cases < 0 || c.cases > 1000000)
+    throw file_error(where + " (" + c.id + "): cases must be in 0..1000000");
   if (t.contains("expected")) {
     const auto s = toml::find<std::string>(t, "expected");
     c.expected = verdict_from_string(s);
@@ -77,11 +81,13 @@ std::vector<formula_claim> read_claims(const toml::value& data, const std::strin
   try {
     if (!data.contains("claim")) throw file_error(path + ": no [[claim]] tables");
     const auto& claims = toml::find(data, "claim");
-    if (!claims.is_array()) throw file_error(path + ": 'claim' must be an array of tables ([[claim]])");
+    if (!claims.is_array())
+      throw file_error(path + ": 'claim' must be an array of tables ([[claim]])");
     std::set<std::string> ids;
     for (std::size_t i = 0; i < claims.as_array().size(); ++i) {
       out.push_back(read_one(claims.as_array()[i], path, i));
-      if (!ids.insert(out.back().id).second) throw file_error(path + ": duplicate id '" + out.back().id + "'");
+      if (!ids.insert(out.back().id).second)
+        throw file_error(path + ": duplicate id '" + out.back().id + "'");
     }
   } catch (const file_error&) {
     throw;
@@ -91,7 +97,8 @@ std::vector<formula_claim> read_claims(const toml::value& data, const std::strin
   return out;
 }
 
-std::vector<testing::claim> to_claims(const std::vector<formula_claim>& claims, const std::string& path) {
+std::vector<testing::claim> to_claims(const std::vector<formula_claim>& claims,
+                                      const std::string& path) {
   std::vector<testing::claim> out;
   for (const auto& c : claims) {
     try {

@@ -38,7 +38,10 @@ struct value {
   }
 };
 
-template <class S> value<S> scalar_value(S x) { return value<S>{{std::move(x)}, false}; }
+template <class S>
+value<S> scalar_value(S x) {
+  return value<S>{{std::move(x)}, false};
+}
 
 /// Variables in scope while evaluating.
 template <class S>
@@ -52,7 +55,9 @@ struct env {
 // ---- scalars ---------------------------------------------------------------------------
 
 template <class S>
-S from_double(double x) { return S(x); }
+S from_double(double x) {
+  return S(x);
+}
 
 template <class S>
 S rational(long long num, long long den) {
@@ -107,16 +112,33 @@ void require(const S& x, const char* fn, int sign_needed /* +1: > 0, 0: >= 0, 2:
       bad = arb_is_negative(r);
     }
     if (ok) return;
-    if (bad) throw domain_violation(std::string(fn) + " needs " + what_needed + ", got " + b.str(17));
-    throw testing::undecided(std::string(fn) + ": the argument's enclosure " + b.str(10) + " straddles " +
-                             (sign_needed > 1 ? "0" : "the domain's boundary"));
+    if (bad)
+      throw domain_violation(std::string(fn) + " needs " + what_needed + ", got " + b.str(17));
+    throw testing::undecided(std::string(fn) + ": the argument's enclosure " + b.str(10) +
+                             " straddles " + (sign_needed > 1 ? "0" : "the domain's boundary"));
   }
 }
 
-template <class S> S checked_log(const S& x) { require(x, "log", 1, "a positive argument"); return real::log(x); }
-template <class S> S checked_log1p(const S& x) { require(S(x + S(1)), "log1p", 1, "an argument > -1"); return real::log1p(x); }
-template <class S> S checked_sqrt(const S& x) { require(x, "sqrt", 0, "a non-negative argument"); return real::sqrt(x); }
-template <class S> S checked_div(const S& a, const S& b) { require(b, "division", 2, "a non-zero divisor"); return a / b; }
+template <class S>
+S checked_log(const S& x) {
+  require(x, "log", 1, "a positive argument");
+  return real::log(x);
+}
+template <class S>
+S checked_log1p(const S& x) {
+  require(S(x + S(1)), "log1p", 1, "an argument > -1");
+  return real::log1p(x);
+}
+template <class S>
+S checked_sqrt(const S& x) {
+  require(x, "sqrt", 0, "a non-negative argument");
+  return real::sqrt(x);
+}
+template <class S>
+S checked_div(const S& a, const S& b) {
+  require(b, "division", 2, "a non-zero divisor");
+  return a / b;
+}
 
 /// The unary built-ins.
 template <class S>
@@ -136,15 +158,18 @@ S apply_unary(const std::string& f, const S& x) {
 }
 
 bool is_unary(const std::string& f) {
-  static const std::set<std::string> s{"exp", "log", "log1p", "expm1", "sqrt", "tanh", "sigmoid",
-                                       "softplus", "log_sigmoid", "relu", "abs"};
+  static const std::set<std::string> s{"exp",         "log",  "log1p",   "expm1",
+                                       "sqrt",        "tanh", "sigmoid", "softplus",
+                                       "log_sigmoid", "relu", "abs"};
   return s.count(f) > 0;
 }
 
 // ---- the evaluator ---------------------------------------------------------------------
 
-template <class S> value<S> eval(const node& n, env<S>& e);
-template <class S> bool truth(const node& n, env<S>& e);
+template <class S>
+value<S> eval(const node& n, env<S>& e);
+template <class S>
+bool truth(const node& n, env<S>& e);
 
 template <class S>
 long eval_int(const node& n, env<S>& e) {
@@ -154,28 +179,38 @@ long eval_int(const node& n, env<S>& e) {
       break;
     case kind::variable:
       if (auto it = e.ints.find(n.name); it != e.ints.end()) return it->second;
-      throw eval_error("index '" + n.name + "' is not an integer variable (declare it: " + n.name + " in 1..K)");
-    case kind::add: return eval_int(*n.args[0], e) + eval_int(*n.args[1], e);
-    case kind::sub: return eval_int(*n.args[0], e) - eval_int(*n.args[1], e);
-    case kind::mul: return eval_int(*n.args[0], e) * eval_int(*n.args[1], e);
-    case kind::negate: return -eval_int(*n.args[0], e);
-    default: break;
+      throw eval_error("index '" + n.name + "' is not an integer variable (declare it: " + n.name +
+                       " in 1..K)");
+    case kind::add:
+      return eval_int(*n.args[0], e) + eval_int(*n.args[1], e);
+    case kind::sub:
+      return eval_int(*n.args[0], e) - eval_int(*n.args[1], e);
+    case kind::mul:
+      return eval_int(*n.args[0], e) * eval_int(*n.args[1], e);
+    case kind::negate:
+      return -eval_int(*n.args[0], e);
+    default:
+      break;
   }
   throw eval_error("an index must be an integer: '" + to_string(n) + "'");
 }
 
 template <class S>
 const S& element(const value<S>& v, long i, const std::string& name) {
-  if (!v.vec) throw eval_error("'" + name + "' is a number, not a vector: it has no element " + std::to_string(i));
+  if (!v.vec)
+    throw eval_error("'" + name + "' is a number, not a vector: it has no element " +
+                     std::to_string(i));
   if (i < 1 || static_cast<std::size_t>(i) > v.v.size())
-    throw eval_error(name + "_" + std::to_string(i) + ": index out of 1.." + std::to_string(v.v.size()));
+    throw eval_error(name + "_" + std::to_string(i) + ": index out of 1.." +
+                     std::to_string(v.v.size()));
   return v.v[static_cast<std::size_t>(i - 1)];
 }
 
 template <class S>
 value<S> lookup(const std::string& name, env<S>& e, int column) {
   if (auto it = e.bound.find(name); it != e.bound.end()) return it->second;
-  if (auto it = e.ints.find(name); it != e.ints.end()) return scalar_value(S(static_cast<int>(it->second)));
+  if (auto it = e.ints.find(name); it != e.ints.end())
+    return scalar_value(S(static_cast<int>(it->second)));
   if (e.defs) {
     if (auto it = e.defs->find(name); it != e.defs->end() && it->second.params.empty()) {
       if (++e.depth > 64) throw eval_error("definition of '" + name + "' refers to itself");
@@ -189,9 +224,12 @@ value<S> lookup(const std::string& name, env<S>& e, int column) {
     if (e.bound.count(base) || (e.defs && e.defs->count(base))) {
       const value<S> b = lookup(base, e, column);
       long i;
-      if (auto it = e.ints.find(sub); it != e.ints.end()) i = it->second;
-      else if (!sub.empty() && sub.find_first_not_of("0123456789") == std::string::npos) i = std::stol(sub.substr(0, 9));
-      else throw eval_error("index '" + sub + "' of '" + name + "' is not an integer variable");
+      if (auto it = e.ints.find(sub); it != e.ints.end())
+        i = it->second;
+      else if (!sub.empty() && sub.find_first_not_of("0123456789") == std::string::npos)
+        i = std::stol(sub.substr(0, 9));
+      else
+        throw eval_error("index '" + sub + "' of '" + name + "' is not an integer variable");
       return scalar_value(element(b, i, base));
     }
   }
@@ -204,14 +242,19 @@ template <class S>
 value<S> arithmetic(kind k, const value<S>& a, const value<S>& b) {
   auto op = [k](const S& x, const S& y) -> S {
     switch (k) {
-      case kind::add: return x + y;
-      case kind::sub: return x - y;
-      case kind::mul: return x * y;
-      default: return checked_div(x, y);
+      case kind::add:
+        return x + y;
+      case kind::sub:
+        return x - y;
+      case kind::mul:
+        return x * y;
+      default:
+        return checked_div(x, y);
     }
   };
   if (a.vec && b.vec && a.v.size() != b.v.size())
-    throw eval_error("vectors of lengths " + std::to_string(a.v.size()) + " and " + std::to_string(b.v.size()));
+    throw eval_error("vectors of lengths " + std::to_string(a.v.size()) + " and " +
+                     std::to_string(b.v.size()));
   if (k == kind::mul && a.vec && b.vec) {
     S s(0);
     for (std::size_t i = 0; i < a.v.size(); ++i) s += a.v[i] * b.v[i];
@@ -236,8 +279,8 @@ value<S> power(const node& n, env<S>& e) {
   const value<S> base = eval(*n.args[0], e);
   const node& ex = *n.args[1];
   const bool small_int = ex.k == kind::number && ex.den == 1 && std::llabs(ex.num) <= 64;
-  const bool neg_int = ex.k == kind::negate && ex.args[0]->k == kind::number && ex.args[0]->den == 1 &&
-                       ex.args[0]->num <= 64;
+  const bool neg_int = ex.k == kind::negate && ex.args[0]->k == kind::number &&
+                       ex.args[0]->den == 1 && ex.args[0]->num <= 64;
   if (small_int || neg_int) {
     const int k = small_int ? static_cast<int>(ex.num) : -static_cast<int>(ex.args[0]->num);
     return map(base, [k](const S& x) {
@@ -284,19 +327,26 @@ value<S> derivative(const node& f, const std::string& name, env<S>& e, int colum
       var = name.substr(0, u);
       const std::string sub = name.substr(u + 1);
       at = lookup(var, e, column);
-      if (auto it = e.ints.find(sub); it != e.ints.end()) component = it->second;
-      else if (!sub.empty() && sub.find_first_not_of("0123456789") == std::string::npos) component = std::stol(sub.substr(0, 9));
-      else throw eval_error("d/d" + name + ": '" + sub + "' is not an index");
+      if (auto it = e.ints.find(sub); it != e.ints.end())
+        component = it->second;
+      else if (!sub.empty() && sub.find_first_not_of("0123456789") == std::string::npos)
+        component = std::stol(sub.substr(0, 9));
+      else
+        throw eval_error("d/d" + name + ": '" + sub + "' is not an index");
       (void)element(at, component, var);
     } else {
-      throw eval_error("column " + std::to_string(column) + ": d/d" + name + ": '" + name + "' is not a variable");
+      throw eval_error("column " + std::to_string(column) + ": d/d" + name + ": '" + name +
+                       "' is not a variable");
     }
     const std::size_t n = component ? 1 : at.v.size();
     value<J> seeded{{}, at.vec};
     for (std::size_t i = 0; i < at.v.size(); ++i) {
-      if (component == 0) seeded.v.push_back(J::variable(at.v[i], i, n));
-      else if (static_cast<long>(i) + 1 == component) seeded.v.push_back(J::variable(at.v[i], 0, 1));
-      else seeded.v.push_back(J(at.v[i]));
+      if (component == 0)
+        seeded.v.push_back(J::variable(at.v[i], i, n));
+      else if (static_cast<long>(i) + 1 == component)
+        seeded.v.push_back(J::variable(at.v[i], 0, 1));
+      else
+        seeded.v.push_back(J(at.v[i]));
     }
     je.bound[var] = std::move(seeded);
     const value<J> r = eval(f, je);
@@ -312,9 +362,11 @@ template <class S>
 S function_value(const node& call, const S& x, env<S>& e, int order);
 
 template <class S>
-S user_function(const function_def& def, const std::vector<value<S>>& args, env<S>& e, const std::string& name) {
+S user_function(const function_def& def, const std::vector<value<S>>& args, env<S>& e,
+                const std::string& name) {
   if (def.params.size() != args.size())
-    throw eval_error(name + " takes " + std::to_string(def.params.size()) + " argument(s), not " + std::to_string(args.size()));
+    throw eval_error(name + " takes " + std::to_string(def.params.size()) + " argument(s), not " +
+                     std::to_string(args.size()));
   env<S> inner;
   inner.bound = e.bound;
   inner.ints = e.ints;
@@ -375,7 +427,8 @@ value<S> call_builtin(const node& n, env<S>& e) {
     const long i = eval_int(*n.sub, e);
     const auto z = vector_arg(*n.args[0], e, f);
     if (i < 1 || static_cast<std::size_t>(i) > z.size())
-      throw eval_error(f + "_" + std::to_string(i) + ": index out of 1.." + std::to_string(z.size()));
+      throw eval_error(f + "_" + std::to_string(i) + ": index out of 1.." +
+                       std::to_string(z.size()));
     return scalar_value(f == "softmax" ? vocab::softmax(z, static_cast<std::size_t>(i))
                                        : vocab::log_softmax(z, static_cast<std::size_t>(i)));
   }
@@ -386,7 +439,9 @@ value<S> call_builtin(const node& n, env<S>& e) {
     if (!certainly_zero_or(y, 1)) require(S(S(1) - yhat), "bce: log(1 - ŷ)", 1, "ŷ < 1");
     return scalar_value(vocab::bce(yhat, y));
   }
-  if (f == "bce_logits") return scalar_value(n.args.size() == 3 ? vocab::bce_logits(a(0), a(1), a(2)) : vocab::bce_logits(a(0), a(1)));
+  if (f == "bce_logits")
+    return scalar_value(n.args.size() == 3 ? vocab::bce_logits(a(0), a(1), a(2))
+                                           : vocab::bce_logits(a(0), a(1)));
   if (f == "ce" || f == "label_smoothing") {
     const auto z = vector_arg(*n.args[0], e, f);
     const value<S> t = eval(*n.args[1], e);
@@ -396,7 +451,8 @@ value<S> call_builtin(const node& n, env<S>& e) {
     }
     const long c = eval_int(*n.args[1], e);
     if (c < 1 || static_cast<std::size_t>(c) > z.size())
-      throw eval_error(f + ": class " + std::to_string(c) + " out of 1.." + std::to_string(z.size()));
+      throw eval_error(f + ": class " + std::to_string(c) + " out of 1.." +
+                       std::to_string(z.size()));
     if (f == "ce") return scalar_value(vocab::cross_entropy(z, static_cast<std::size_t>(c)));
     return scalar_value(vocab::label_smoothing(z, static_cast<std::size_t>(c), a(2)));
   }
@@ -459,28 +515,37 @@ value<S> sum(const node& n, env<S>& e) {
     e.ints[n.name] = i;
     s += eval(*n.args[2], e).scalar("a sum's term");
   }
-  if (shadows) e.ints[n.name] = saved;
-  else e.ints.erase(n.name);
+  if (shadows)
+    e.ints[n.name] = saved;
+  else
+    e.ints.erase(n.name);
   return scalar_value(std::move(s));
 }
 
 template <class S>
 value<S> eval(const node& n, env<S>& e) {
   switch (n.k) {
-    case kind::number: return scalar_value(rational<S>(n.num, n.den));
-    case kind::constant: return scalar_value(constant<S>(n.name));
-    case kind::variable: return lookup(n.name, e, n.column);
+    case kind::number:
+      return scalar_value(rational<S>(n.num, n.den));
+    case kind::constant:
+      return scalar_value(constant<S>(n.name));
+    case kind::variable:
+      return lookup(n.name, e, n.column);
     case kind::index: {
       const value<S> b = lookup(n.args[0]->name, e, n.column);
       return scalar_value(element(b, eval_int(*n.args[1], e), n.args[0]->name));
     }
-    case kind::negate: return map(eval(*n.args[0], e), [](const S& x) { return S(-x); });
+    case kind::negate:
+      return map(eval(*n.args[0], e), [](const S& x) { return S(-x); });
     case kind::add:
     case kind::sub:
     case kind::mul:
-    case kind::div: return arithmetic(n.k, eval(*n.args[0], e), eval(*n.args[1], e));
-    case kind::pow: return power(n, e);
-    case kind::call: return call(n, e);
+    case kind::div:
+      return arithmetic(n.k, eval(*n.args[0], e), eval(*n.args[1], e));
+    case kind::pow:
+      return power(n, e);
+    case kind::call:
+      return call(n, e);
     case kind::derivative:
       if (n.order == 2) {
         node inner = n;
@@ -491,8 +556,11 @@ value<S> eval(const node& n, env<S>& e) {
         return eval(outer, e);
       }
       return derivative(*n.args[0], n.name, e, n.column);
-    case kind::sum: return sum(n, e);
-    case kind::compare: throw eval_error("a comparison ('" + to_string(n) + "') is not a number; use where(cond, a, b)");
+    case kind::sum:
+      return sum(n, e);
+    case kind::compare:
+      throw eval_error("a comparison ('" + to_string(n) +
+                       "') is not a number; use where(cond, a, b)");
   }
   throw eval_error("bad node");
 }
@@ -521,12 +589,18 @@ bool truth(const node& n, env<S>& e) {
     const S& x = a.v[a.vec ? i : 0];
     const S& y = b.v[b.vec ? i : 0];
     bool ok;
-    if (n.op == "<") ok = real::less(x, y);
-    else if (n.op == "<=") ok = real::less_equal(x, y);
-    else if (n.op == ">") ok = real::less(y, x);
-    else if (n.op == ">=") ok = real::less_equal(y, x);
-    else if (n.op == "=") ok = equal_values(x, y);
-    else ok = !equal_values(x, y);
+    if (n.op == "<")
+      ok = real::less(x, y);
+    else if (n.op == "<=")
+      ok = real::less_equal(x, y);
+    else if (n.op == ">")
+      ok = real::less(y, x);
+    else if (n.op == ">=")
+      ok = real::less_equal(y, x);
+    else if (n.op == "=")
+      ok = equal_values(x, y);
+    else
+      ok = !equal_values(x, y);
     if (!ok) return false;
   }
   return true;

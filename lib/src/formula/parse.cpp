@@ -21,23 +21,30 @@ std::string one_line(std::string s) {
 }  // namespace
 
 parse_error::parse_error(int col, const std::string& message)
-    : std::runtime_error(one_line(col > 0 ? "column " + std::to_string(col) + ": " + message : message)), column(col) {}
+    : std::runtime_error(
+          one_line(col > 0 ? "column " + std::to_string(col) + ": " + message : message)),
+      column(col) {}
 
 namespace detail {
 
 /// Built-in functions: canonical name -> (fewest, most) arguments.
 const std::map<std::string, std::pair<int, int>, std::less<>>& builtins() {
   static const std::map<std::string, std::pair<int, int>, std::less<>> table{
-      {"abs", {1, 1}},         {"bce", {2, 2}},          {"bce_logits", {2, 3}},
-      {"ce", {2, 2}},          {"clamp", {3, 3}},        {"dot", {2, 2}},
-      {"exp", {1, 1}},         {"expm1", {1, 1}},        {"focal", {4, 4}},
-      {"gaussian_nll", {3, 3}}, {"hinge", {2, 2}},       {"huber", {3, 3}},
-      {"kl", {2, 2}},          {"label_smoothing", {3, 3}}, {"log", {1, 1}},
-      {"log1p", {1, 1}},       {"log_sigmoid", {1, 1}},  {"log_softmax", {1, 1}},
-      {"logsumexp", {1, 1}},   {"mae", {2, 2}},          {"max", {2, 2}},
-      {"min", {2, 2}},         {"mse", {2, 2}},          {"poisson_nll", {2, 2}},
-      {"relu", {1, 1}},        {"sigmoid", {1, 1}},      {"smooth_l1", {3, 3}},
-      {"softmax", {1, 1}},     {"softplus", {1, 1}},     {"sqrt", {1, 1}},
+      {"abs", {1, 1}},         {"bce", {2, 2}},
+      {"bce_logits", {2, 3}},  {"ce", {2, 2}},
+      {"clamp", {3, 3}},       {"dot", {2, 2}},
+      {"exp", {1, 1}},         {"expm1", {1, 1}},
+      {"focal", {4, 4}},       {"gaussian_nll", {3, 3}},
+      {"hinge", {2, 2}},       {"huber", {3, 3}},
+      {"kl", {2, 2}},          {"label_smoothing", {3, 3}},
+      {"log", {1, 1}},         {"log1p", {1, 1}},
+      {"log_sigmoid", {1, 1}}, {"log_softmax", {1, 1}},
+      {"logsumexp", {1, 1}},   {"mae", {2, 2}},
+      {"max", {2, 2}},         {"min", {2, 2}},
+      {"mse", {2, 2}},         {"poisson_nll", {2, 2}},
+      {"relu", {1, 1}},        {"sigmoid", {1, 1}},
+      {"smooth_l1", {3, 3}},   {"softmax", {1, 1}},
+      {"softplus", {1, 1}},    {"sqrt", {1, 1}},
       {"tanh", {1, 1}},        {"where", {3, 3}},
   };
   return table;
@@ -46,9 +53,14 @@ const std::map<std::string, std::pair<int, int>, std::less<>>& builtins() {
 /// Other spellings of built-ins.
 std::string canonical_function(std::string_view name) {
   static const std::map<std::string, std::string, std::less<>> alias{
-      {"ln", "log"},       {"sigma", "sigmoid"},        {"logsigmoid", "log_sigmoid"},
-      {"bce_with_logits", "bce_logits"}, {"cross_entropy", "ce"}, {"smoothl1", "smooth_l1"},
-      {"logsoftmax", "log_softmax"},     {"lse", "logsumexp"}};
+      {"ln", "log"},
+      {"sigma", "sigmoid"},
+      {"logsigmoid", "log_sigmoid"},
+      {"bce_with_logits", "bce_logits"},
+      {"cross_entropy", "ce"},
+      {"smoothl1", "smooth_l1"},
+      {"logsoftmax", "log_softmax"},
+      {"lse", "logsumexp"}};
   if (auto it = alias.find(name); it != alias.end()) return it->second;
   return std::string(name);
 }
@@ -88,16 +100,21 @@ bool is_alnum(char c) { return is_letter(c) || is_digit(c); }
 /// LaTeX commands that are plain tokens: name -> (kind, canonical text).
 const std::map<std::string, std::pair<tok, std::string>, std::less<>>& latex_words() {
   static const std::map<std::string, std::pair<tok, std::string>, std::less<>> m{
-      {"cdot", {tok::punct, "*"}},   {"times", {tok::punct, "*"}}, {"le", {tok::punct, "<="}},
-      {"leq", {tok::punct, "<="}},   {"leqslant", {tok::punct, "<="}}, {"ge", {tok::punct, ">="}},
-      {"geq", {tok::punct, ">="}},   {"geqslant", {tok::punct, ">="}}, {"neq", {tok::punct, "!="}},
-      {"ne", {tok::punct, "!="}},    {"lt", {tok::punct, "<"}},   {"gt", {tok::punct, ">"}},
-      {"to", {tok::punct, "->"}},    {"rightarrow", {tok::punct, "->"}}, {"lvert", {tok::punct, "|"}},
-      {"rvert", {tok::punct, "|"}},  {"vert", {tok::punct, "|"}}, {"{", {tok::punct, "{"}},
-      {"}", {tok::punct, "}"}},      {"log", {tok::ident, "log"}}, {"ln", {tok::ident, "log"}},
-      {"exp", {tok::ident, "exp"}},  {"tanh", {tok::ident, "tanh"}}, {"max", {tok::ident, "max"}},
-      {"min", {tok::ident, "min"}},  {"sigma", {tok::ident, "sigmoid"}}, {"infty", {tok::ident, "inf"}},
-      {"in", {tok::ident, "in"}},    {"pi", {tok::ident, "pi"}},   {"varepsilon", {tok::ident, "epsilon"}},
+      {"cdot", {tok::punct, "*"}},      {"times", {tok::punct, "*"}},
+      {"le", {tok::punct, "<="}},       {"leq", {tok::punct, "<="}},
+      {"leqslant", {tok::punct, "<="}}, {"ge", {tok::punct, ">="}},
+      {"geq", {tok::punct, ">="}},      {"geqslant", {tok::punct, ">="}},
+      {"neq", {tok::punct, "!="}},      {"ne", {tok::punct, "!="}},
+      {"lt", {tok::punct, "<"}},        {"gt", {tok::punct, ">"}},
+      {"to", {tok::punct, "->"}},       {"rightarrow", {tok::punct, "->"}},
+      {"lvert", {tok::punct, "|"}},     {"rvert", {tok::punct, "|"}},
+      {"vert", {tok::punct, "|"}},      {"{", {tok::punct, "{"}},
+      {"}", {tok::punct, "}"}},         {"log", {tok::ident, "log"}},
+      {"ln", {tok::ident, "log"}},      {"exp", {tok::ident, "exp"}},
+      {"tanh", {tok::ident, "tanh"}},   {"max", {tok::ident, "max"}},
+      {"min", {tok::ident, "min"}},     {"sigma", {tok::ident, "sigmoid"}},
+      {"infty", {tok::ident, "inf"}},   {"in", {tok::ident, "in"}},
+      {"pi", {tok::ident, "pi"}},       {"varepsilon", {tok::ident, "epsilon"}},
   };
   return m;
 }
@@ -105,21 +122,25 @@ const std::map<std::string, std::pair<tok, std::string>, std::less<>>& latex_wor
 /// Commands that lay out rather than mean: dropped.
 bool is_layout(std::string_view c) {
   static const std::set<std::string, std::less<>> s{
-      "left", "right", "big", "Big", "bigg", "Bigg", "bigl", "bigr", "Bigl", "Bigr", "biggl",
-      "biggr", ",", ";", ":", "!", " ", "quad", "qquad", "displaystyle", "limits"};
+      "left", "right", "big",   "Big",          "bigg",  "Bigg", "bigl", "bigr",
+      "Bigl", "Bigr",  "biggl", "biggr",        ",",     ";",    ":",    "!",
+      " ",    "quad",  "qquad", "displaystyle", "limits"};
   return s.count(c) > 0;
 }
 
 /// Unicode spellings, as the lexer reads them.
 const std::vector<std::pair<std::string, std::pair<tok, std::string>>>& unicode_words() {
   static const std::vector<std::pair<std::string, std::pair<tok, std::string>>> v{
-      {"ŷ", {tok::ident, "yhat"}},  {"σ", {tok::ident, "sigmoid"}}, {"·", {tok::punct, "*"}},
-      {"×", {tok::punct, "*"}},     {"−", {tok::punct, "-"}},       {"≤", {tok::punct, "<="}},
-      {"≥", {tok::punct, ">="}},    {"≠", {tok::punct, "!="}},      {"→", {tok::punct, "->"}},
-      {"∂", {tok::command, "partial"}}, {"∈", {tok::ident, "in"}},  {"∞", {tok::ident, "inf"}},
-      {"δ", {tok::ident, "delta"}}, {"β", {tok::ident, "beta"}},   {"γ", {tok::ident, "gamma"}},
-      {"α", {tok::ident, "alpha"}}, {"ε", {tok::ident, "epsilon"}}, {"π", {tok::ident, "pi"}},
-      {"Σ", {tok::command, "sum"}}, {"∑", {tok::command, "sum"}},
+      {"ŷ", {tok::ident, "yhat"}},    {"σ", {tok::ident, "sigmoid"}},
+      {"·", {tok::punct, "*"}},       {"×", {tok::punct, "*"}},
+      {"−", {tok::punct, "-"}},       {"≤", {tok::punct, "<="}},
+      {"≥", {tok::punct, ">="}},      {"≠", {tok::punct, "!="}},
+      {"→", {tok::punct, "->"}},      {"∂", {tok::command, "partial"}},
+      {"∈", {tok::ident, "in"}},      {"∞", {tok::ident, "inf"}},
+      {"δ", {tok::ident, "delta"}},   {"β", {tok::ident, "beta"}},
+      {"γ", {tok::ident, "gamma"}},   {"α", {tok::ident, "alpha"}},
+      {"ε", {tok::ident, "epsilon"}}, {"π", {tok::ident, "pi"}},
+      {"Σ", {tok::command, "sum"}},   {"∑", {tok::command, "sum"}},
   };
   return v;
 }
@@ -155,12 +176,15 @@ class lexer {
     while (i_ < src_.size() && std::isspace(static_cast<unsigned char>(src_[i_]))) ++i_;
   }
 
-  [[noreturn]] void fail(std::size_t at, const std::string& m) { throw parse_error(column_of(src_, at), m); }
+  [[noreturn]] void fail(std::size_t at, const std::string& m) {
+    throw parse_error(column_of(src_, at), m);
+  }
 
   std::optional<token> next() {
     const std::size_t b = i_;
     const char c = src_[i_];
-    if (is_digit(c) || (c == '.' && i_ + 1 < src_.size() && is_digit(src_[i_ + 1]))) return number(b);
+    if (is_digit(c) || (c == '.' && i_ + 1 < src_.size() && is_digit(src_[i_ + 1])))
+      return number(b);
     if (is_letter(c)) return identifier(b);
     if (c == '\\') return command(b);
     for (const auto& [text, what] : unicode_words())
@@ -179,7 +203,8 @@ class lexer {
       return token{tok::punct, std::string(1, c), b, i_};
     }
     std::size_t len = 1;  // one UTF-8 character, for the message
-    while (i_ + len < src_.size() && (static_cast<unsigned char>(src_[i_ + len]) & 0xC0) == 0x80) ++len;
+    while (i_ + len < src_.size() && (static_cast<unsigned char>(src_[i_ + len]) & 0xC0) == 0x80)
+      ++len;
     fail(b, "unexpected character '" + std::string(src_.substr(b, len)) + "'");
   }
 
@@ -202,8 +227,8 @@ class lexer {
 
   token identifier(std::size_t b) {
     // letters and digits, and '_' when a letter or digit follows (w_1, log_softmax, softmax_i)
-    while (i_ < src_.size() &&
-           (is_alnum(src_[i_]) || (src_[i_] == '_' && i_ + 1 < src_.size() && is_alnum(src_[i_ + 1]))))
+    while (i_ < src_.size() && (is_alnum(src_[i_]) || (src_[i_] == '_' && i_ + 1 < src_.size() &&
+                                                       is_alnum(src_[i_ + 1]))))
       ++i_;
     return {tok::ident, std::string(src_.substr(b, i_ - b)), b, i_};
   }
@@ -244,16 +269,21 @@ std::pair<long long, long long> rational_of(const std::string& text, int col) {
   // fraction digits: those after '.', before 'e'
   const auto dot = text.find('.');
   const auto epos = text.find_first_of("eE");
-  long long exp10 = dot == std::string::npos ? 0 : -static_cast<long long>((epos == std::string::npos ? text.size() : epos) - dot - 1);
+  long long exp10 =
+      dot == std::string::npos
+          ? 0
+          : -static_cast<long long>((epos == std::string::npos ? text.size() : epos) - dot - 1);
   if (epos != std::string::npos) {
     const std::string ex = text.substr(epos + 1);
-    if (ex.size() > 4) throw parse_error(col, "the number '" + text + "' has an exponent out of range");
+    if (ex.size() > 4)
+      throw parse_error(col, "the number '" + text + "' has an exponent out of range");
     exp10 += std::stoll(ex);
   }
   digits.erase(0, std::min(digits.find_first_not_of('0'), digits.size()));
   if (digits.empty()) return {0, 1};
   if (digits.size() > 18 || exp10 > 18 - static_cast<long long>(digits.size()) || exp10 < -18)
-    throw parse_error(col, "the number '" + text + "' has too many digits (at most 18, exponent within ±18)");
+    throw parse_error(
+        col, "the number '" + text + "' has too many digits (at most 18, exponent within ±18)");
   long long num = std::stoll(digits), den = 1;
   for (long long k = 0; k < exp10; ++k) num *= 10;
   for (long long k = 0; k < -exp10; ++k) den *= 10;
@@ -267,13 +297,15 @@ constexpr int kMaxDepth = 120;
 
 std::string_view checked_length(std::string_view src) {
   if (src.size() > kMaxLength)
-    throw parse_error(0, "the formula is longer than " + std::to_string(kMaxLength) + " characters");
+    throw parse_error(0,
+                      "the formula is longer than " + std::to_string(kMaxLength) + " characters");
   return src;
 }
 
 class parser {
  public:
-  parser(std::string_view src, const parse_options& opt) : src_(checked_length(src)), toks_(lexer(src).run()), opt_(opt) {}
+  parser(std::string_view src, const parse_options& opt)
+      : src_(checked_length(src)), toks_(lexer(src).run()), opt_(opt) {}
 
   node_ptr whole_expression() {
     node_ptr e = relation_or_expr(false);
@@ -293,8 +325,11 @@ class parser {
       ++p_;
       const auto [num, den] = rational_of(n.text, col(n.begin));
       s.ulps = static_cast<double>(num) / static_cast<double>(den);
-      if (peek().text == "ulp" || peek().text == "ulps" || peek().text == "ULP" || peek().text == "ULPs") ++p_;
-      else fail_here("expected 'ulp' after the number");
+      if (peek().text == "ulp" || peek().text == "ulps" || peek().text == "ULP" ||
+          peek().text == "ULPs")
+        ++p_;
+      else
+        fail_here("expected 'ulp' after the number");
       expect_word("of", "'of' before the certified expression");
       s.sides.push_back(expr());
       expect_end("the end of the claim after the certified expression");
@@ -381,11 +416,18 @@ class parser {
 
   const token& peek(std::size_t k = 0) const { return toks_[std::min(p_ + k, toks_.size() - 1)]; }
   int col(std::size_t at) const { return column_of(src_, at); }
-  bool at_punct(std::string_view s, std::size_t k = 0) const { return peek(k).t == tok::punct && peek(k).text == s; }
+  bool at_punct(std::string_view s, std::size_t k = 0) const {
+    return peek(k).t == tok::punct && peek(k).text == s;
+  }
 
-  [[noreturn]] void fail_at(int column, const std::string& m) const { throw parse_error(column, m); }
+  [[noreturn]] void fail_at(int column, const std::string& m) const {
+    throw parse_error(column, m);
+  }
   [[noreturn]] void fail_here(const std::string& m) const {
-    std::string found = peek().t == tok::end ? "" : ", found '" + std::string(src_.substr(peek().begin, peek().end - peek().begin)) + "'";
+    std::string found =
+        peek().t == tok::end
+            ? ""
+            : ", found '" + std::string(src_.substr(peek().begin, peek().end - peek().begin)) + "'";
     fail_at(col(peek().begin), m + found);
   }
 
@@ -451,11 +493,16 @@ class parser {
 
   bool starts_factor(const token& t) const {
     switch (t.t) {
-      case tok::number: return true;
-      case tok::ident: return !is_keyword(t.text);
-      case tok::command: return t.text != "partial";
-      case tok::punct: return t.text == "(" || (t.text == "|" && abs_depth_ == 0);
-      default: return false;
+      case tok::number:
+        return true;
+      case tok::ident:
+        return !is_keyword(t.text);
+      case tok::command:
+        return t.text != "partial";
+      case tok::punct:
+        return t.text == "(" || (t.text == "|" && abs_depth_ == 0);
+      default:
+        return false;
     }
   }
 
@@ -556,7 +603,8 @@ class parser {
     } else {
       e = power();
     }
-    if (base->k == kind::constant && base->name == "e") return make(kind::call, {e}, base->column, "exp");
+    if (base->k == kind::constant && base->name == "e")
+      return make(kind::call, {e}, base->column, "exp");
     return make(kind::pow, {base, e}, base->column);
   }
 
@@ -609,8 +657,10 @@ class parser {
         const auto [n, d] = rational_of(t.text, c);
         return make_number(n, d, c);
       }
-      case tok::ident: return identifier();
-      case tok::command: return command();
+      case tok::ident:
+        return identifier();
+      case tok::command:
+        return command();
       case tok::punct:
         if (t.text == "(" || t.text == "{" || t.text == "[") {
           ++p_;
@@ -627,7 +677,8 @@ class parser {
           return make(kind::call, {e}, c, "abs");
         }
         break;
-      case tok::end: fail_here("expected an expression at the end of the formula");
+      case tok::end:
+        fail_here("expected an expression at the end of the formula");
     }
     fail_here("expected an expression");
   }
@@ -643,13 +694,15 @@ class parser {
     const int c = col(t.begin);
     if (is_keyword(raw)) fail_at(c, "unexpected '" + raw + "'");
     if (raw == "sum" && at_punct("_")) return sum(t);
-    if (raw.rfind("grad_", 0) == 0 && raw.size() > 5 && !opt_.variables.count(raw)) {  // grad_w F = d/dw F
+    if (raw.rfind("grad_", 0) == 0 && raw.size() > 5 &&
+        !opt_.variables.count(raw)) {  // grad_w F = d/dw F
       node_ptr f = term();
       return make(kind::derivative, {f}, c, raw.substr(5));
     }
     if (opt_.variables.count(raw)) return make_variable(raw, c);
     const std::string f = detail::canonical_function(raw);
-    if (is_known_function(f) || opt_.functions.count(raw)) return call(is_known_function(f) ? f : raw, nullptr, t);
+    if (is_known_function(f) || opt_.functions.count(raw))
+      return call(is_known_function(f) ? f : raw, nullptr, t);
     if ((raw == "e" || raw == "pi" || raw == "inf") && !opt_.variables.count(raw)) {
       auto n = std::make_shared<node>();
       n->k = kind::constant;
@@ -659,7 +712,8 @@ class parser {
     }
     if (const auto u = raw.rfind('_'); u != std::string::npos && u > 0) {  // softmax_i, w_1
       const std::string base = raw.substr(0, u), sub = raw.substr(u + 1);
-      node_ptr i = is_digit(sub[0]) ? make_number(std::stoll(sub.substr(0, 15)), 1, c) : make_variable(sub, c);
+      node_ptr i = is_digit(sub[0]) ? make_number(std::stoll(sub.substr(0, 15)), 1, c)
+                                    : make_variable(sub, c);
       const std::string bf = detail::canonical_function(base);
       if (is_known_function(bf)) return call(bf, i, t);
       return index_of(base, i, c);
@@ -669,7 +723,8 @@ class parser {
     if (raw.size() >= 2 && all_letters_declared(raw)) {  // wx = w·x, as LaTeX reads it
       node_ptr prod = make_variable(std::string(1, raw[0]), c);
       for (std::size_t k = 1; k < raw.size(); ++k)
-        prod = make(kind::mul, {prod, make_variable(std::string(1, raw[k]), c + static_cast<int>(k))}, c);
+        prod = make(kind::mul,
+                    {prod, make_variable(std::string(1, raw[k]), c + static_cast<int>(k))}, c);
       return prod;
     }
     return make_variable(raw, c);
@@ -677,7 +732,8 @@ class parser {
 
   bool all_letters_declared(const std::string& s) const {
     if (opt_.variables.empty()) return false;
-    return std::all_of(s.begin(), s.end(), [&](char ch) { return opt_.variables.count(std::string(1, ch)) > 0; });
+    return std::all_of(s.begin(), s.end(),
+                       [&](char ch) { return opt_.variables.count(std::string(1, ch)) > 0; });
   }
 
   /// The declared name for "yhat" / "w_1" inside d/dNAME.
@@ -736,8 +792,9 @@ class parser {
     if (it == b.end()) return;  // user function: checked when evaluated
     const auto [lo, hi] = it->second;
     if (static_cast<int>(n) < lo || static_cast<int>(n) > hi)
-      fail_at(c, name + " takes " + std::to_string(lo) + (hi != lo ? " to " + std::to_string(hi) : "") +
-                     " argument" + (hi > 1 ? "s" : "") + ", not " + std::to_string(n));
+      fail_at(c, name + " takes " + std::to_string(lo) +
+                     (hi != lo ? " to " + std::to_string(hi) : "") + " argument" +
+                     (hi > 1 ? "s" : "") + ", not " + std::to_string(n));
   }
 
   /// \sum_{i=1}^{K} F and sum_{i=1}^{K} F: F is the term that follows.
@@ -771,9 +828,12 @@ class parser {
       return make(kind::call, {a}, c, "sqrt");
     }
     if (n == "sum") return sum(t);
-    if (n == "hat" || n == "widehat" || n == "bar" || n == "overline" || n == "tilde" || n == "widetilde") {
+    if (n == "hat" || n == "widehat" || n == "bar" || n == "overline" || n == "tilde" ||
+        n == "widetilde") {
       const std::string inner = braced_name(t);
-      const std::string suffix = (n == "hat" || n == "widehat") ? "hat" : (n == "tilde" || n == "widetilde") ? "tilde" : "bar";
+      const std::string suffix = (n == "hat" || n == "widehat")       ? "hat"
+                                 : (n == "tilde" || n == "widetilde") ? "tilde"
+                                                                      : "bar";
       return name_use(inner + suffix, t);
     }
     if (n == "mathrm" || n == "operatorname" || n == "text" || n == "mathit" || n == "mathbf" ||
@@ -808,7 +868,8 @@ class parser {
     const std::size_t from = peek().begin;
     expect_punct("{", t.begin, "after '\\" + t.text + "'");
     std::string s;
-    while (peek().t == tok::ident || peek().t == tok::number || at_punct("_") || peek().t == tok::command) {
+    while (peek().t == tok::ident || peek().t == tok::number || at_punct("_") ||
+           peek().t == tok::command) {
       s += peek().text;
       ++p_;
     }
@@ -873,7 +934,8 @@ class parser {
   std::string variable_name() {
     node_ptr v = postfix();
     if (v->k == kind::variable) return v->name;
-    if (v->k == kind::index && v->args[1]->k != kind::variable) return v->args[0]->name + "_" + to_string(*v->args[1]);
+    if (v->k == kind::index && v->args[1]->k != kind::variable)
+      return v->args[0]->name + "_" + to_string(*v->args[1]);
     fail_at(v->column, "expected the variable of the derivative");
   }
 
@@ -887,14 +949,17 @@ class parser {
     while (peek(k).t == tok::ident) {
       params.push_back(peek(k).text);
       ++k;
-      if (at_punct(",", k)) ++k;
-      else break;
+      if (at_punct(",", k))
+        ++k;
+      else
+        break;
     }
     if (params.empty() || !at_punct(")", k) || !at_punct("=", k + 1)) return std::nullopt;
     where_clause w;
     w.k = where_clause::kind::definition;
     w.name = peek().text;
-    if (is_known_function(w.name)) fail_here("'" + w.name + "' is a built-in function and cannot be redefined");
+    if (is_known_function(w.name))
+      fail_here("'" + w.name + "' is a built-in function and cannot be redefined");
     w.params = params;
     p_ += k + 2;
     w.body = expr();

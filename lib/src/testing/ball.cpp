@@ -83,12 +83,26 @@ std::string ball::str(int max_digits) const {
   return take(arb_get_str(v_, 3, 0));  // "[1.00 +/- 3.00e-35]": the radius says how little
 }
 
-ball& ball::operator+=(const ball& o) { arb_add(v_, v_, o.v_, precision_bits); return *this; }
-ball& ball::operator-=(const ball& o) { arb_sub(v_, v_, o.v_, precision_bits); return *this; }
-ball& ball::operator*=(const ball& o) { arb_mul(v_, v_, o.v_, precision_bits); return *this; }
-ball& ball::operator/=(const ball& o) { arb_div(v_, v_, o.v_, precision_bits); return *this; }
+ball& ball::operator+=(const ball& o) {
+  arb_add(v_, v_, o.v_, precision_bits);
+  return *this;
+}
+ball& ball::operator-=(const ball& o) {
+  arb_sub(v_, v_, o.v_, precision_bits);
+  return *this;
+}
+ball& ball::operator*=(const ball& o) {
+  arb_mul(v_, v_, o.v_, precision_bits);
+  return *this;
+}
+ball& ball::operator/=(const ball& o) {
+  arb_div(v_, v_, o.v_, precision_bits);
+  return *this;
+}
 
-ball operator-(const ball& x) { return make([&](arb_ptr r, long) { arb_neg(r, x.raw()); }); }
+ball operator-(const ball& x) {
+  return make([&](arb_ptr r, long) { arb_neg(r, x.raw()); });
+}
 ball operator+(const ball& a, const ball& b) {
   return make([&](arb_ptr r, long p) { arb_add(r, a.raw(), b.raw(), p); });
 }
@@ -150,13 +164,27 @@ bool operator==(const ball& a, const ball& b) {
   not_decided(a, b, "==");
 }
 
-ball exp(const ball& x) { return make([&](arb_ptr r, long p) { arb_exp(r, x.raw(), p); }); }
-ball expm1(const ball& x) { return make([&](arb_ptr r, long p) { arb_expm1(r, x.raw(), p); }); }
-ball log(const ball& x) { return make([&](arb_ptr r, long p) { arb_log(r, x.raw(), p); }); }
-ball log1p(const ball& x) { return make([&](arb_ptr r, long p) { arb_log1p(r, x.raw(), p); }); }
-ball sqrt(const ball& x) { return make([&](arb_ptr r, long p) { arb_sqrt(r, x.raw(), p); }); }
-ball tanh(const ball& x) { return make([&](arb_ptr r, long p) { arb_tanh(r, x.raw(), p); }); }
-ball abs(const ball& x) { return make([&](arb_ptr r, long) { arb_abs(r, x.raw()); }); }
+ball exp(const ball& x) {
+  return make([&](arb_ptr r, long p) { arb_exp(r, x.raw(), p); });
+}
+ball expm1(const ball& x) {
+  return make([&](arb_ptr r, long p) { arb_expm1(r, x.raw(), p); });
+}
+ball log(const ball& x) {
+  return make([&](arb_ptr r, long p) { arb_log(r, x.raw(), p); });
+}
+ball log1p(const ball& x) {
+  return make([&](arb_ptr r, long p) { arb_log1p(r, x.raw(), p); });
+}
+ball sqrt(const ball& x) {
+  return make([&](arb_ptr r, long p) { arb_sqrt(r, x.raw(), p); });
+}
+ball tanh(const ball& x) {
+  return make([&](arb_ptr r, long p) { arb_tanh(r, x.raw(), p); });
+}
+ball abs(const ball& x) {
+  return make([&](arb_ptr r, long) { arb_abs(r, x.raw()); });
+}
 ball pow(const ball& x, int n) {
   if (n < 0) return ball(1) / pow(x, -n);
   return make([&](arb_ptr r, long p) { arb_pow_ui(r, x.raw(), static_cast<ulong>(n), p); });

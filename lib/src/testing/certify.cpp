@@ -91,11 +91,12 @@ void certify_equal(std::string_view what, const std::function<enclosure_pair()>&
       }
       if (!overlaps(e.truth[i], c)) {
         const double apart = digits_apart(e.truth[i], c);
-        comparison cmp{label(what, names, i, e.truth.size()), c.str(50), e.truth[i].str(50),
-                       "disjoint enclosures at " + std::to_string(bits) + " bits: they differ " +
-                           (std::isinf(apart) ? std::string("(one is 0)")
-                                              : "from digit " + std::to_string(static_cast<int>(apart) + 1)),
-                       false};
+        comparison cmp{
+            label(what, names, i, e.truth.size()), c.str(50), e.truth[i].str(50),
+            "disjoint enclosures at " + std::to_string(bits) + " bits: they differ " +
+                (std::isinf(apart) ? std::string("(one is 0)")
+                                   : "from digit " + std::to_string(static_cast<int>(apart) + 1)),
+            false};
         r.checks.push_back(cmp);
         decided = true;
         impl::fail(cmp);
@@ -114,8 +115,8 @@ void certify_equal(std::string_view what, const std::function<enclosure_pair()>&
   });
   if (!decided)
     impl::record_inconclusive(what, std::max(0.0, reached),
-                                why + " (" + show_digits(std::max(0.0, reached)) + " at " +
-                                    std::to_string(settings().max_bits) + " bits)");
+                              why + " (" + show_digits(std::max(0.0, reached)) + " at " +
+                                  std::to_string(settings().max_bits) + " bits)");
 }
 
 void certify_at_most(std::string_view what, const std::function<ball()>& value,

@@ -18,11 +18,16 @@ namespace gradaudit::testing {
 
 std::string_view to_string(verdict v) {
   switch (v) {
-    case verdict::holds: return "holds";
-    case verdict::refuted: return "refuted";
-    case verdict::needs_correction: return "needs-correction";
-    case verdict::inconclusive: return "inconclusive";
-    case verdict::not_checked: return "not-checked";
+    case verdict::holds:
+      return "holds";
+    case verdict::refuted:
+      return "refuted";
+    case verdict::needs_correction:
+      return "needs-correction";
+    case verdict::inconclusive:
+      return "inconclusive";
+    case verdict::not_checked:
+      return "not-checked";
   }
   return "?";
 }
@@ -41,7 +46,9 @@ std::string join_inputs(const named_values& inputs) {
 
 std::string gtest_name(std::string_view id) {
   std::string s(id);
-  std::replace_if(s.begin(), s.end(), [](char ch) { return !std::isalnum(static_cast<unsigned char>(ch)); }, '_');
+  std::replace_if(
+      s.begin(), s.end(), [](char ch) { return !std::isalnum(static_cast<unsigned char>(ch)); },
+      '_');
   return s;
 }
 
@@ -114,9 +121,9 @@ void record_digits(double digits) {
 
 namespace {
 
-using impl::rec;
 using impl::describe_inputs;
 using impl::fail;
+using impl::rec;
 
 class counting_listener : public rc::detail::TestListener {
  public:
@@ -184,7 +191,8 @@ property_result run_property(const std::string& id, const property& p, const run
     out.counterexample = r.inputs;
     out.counterexample_checks = r.checks;
     // A proof is a failed check; an exception or an RC_ASSERT outside the helpers is not.
-    out.proven = std::any_of(r.checks.begin(), r.checks.end(), [](const comparison& c) { return !c.ok; });
+    out.proven =
+        std::any_of(r.checks.begin(), r.checks.end(), [](const comparison& c) { return !c.ok; });
   } else if (result.is<rc::detail::GaveUpResult>()) {
     const auto& g = result.get<rc::detail::GaveUpResult>();
     out.gave_up = true;
@@ -208,7 +216,9 @@ std::string abbreviate(const std::string& s, const std::string& other) {
     return e <= 8 ? s : s.substr(0, 8) + "…" + s.substr(e);
   // The first digit where they differ, reading a shorter significand as padded with zeros.
   std::size_t k = 0;
-  auto digit = [](const std::string& t, std::size_t i, std::size_t te) { return i < te ? t[i] : '0'; };
+  auto digit = [](const std::string& t, std::size_t i, std::size_t te) {
+    return i < te ? t[i] : '0';
+  };
   while (k < std::max(e, oe) && digit(s, k, e) == digit(other, k, oe)) ++k;
   const std::size_t keep = std::max<std::size_t>(8, k + 3);
   return keep >= e ? s : s.substr(0, keep) + "…" + s.substr(e);
@@ -226,7 +236,8 @@ const std::vector<claim>& registry() {
   // Listed sections first, in their order; the others after them by name; then id families.
   auto rank = [&](const claim& c) {
     const auto it = std::find(order.sections.begin(), order.sections.end(), c.section);
-    const auto fam = std::find(order.families.begin(), order.families.end(), c.id.substr(0, c.id.find('.')));
+    const auto fam =
+        std::find(order.families.begin(), order.families.end(), c.id.substr(0, c.id.find('.')));
     return std::tuple{static_cast<std::size_t>(it - order.sections.begin()),
                       it == order.sections.end() ? c.section : "",
                       static_cast<std::size_t>(fam - order.families.begin())};
@@ -236,7 +247,8 @@ const std::vector<claim>& registry() {
   return claims;
 }
 
-bool register_section_order(std::vector<std::string> sections, std::vector<std::string> id_families) {
+bool register_section_order(std::vector<std::string> sections,
+                            std::vector<std::string> id_families) {
   registered_order() = {std::move(sections), std::move(id_families)};
   registry_sorted() = false;
   return true;
@@ -278,8 +290,9 @@ std::string not_conclusive(const property_result& p) {
   if (p.cases == 0) return "0 cases ran";
   if (p.inconclusive_cases > 0)
     return std::to_string(p.inconclusive_cases) + " of " + std::to_string(p.cases) +
-           " cases undecided (fewest digits " + std::to_string(static_cast<int>(p.inconclusive_digits)) +
-           " at " + p.inconclusive_at + "; " + p.inconclusive_reason + ")";
+           " cases undecided (fewest digits " +
+           std::to_string(static_cast<int>(p.inconclusive_digits)) + " at " + p.inconclusive_at +
+           "; " + p.inconclusive_reason + ")";
   return "";
 }
 
@@ -305,7 +318,8 @@ claim_result run_claim(const claim& c, const run_options& opt) {
   } else {
     r.observed = verdict::refuted;
     if (c.under_conditions) {
-      r.under_conditions = run_property(c.id + "/under_conditions", c.under_conditions, opt, c.cases);
+      r.under_conditions =
+          run_property(c.id + "/under_conditions", c.under_conditions, opt, c.cases);
       const std::string why = not_conclusive(r.under_conditions);
       if (!why.empty()) {
         r.observed = verdict::inconclusive;
@@ -343,8 +357,8 @@ std::string summary_line(const claim_result& r) {
     if (!p.counterexample_checks.empty()) {
       for (const auto& ch : p.counterexample_checks)
         if (!ch.ok) {
-          os << ": " << ch.what << " claimed " << abbreviate(ch.claimed, ch.actual)
-             << ", actual " << abbreviate(ch.actual, ch.claimed);
+          os << ": " << ch.what << " claimed " << abbreviate(ch.claimed, ch.actual) << ", actual "
+             << abbreviate(ch.actual, ch.claimed);
           break;
         }
     }
@@ -353,7 +367,8 @@ std::string summary_line(const claim_result& r) {
   if (!r.correction_holds)
     os << "  [our correction FAILED: "
        << (r.corrected.message.empty() ? not_conclusive(r.corrected) : r.corrected.message) << "]";
-  if (r.c->expected && r.observed != *r.c->expected) os << "  [expected " << to_string(*r.c->expected) << "]";
+  if (r.c->expected && r.observed != *r.c->expected)
+    os << "  [expected " << to_string(*r.c->expected) << "]";
   return os.str();
 }
 

@@ -73,9 +73,8 @@ double log_uniform(rc::Random& r, double min_mag, double max_mag) {
 }
 
 rc::Shrinkable<double> shrinkable(double x, double lo, double hi) {
-  return rc::shrinkable::shrinkRecur(x, [lo, hi](double v) {
-    return rc::seq::fromContainer(shrink_candidates(v, lo, hi));
-  });
+  return rc::shrinkable::shrinkRecur(
+      x, [lo, hi](double v) { return rc::seq::fromContainer(shrink_candidates(v, lo, hi)); });
 }
 
 /// Picks one of `values` (non-empty).
@@ -149,7 +148,8 @@ rc::Gen<double> real_in(double lo, double hi) {
       if (!(x >= lo && x <= hi)) x = lo + (hi - lo) * 0.5;
     } else if (kind <= 5) {  // log-uniform magnitude within the range
       const double top = std::max(std::abs(lo), std::abs(hi));
-      const double m = top > 0 ? log_uniform(r, std::min(top, 1e-12 * std::max(1.0, top)), top) : 0.0;
+      const double m =
+          top > 0 ? log_uniform(r, std::min(top, 1e-12 * std::max(1.0, top)), top) : 0.0;
       x = (r.next() & 1) ? -m : m;
       if (!(x >= lo && x <= hi)) x = -x;
       if (!(x >= lo && x <= hi)) x = std::clamp(x, lo, hi);
@@ -187,8 +187,9 @@ rc::Gen<double> full_line(bool with_non_finite) {
     const auto kind = r.next() % 16;
     double x;
     if (kind == 0) {
-      std::vector<double> specials{0.0, -0.0, lim::denorm_min(), -lim::denorm_min(), lim::min(),
-                                   -lim::min(), lim::max(), -lim::max(), 1.0, -1.0};
+      std::vector<double> specials{0.0,        -0.0,        lim::denorm_min(), -lim::denorm_min(),
+                                   lim::min(), -lim::min(), lim::max(),        -lim::max(),
+                                   1.0,        -1.0};
       if (with_non_finite) {
         specials.insert(specials.end(), {lim::infinity(), -lim::infinity(), lim::quiet_NaN()});
       }

@@ -28,17 +28,19 @@ class forwarding {
     struct sigaction sa {};
     sa.sa_handler = forward_to_child;
     sigemptyset(&sa.sa_mask);
-    for (std::size_t i = 0; i < std::size(kForwarded); ++i) sigaction(kForwarded[i], &sa, &saved_[i]);
+    for (std::size_t i = 0; i < std::size(kForwarded); ++i)
+      sigaction(kForwarded[i], &sa, &saved_[i]);
   }
   ~forwarding() {
-    for (std::size_t i = 0; i < std::size(kForwarded); ++i) sigaction(kForwarded[i], &saved_[i], nullptr);
+    for (std::size_t i = 0; i < std::size(kForwarded); ++i)
+      sigaction(kForwarded[i], &saved_[i], nullptr);
     child_pid = 0;
   }
   forwarding(const forwarding&) = delete;
   forwarding& operator=(const forwarding&) = delete;
 
  private:
-  struct sigaction saved_[std::size(kForwarded)] {};
+  struct sigaction saved_[std::size(kForwarded)]{};
 };
 
 bool is_interruption(int sig) {

@@ -17,18 +17,26 @@ void gradient_is(bool tanh_form) {
   input("z", z);
   input("y", y);
   auto log_cosh = [y](const auto& t) { return log((exp(t - y) + exp(y - t)) / 2); };
-  check_derivative("dL/dz", log_cosh, [&](const ball& t) {
-    const ball th = tanh(t - y);
-    return tanh_form ? th : 1 - th * th;
-  }, z);
+  check_derivative(
+      "dL/dz", log_cosh,
+      [&](const ball& t) {
+        const ball th = tanh(t - y);
+        return tanh_form ? th : 1 - th * th;
+      },
+      z);
 }
 
 }  // namespace
 
-GRADAUDIT_CLAIM({.id = "log_cosh.gradient", .section = "consumer",
-                 .quote = "d/dz log cosh(z - y) = tanh(z - y)", .statement = "d/dz log cosh(z - y) = tanh(z - y)",
+GRADAUDIT_CLAIM({.id = "log_cosh.gradient",
+                 .section = "consumer",
+                 .quote = "d/dz log cosh(z - y) = tanh(z - y)",
+                 .statement = "d/dz log cosh(z - y) = tanh(z - y)",
                  .as_stated = [] { gradient_is(true); }});
-GRADAUDIT_CLAIM({.id = "log_cosh.gradient.wrong", .section = "consumer",
-                 .quote = "d/dz log cosh(z - y) = sech²(z - y)", .statement = "d/dz log cosh(z - y) = sech²(z - y)",
+GRADAUDIT_CLAIM({.id = "log_cosh.gradient.wrong",
+                 .section = "consumer",
+                 .quote = "d/dz log cosh(z - y) = sech²(z - y)",
+                 .statement = "d/dz log cosh(z - y) = sech²(z - y)",
                  .correction = "tanh(z - y)",
-                 .as_stated = [] { gradient_is(false); }, .corrected = [] { gradient_is(true); }});
+                 .as_stated = [] { gradient_is(false); },
+                 .corrected = [] { gradient_is(true); }});

@@ -22,7 +22,8 @@ enum exit_code : int {
 };
 
 /// A command: its arguments after the command's name, its output and error streams.
-using command = std::function<int(std::span<const std::string> args, std::ostream& out, std::ostream& err)>;
+using command =
+    std::function<int(std::span<const std::string> args, std::ostream& out, std::ostream& err)>;
 
 /// `audit --figures DIR`, for programs that draw figures (the gradaudit CLI: the article's).
 struct figures_hook {
@@ -32,17 +33,20 @@ struct figures_hook {
   /// Writes the figures into `dir` (a private staging directory whose files are moved into
   /// DIR, all together, once the run succeeded): (path relative to the directory, caption)
   /// of each picture, or none with `note` saying why.
-  std::function<std::vector<std::pair<std::string, std::string>>(const std::string& dir, std::string& note)> write;
+  std::function<std::vector<std::pair<std::string, std::string>>(const std::string& dir,
+                                                                 std::string& note)>
+      write;
 };
 
 /// `audit [--seed S] [--cases N] [--digits D] [--only ID]... [--json F] [--markdown F]
 /// [--junit F] [--figures DIR]`: runs the registered claims and reports. Exit 0 when no
 /// verdict differs from an expected one.
-int run_audit(std::span<const std::string> args, std::ostream& out, std::ostream& err, const program_info& info,
-              const figures_hook& figures = {});
+int run_audit(std::span<const std::string> args, std::ostream& out, std::ostream& err,
+              const program_info& info, const figures_hook& figures = {});
 
 /// `report merge A.json B.json ... [--json F] [--markdown F] [--junit F]`: joins shards.
-int run_report(std::span<const std::string> args, std::ostream& out, std::ostream& err, const program_info& info);
+int run_report(std::span<const std::string> args, std::ostream& out, std::ostream& err,
+               const program_info& info);
 
 /// A further command of a program (the gradaudit CLI's eval and train).
 struct named_command {
@@ -52,7 +56,7 @@ struct named_command {
 
 /// main() of an audit program: `PROGRAM audit …`, `PROGRAM report merge …`, and `extra`.
 /// Prints uncaught exceptions as "PROGRAM COMMAND: message" and exits 1.
-int main_of(int argc, char** argv, const program_info& info, const std::vector<named_command>& extra = {},
-            const figures_hook& figures = {});
+int main_of(int argc, char** argv, const program_info& info,
+            const std::vector<named_command>& extra = {}, const figures_hook& figures = {});
 
 }  // namespace gradaudit::audit

@@ -41,7 +41,7 @@ std::uint64_t unsigned_option(std::string_view name, std::string_view text);
 double real_option(std::string_view name, std::string_view text, double lo, double hi);
 
 /// A comma-separated list of integers in [lo, hi] ("2,8,1"), by the same rule for each item.
-std::vector<long long> integer_list_option(std::string_view name, std::string_view text, long long lo,
-                                           long long hi);
+std::vector<long long> integer_list_option(std::string_view name, std::string_view text,
+                                           long long lo, long long hi);
 
 }  // namespace gradaudit::audit

@@ -54,7 +54,8 @@ class output_set {
   void add_file(const std::string& option, const std::string& path);
   /// A directory `dir` (created at commit if missing) that will receive the files `names`;
   /// each of DIR/name is checked as a file target. Throws usage_error.
-  void add_directory(const std::string& option, const std::string& dir, const std::vector<std::string>& names);
+  void add_directory(const std::string& option, const std::string& dir,
+                     const std::vector<std::string>& names);
   /// Creates every temporary (files, and a staging directory per directory output); throws
   /// std::runtime_error when one cannot be made (exit 1, still before the work).
   void open();
@@ -80,7 +81,7 @@ void add_reports(output_set& files, const report_paths& paths);
 
 /// Writes the reports asked for and commits every output of `files` together, saying
 /// "wrote PATH" on `log`.
-void write_reports(output_set& files, const std::vector<claim_result>& results, const report_meta& meta,
-                   const program_info& info, std::ostream& log);
+void write_reports(output_set& files, const std::vector<claim_result>& results,
+                   const report_meta& meta, const program_info& info, std::ostream& log);
 
 }  // namespace gradaudit::audit

@@ -93,8 +93,9 @@ read_report_result parse_json_report(std::string_view document, const std::strin
 
 void write_json(std::ostream& os, const std::vector<claim_result>& results, const report_meta& meta,
                 const program_info& info);
-void write_markdown(std::ostream& os, const std::vector<claim_result>& results, const report_meta& meta,
-                    const program_info& info);
-void write_junit(std::ostream& os, const std::vector<claim_result>& results, const report_meta& meta);
+void write_markdown(std::ostream& os, const std::vector<claim_result>& results,
+                    const report_meta& meta, const program_info& info);
+void write_junit(std::ostream& os, const std::vector<claim_result>& results,
+                 const report_meta& meta);
 
 }  // namespace gradaudit::audit

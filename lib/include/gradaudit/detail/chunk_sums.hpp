@@ -33,9 +33,11 @@ struct chunk_buffers {
     const std::size_t L = net.layers.size();
     // Room for the widest chunk of this data set (a whole chunk, or all of a smaller data
     // set: a wide layer on few samples must not touch 1024 columns' worth of pages per unit).
-    const Eigen::Index cap = static_cast<Eigen::Index>(padded(std::min(chunk_size, data.samples())));
+    const Eigen::Index cap =
+        static_cast<Eigen::Index>(padded(std::min(chunk_size, data.samples())));
     width = static_cast<Eigen::Index>(padded(m));
-    auto bind_one = [&](std::vector<matrix<T>>& store, std::vector<view>& views, std::size_t count, auto rows_of) {
+    auto bind_one = [&](std::vector<matrix<T>>& store, std::vector<view>& views, std::size_t count,
+                        auto rows_of) {
       store.resize(count);
       views.clear();
       for (std::size_t l = 0; l < count; ++l) {
@@ -46,7 +48,9 @@ struct chunk_buffers {
     };
     bind_one(zs, z, L, [&](std::size_t l) { return net.layers[l].weight.rows(); });
     bind_one(ds, d, L, [&](std::size_t l) { return net.layers[l].weight.rows(); });
-    bind_one(as, a, L + 1, [&](std::size_t l) { return l == 0 ? data.x.rows() : net.layers[l - 1].weight.rows(); });
+    bind_one(as, a, L + 1, [&](std::size_t l) {
+      return l == 0 ? data.x.rows() : net.layers[l - 1].weight.rows();
+    });
     gact.resize(cap);
   }
 };
@@ -55,8 +59,8 @@ struct chunk_buffers {
 /// (the padding columns see x = 0). With a BCE loss the output activation is not needed
 /// (the loss and gradient come from the logit) and is not computed.
 template <Real T>
-void forward(const network<T>& net, const batch<T>& data, loss_function loss, std::size_t begin, std::size_t m,
-             chunk_buffers<T>& b) {
+void forward(const network<T>& net, const batch<T>& data, loss_function loss, std::size_t begin,
+             std::size_t m, chunk_buffers<T>& b) {
   const std::size_t L = net.layers.size();
   const Eigen::Index mi = static_cast<Eigen::Index>(m), w = b.width;
   b.a[0].leftCols(mi) = data.x.middleCols(static_cast<Eigen::Index>(begin), mi);
@@ -69,7 +73,8 @@ void forward(const network<T>& net, const batch<T>& data, loss_function loss, st
       zj.setConstant(layer.bias(j));
       for (Eigen::Index i = 0; i < in; ++i) zj += layer.weight(j, i) * b.a[l].row(i);
       if (l + 1 < L || loss == loss_function::mse)
-        activation_row<T>(layer.act, false, &b.z[l](j, 0), &b.a[l + 1](j, 0), static_cast<std::size_t>(w));
+        activation_row<T>(layer.act, false, &b.z[l](j, 0), &b.a[l + 1](j, 0),
+                          static_cast<std::size_t>(w));
     }
   }
 }
@@ -77,8 +82,8 @@ void forward(const network<T>& net, const batch<T>& data, loss_function loss, st
 /// The loss summed over the chunk's samples and outputs, and ∂L/∂z of the output layer into
 /// b.d[L-1] (before the mean's 1/(n·k); zero in the padding columns).
 template <Real T>
-T output_gradient(const network<T>& net, const batch<T>& data, loss_function loss, std::size_t begin, std::size_t m,
-                  chunk_buffers<T>& b) {
+T output_gradient(const network<T>& net, const batch<T>& data, loss_function loss,
+                  std::size_t begin, std::size_t m, chunk_buffers<T>& b) {
   const std::size_t L = net.layers.size();
   const Eigen::Index k = net.layers.back().weight.rows(), mi = static_cast<Eigen::Index>(m);
   const activation last = net.layers.back().act;
@@ -119,7 +124,8 @@ void backward(const network<T>& net, chunk_buffers<T>& b, loss_gradient<T>& r) {
       // 0 + w·d, as when accumulating from a zeroed row (the + 0 turns a -0 into +0).
       di = ((layer.weight(0, i) * dl.row(0)).array() + T(0)).matrix();
       for (Eigen::Index j = 1; j < out; ++j) di += layer.weight(j, i) * dl.row(j);
-      activation_row<T>(below.act, true, &b.z[l - 1](i, 0), b.gact.data(), static_cast<std::size_t>(w));
+      activation_row<T>(below.act, true, &b.z[l - 1](i, 0), b.gact.data(),
+                        static_cast<std::size_t>(w));
       di = (di.array() * b.gact.head(w).transpose().array()).matrix();
       // Padding columns carry no gradient (their dz is 0 at the output and stays 0).
     }

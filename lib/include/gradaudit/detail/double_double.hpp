@@ -22,8 +22,8 @@
 #include <cmath>
 #include <cstdint>
 
-#if defined(__FMA__) || defined(__aarch64__) || defined(__ARM_FEATURE_FMA) || defined(__powerpc64__) || \
-    defined(__riscv_fdiv) || defined(__s390x__)
+#if defined(__FMA__) || defined(__aarch64__) || defined(__ARM_FEATURE_FMA) || \
+    defined(__powerpc64__) || defined(__riscv_fdiv) || defined(__s390x__)
 #define GRADAUDIT_HAS_FMA 1
 #else
 #define GRADAUDIT_HAS_FMA 0
@@ -86,8 +86,9 @@ inline dd veltkamp_split(double a) {
 }
 #endif
 
-/// p + e = a·b exactly, p = RN(a·b) (|a·b| >= 2^-969, no overflow). With FMA: e = fma(a, b, -p). Without: Dekker's product of the Veltkamp
-/// halves, whose four partial products are exact (26 × 27 bits).
+/// p + e = a·b exactly, p = RN(a·b) (|a·b| >= 2^-969, no overflow). With FMA: e = fma(a, b, -p).
+/// Without: Dekker's product of the Veltkamp halves, whose four partial products are exact (26 × 27
+/// bits).
 inline dd two_product(double a, double b) {
   const double p = a * b;
 #if GRADAUDIT_HAS_FMA

@@ -76,7 +76,8 @@ struct exp_reduction {
 inline exp_reduction reduce_exp(double t, double tl) {
   constexpr double inv_ln2_128 = 0x1.71547652b82fep+7;  // RN(128/ln 2)
   constexpr double shift = 0x1.8p52;
-  constexpr double c1 = 0x1.62e42fef80000p-8, c2 = 0x1.1cf79abc9e3b4p-43, c3 = -0x1.9ff0342542fc3p-97;
+  constexpr double c1 = 0x1.62e42fef80000p-8, c2 = 0x1.1cf79abc9e3b4p-43,
+                   c3 = -0x1.9ff0342542fc3p-97;
   const double shifted = t * inv_ln2_128 + shift;
   const std::int64_t k = std::bit_cast<std::int64_t>(shifted) - std::bit_cast<std::int64_t>(shift);
   const double kd = shifted - shift;
@@ -100,16 +101,17 @@ inline dd expm1_reduced(dd r) {
   const dd a = two_sum(rh, 0.5 * sq.hi);
   const double poly =
       0x1.5555555555555p-3 +
-      rh * (0x1.5555555555555p-5 + rh * (0x1.1111111111111p-7 + rh * (0x1.6c16c16c16c17p-10 + rh * 0x1.a01a01a01a01ap-13)));
+      rh * (0x1.5555555555555p-5 + rh * (0x1.1111111111111p-7 + rh * (0x1.6c16c16c16c17p-10 +
+                                                                      rh * 0x1.a01a01a01a01ap-13)));
   const double lo = a.lo + ((rl + (0.5 * sq.lo + rh * rl)) + rh * sq.hi * poly);
   return fast_two_sum(a.hi, lo);
 }
 
 /// e^(t + tl) = 2^m·(T_j + T_j·(e^r - 1)) with k = 128m + j, for t + tl <= 0, tl a tail with
-/// |tl| <= 2^-52|t|. Returns {0, 0} for t < -750 (e^t < 2^-1082: rounds to 0 in every use, 4e^t included).
-/// Error: T_j is exact to 2^-106 relative; e^r - 1 to 2^-77 absolute (expm1_reduced);
-/// r to 2^-108; the products T·(e^r - 1) split exactly but for roundings < 2^-104:
-/// relative error < 2^-77 + 2^-100 < 2^-76.9. (NaN: callers handle it first.)
+/// |tl| <= 2^-52|t|. Returns {0, 0} for t < -750 (e^t < 2^-1082: rounds to 0 in every use, 4e^t
+/// included). Error: T_j is exact to 2^-106 relative; e^r - 1 to 2^-77 absolute (expm1_reduced); r
+/// to 2^-108; the products T·(e^r - 1) split exactly but for roundings < 2^-104: relative error <
+/// 2^-77 + 2^-100 < 2^-76.9. (NaN: callers handle it first.)
 inline scaled_dd exp_scaled(double t, double tl = 0) {
   if (t < -750) return {{0, 0}, 0};
   const exp_reduction red = reduce_exp(t, tl);
@@ -164,9 +166,10 @@ inline dd log1p_dd(dd e) {
   const dd a = two_sum(vh, -0.5 * sq.hi);
   const double poly =
       0x1.5555555555555p-2 +
-      vh * (-0x1p-2 + vh * (0x1.999999999999ap-3 +
-                            vh * (-0x1.5555555555555p-3 +
-                                  vh * (0x1.2492492492492p-3 + vh * (-0x1p-3 + vh * 0x1.c71c71c71c71cp-4)))));
+      vh * (-0x1p-2 +
+            vh * (0x1.999999999999ap-3 +
+                  vh * (-0x1.5555555555555p-3 +
+                        vh * (0x1.2492492492492p-3 + vh * (-0x1p-3 + vh * 0x1.c71c71c71c71cp-4)))));
   const double lo = a.lo + ((vl - (0.5 * sq.lo + vh * vl)) + vh * sq.hi * poly);
   const dd l1 = fast_two_sum(a.hi, lo);
   if (j == 0) return l1;

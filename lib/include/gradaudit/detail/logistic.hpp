@@ -129,7 +129,8 @@ inline double bce_with_logits(double z, double y) {
   // (1 - y)·z, correctly rounded (and no dd split of a huge value: Veltkamp's needs < 2^996).
   if (z < -0x1p500) return y * -z;
   if (z > 0x1p500) return round(mul(one_minus(y), z * 0x1p-600)) * 0x1p600;  // exact scalings
-  const dd l = std::abs(z) > 700 ? dd{0, 0} : log1p_exp_neg_abs(z);  // L < 2^-1009: below every ULP of y|z|
+  const dd l =
+      std::abs(z) > 700 ? dd{0, 0} : log1p_exp_neg_abs(z);  // L < 2^-1009: below every ULP of y|z|
   const dd s_minus = add(l, std::max(-z, 0.0)), s_plus = add(l, std::max(z, 0.0));
   return round(add(mul(s_minus, y), mul(s_plus, one_minus(y))));
 }
@@ -234,7 +235,8 @@ inline double bce_grad(double yhat, double y) {
     // denominator alone is scaled by 2^200 (exact) so that the quotient stays below 2^875
     // (dd splits need < 2^996); the rounded quotient is scaled back exactly, or overflows to
     // ±inf when the true value does.
-    if (std::abs(num.hi) < 0x1p-400) return round(div({num.hi * 0x1p600, num.lo * 0x1p600}, {yhat * 0x1p600, 0}));
+    if (std::abs(num.hi) < 0x1p-400)
+      return round(div({num.hi * 0x1p600, num.lo * 0x1p600}, {yhat * 0x1p600, 0}));
     return round(div(num, {yhat * 0x1p200, 0})) * 0x1p200;
   }
   return round(div(num, mul(one_minus(yhat), yhat)));

@@ -7,14 +7,15 @@
 /// were a third of the largest claim file's compile time). A consumer of the installed
 /// headers never defines the macro and instantiates them as usual.
 
-#define GRADAUDIT_NETWORK_INSTANCES(EXTERN, T)                                                      \
-  EXTERN template struct network<T>;                                                             \
+#define GRADAUDIT_NETWORK_INSTANCES(EXTERN, T)                                                    \
+  EXTERN template struct network<T>;                                                              \
   EXTERN template void check_shapes<T>(const network<T>&, const batch<T>&, loss_function);        \
-  EXTERN template void check_targets<T>(const batch<T>&, loss_function);                         \
+  EXTERN template void check_targets<T>(const batch<T>&, loss_function);                          \
   EXTERN template matrix<T> predict<T>(const network<T>&, const matrix<T>&);                      \
   EXTERN template loss_gradient<T> evaluate<T>(const network<T>&, const batch<T>&, loss_function, \
                                                worker_pool*);                                     \
-  EXTERN template loss_gradient<T> evaluate<T>(const network<T>&, const batch<T>&, loss_function, int);
+  EXTERN template loss_gradient<T> evaluate<T>(const network<T>&, const batch<T>&, loss_function, \
+                                               int);
 
 #ifdef GRADAUDIT_PREBUILT_INSTANCES
 namespace gradaudit {

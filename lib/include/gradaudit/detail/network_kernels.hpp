@@ -33,10 +33,14 @@ namespace detail {
 template <Real T>
 T activate(activation a, const T& z) {
   switch (a) {
-    case activation::sigmoid: return sigmoid(z);
-    case activation::identity: return z;
-    case activation::relu: return relu(z);
-    case activation::tanh: return gradaudit::tanh(z);
+    case activation::sigmoid:
+      return sigmoid(z);
+    case activation::identity:
+      return z;
+    case activation::relu:
+      return relu(z);
+    case activation::tanh:
+      return gradaudit::tanh(z);
   }
   return z;
 }
@@ -45,10 +49,14 @@ T activate(activation a, const T& z) {
 template <Real T>
 T activate_grad(activation a, const T& z) {
   switch (a) {
-    case activation::sigmoid: return sigmoid_grad(z);
-    case activation::identity: return identity_grad(z);
-    case activation::relu: return relu_grad(z);
-    case activation::tanh: return tanh_grad(z);
+    case activation::sigmoid:
+      return sigmoid_grad(z);
+    case activation::identity:
+      return identity_grad(z);
+    case activation::relu:
+      return relu_grad(z);
+    case activation::tanh:
+      return tanh_grad(z);
   }
   return z;
 }
@@ -67,12 +75,16 @@ void activation_row(activation a, bool derivative, const T* z, T* out, std::size
         if (derivative) o = o * (T(1) - o);
         return;
       case activation::identity:
-        if (derivative) o.setOnes();
-        else o = zr;
+        if (derivative)
+          o.setOnes();
+        else
+          o = zr;
         return;
       case activation::relu:
-        if (derivative) o = (zr > T(0)).template cast<T>();
-        else o = zr.max(T(0));
+        if (derivative)
+          o = (zr > T(0)).template cast<T>();
+        else
+          o = zr.max(T(0));
         return;
       case activation::tanh:
         o = zr.tanh();
@@ -85,17 +97,25 @@ void activation_row(activation a, bool derivative, const T* z, T* out, std::size
   };
   if (!derivative) {
     switch (a) {
-      case activation::sigmoid: return each([](const T& v) { return sigmoid(v); });
-      case activation::identity: return each([](const T& v) { return v; });
-      case activation::relu: return each([](const T& v) { return relu(v); });
-      case activation::tanh: return each([](const T& v) { return gradaudit::tanh(v); });
+      case activation::sigmoid:
+        return each([](const T& v) { return sigmoid(v); });
+      case activation::identity:
+        return each([](const T& v) { return v; });
+      case activation::relu:
+        return each([](const T& v) { return relu(v); });
+      case activation::tanh:
+        return each([](const T& v) { return gradaudit::tanh(v); });
     }
   } else {
     switch (a) {
-      case activation::sigmoid: return each([](const T& v) { return sigmoid_grad(v); });
-      case activation::identity: return each([](const T& v) { return identity_grad(v); });
-      case activation::relu: return each([](const T& v) { return relu_grad(v); });
-      case activation::tanh: return each([](const T& v) { return tanh_grad(v); });
+      case activation::sigmoid:
+        return each([](const T& v) { return sigmoid_grad(v); });
+      case activation::identity:
+        return each([](const T& v) { return identity_grad(v); });
+      case activation::relu:
+        return each([](const T& v) { return relu_grad(v); });
+      case activation::tanh:
+        return each([](const T& v) { return tanh_grad(v); });
     }
   }
 }
@@ -136,12 +156,14 @@ T bce_logit_rows(const T* z, const T* y, T* g, Eigen::Index m) {
     return ei::psub(ei::pselect(ei::pcmp_le(zero, zp), inv, ei::pmul(e, inv)), yp);
   };
   const Eigen::Index full = m / W * W;
-  for (Eigen::Index s = 0; s < full; s += W) ei::pstoreu(g + s, step(ei::ploadu<P>(z + s), ei::ploadu<P>(y + s)));
+  for (Eigen::Index s = 0; s < full; s += W)
+    ei::pstoreu(g + s, step(ei::ploadu<P>(z + s), ei::ploadu<P>(y + s)));
   if (full < m) {  // the last m - full samples, through a packet padded with z = -inf:
     // there e = 0, t = 1 (a factor 1 in the product), max(z, 0) - z·y = 0 - (-inf)·0 is NaN,
     // so the linear part of the padded lanes is taken separately below.
     alignas(64) T zt[W], yt[W] = {}, gt[W];
-    for (Eigen::Index s = 0; s < W; ++s) zt[s] = full + s < m ? z[full + s] : -std::numeric_limits<T>::infinity();
+    for (Eigen::Index s = 0; s < W; ++s)
+      zt[s] = full + s < m ? z[full + s] : -std::numeric_limits<T>::infinity();
     for (Eigen::Index s = full; s < m; ++s) yt[s - full] = y[s];
     const P saved = linear;
     ei::pstore(gt, step(ei::pload<P>(zt), ei::pload<P>(yt)));
@@ -162,7 +184,8 @@ T bce_logit_rows(const T* z, const T* y, T* g, Eigen::Index m) {
 ///  - bce (sigmoid output) and bce_with_logits (identity output): L = bce_with_logits(z, y),
 ///    g = bce_with_logits_grad(z, y), from the logit z (no log of a rounded σ).
 template <Real T>
-T output_row(loss_function loss, activation last, const T* z, const T* a, const T* y, T* g, std::size_t n) {
+T output_row(loss_function loss, activation last, const T* z, const T* a, const T* y, T* g,
+             std::size_t n) {
   T sum = 0;
   if (loss == loss_function::mse) {
     for (std::size_t s = 0; s < n; ++s) {

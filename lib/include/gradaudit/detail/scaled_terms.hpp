@@ -42,7 +42,8 @@ inline scaled_dd scale_term(const scaled_dd& s, dd w) {
 inline scaled_dd add_terms(scaled_dd a, scaled_dd b) {
   if (a.v.hi == 0) return b;
   if (b.v.hi == 0) return a;
-  if (std::isinf(a.v.hi) || std::isinf(b.v.hi)) return {{std::numeric_limits<double>::infinity(), 0}, 0};
+  if (std::isinf(a.v.hi) || std::isinf(b.v.hi))
+    return {{std::numeric_limits<double>::infinity(), 0}, 0};
   if (a.m < b.m) std::swap(a, b);
   const int shift = std::max(b.m - a.m, -1100);
   const dd bs = to_dd({b.v, shift});

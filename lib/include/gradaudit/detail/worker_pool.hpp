@@ -17,7 +17,8 @@ namespace gradaudit {
 class worker_pool {
  public:
   explicit worker_pool(int threads) {
-    for (int i = 1; i < threads; ++i) workers_.emplace_back([this, i] { loop(static_cast<std::size_t>(i)); });
+    for (int i = 1; i < threads; ++i)
+      workers_.emplace_back([this, i] { loop(static_cast<std::size_t>(i)); });
   }
   ~worker_pool() {
     stop_.store(true, std::memory_order_release);

@@ -19,12 +19,16 @@ using node_ptr = std::shared_ptr<const node>;
 
 /// What a node is.
 enum class kind {
-  number,      ///< num/den, exact
-  constant,    ///< e, pi
-  variable,    ///< a name: a drawn variable, a definition or a sum's index
-  index,       ///< args[0] (a vector variable) at the 1-based position args[1]: w_i, z_{k+1}
-  negate,      ///< -args[0]
-  add, sub, mul, div, pow,
+  number,    ///< num/den, exact
+  constant,  ///< e, pi
+  variable,  ///< a name: a drawn variable, a definition or a sum's index
+  index,     ///< args[0] (a vector variable) at the 1-based position args[1]: w_i, z_{k+1}
+  negate,    ///< -args[0]
+  add,
+  sub,
+  mul,
+  div,
+  pow,
   call,        ///< name(args…), with `sub` for softmax_i(z); `order` primes: sigmoid'(x)
   derivative,  ///< d^order/d name^order args[0] (name: the variable, possibly a vector)
   sum,         ///< Σ_{name = args[0]}^{args[1]} args[2]
@@ -33,12 +37,12 @@ enum class kind {
 
 struct node {
   kind k = kind::number;
-  std::string name;  ///< variable, function, derivative variable, sum index, constant
+  std::string name;            ///< variable, function, derivative variable, sum index, constant
   long long num = 0, den = 1;  ///< number
   std::string op;              ///< comparison operator
   int order = 0;               ///< derivative order, or primes on a call
   std::vector<node_ptr> args;
-  node_ptr sub;  ///< the subscript of a call (softmax_i), or null
+  node_ptr sub;    ///< the subscript of a call (softmax_i), or null
   int column = 0;  ///< 1-based column where the node starts (for messages)
 };
 

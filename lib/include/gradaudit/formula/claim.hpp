@@ -48,15 +48,15 @@ class file_error : public std::runtime_error {
 
 /// A claim as written in a claims file or on the command line.
 struct formula_claim {
-  std::string id;       ///< "sigmoid.derivative.identity"
-  std::string source;   ///< where the claim is from (an article, a paper)
-  std::string section;  ///< its section there, verbatim
-  std::string quote;    ///< the claim as it stands there, verbatim
-  std::string formula;  ///< the claim in the formula language (parse.hpp)
-  std::vector<std::string> where;   ///< domains, definitions and conditions of the claim
-  std::vector<std::string> assume;  ///< conditions the source omits
-  std::string correction;           ///< the corrected statement, in words
-  std::string corrected;            ///< a corrected formula that must hold ("" for none)
+  std::string id;                            ///< "sigmoid.derivative.identity"
+  std::string source;                        ///< where the claim is from (an article, a paper)
+  std::string section;                       ///< its section there, verbatim
+  std::string quote;                         ///< the claim as it stands there, verbatim
+  std::string formula;                       ///< the claim in the formula language (parse.hpp)
+  std::vector<std::string> where;            ///< domains, definitions and conditions of the claim
+  std::vector<std::string> assume;           ///< conditions the source omits
+  std::string correction;                    ///< the corrected statement, in words
+  std::string corrected;                     ///< a corrected formula that must hold ("" for none)
   std::optional<testing::verdict> expected;  ///< none: only reported
   int cases = 0;                             ///< 0: the run's default
   /// Input classes reported with their counts: (name, condition), e.g.

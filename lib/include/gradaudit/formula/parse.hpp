@@ -4,7 +4,8 @@
 /// "double: A within 3 ulp of B", "as v -> a: F -> L"), an expression, and a `--where` clause
 /// (a domain, a definition or a condition). Plain and LaTeX spellings mix freely:
 ///
-///   plain:  d/dz grad_w  exp log log1p sqrt ^ * implicit-multiplication  sigmoid softplus tanh relu
+///   plain:  d/dz grad_w  exp log log1p sqrt ^ * implicit-multiplication  sigmoid softplus tanh
+///   relu
 ///           abs min max clamp where(cond, a, b)  |x|  yhat  w_1  softmax_i(z)  sigmoid'(x)
 ///   LaTeX:  \frac{a}{b} \hat{y} x^{2} e^{-x} \log \ln \exp \sigma \cdot \left( \right)
 ///           \frac{\partial L}{\partial w}  \frac{d}{dx}  w_1 w_{i}  \sum_{i=1}^{K}

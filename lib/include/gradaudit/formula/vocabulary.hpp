@@ -39,20 +39,54 @@
 namespace gradaudit::formula::real {
 
 // Elementary functions found for every S: std:: for double, Arb's or the jet's by ADL.
-template <class S> S exp(const S& x) { using std::exp; return exp(x); }
-template <class S> S log(const S& x) { using std::log; return log(x); }
-template <class S> S log1p(const S& x) { using std::log1p; return log1p(x); }
-template <class S> S expm1(const S& x) { using std::expm1; return expm1(x); }
-template <class S> S sqrt(const S& x) { using std::sqrt; return sqrt(x); }
-template <class S> S tanh(const S& x) { using std::tanh; return tanh(x); }
-template <class S> S abs(const S& x) { using std::abs; return abs(x); }
-template <class S> S powi(const S& x, int n) { using std::pow; return S(pow(x, n)); }
+template <class S>
+S exp(const S& x) {
+  using std::exp;
+  return exp(x);
+}
+template <class S>
+S log(const S& x) {
+  using std::log;
+  return log(x);
+}
+template <class S>
+S log1p(const S& x) {
+  using std::log1p;
+  return log1p(x);
+}
+template <class S>
+S expm1(const S& x) {
+  using std::expm1;
+  return expm1(x);
+}
+template <class S>
+S sqrt(const S& x) {
+  using std::sqrt;
+  return sqrt(x);
+}
+template <class S>
+S tanh(const S& x) {
+  using std::tanh;
+  return tanh(x);
+}
+template <class S>
+S abs(const S& x) {
+  using std::abs;
+  return abs(x);
+}
+template <class S>
+S powi(const S& x, int n) {
+  using std::pow;
+  return S(pow(x, n));
+}
 
 /// The number an S carries (its value, for a jet).
 inline const double& value_of(const double& x) { return x; }
 inline const testing::ball& value_of(const testing::ball& x) { return x; }
 template <class T>
-decltype(auto) value_of(const testing::jet<T>& x) { return value_of(x.v); }
+decltype(auto) value_of(const testing::jet<T>& x) {
+  return value_of(x.v);
+}
 
 /// True when x is exactly 0 with no derivative (a coefficient that can be left out).
 inline bool certainly_zero(const double& x) { return x == 0; }
@@ -66,12 +100,24 @@ bool certainly_zero(const testing::jet<T>& x) {
 }
 
 /// a < b and a <= b on values; for balls `undecided` (ball.hpp) when they overlap.
-template <class S> bool less(const S& a, const S& b) { return value_of(a) < value_of(b); }
-template <class S> bool less_equal(const S& a, const S& b) { return value_of(a) <= value_of(b); }
+template <class S>
+bool less(const S& a, const S& b) {
+  return value_of(a) < value_of(b);
+}
+template <class S>
+bool less_equal(const S& a, const S& b) {
+  return value_of(a) <= value_of(b);
+}
 
 /// The larger / smaller of two (a branch on values: undecided at a tie of balls).
-template <class S> S max(const S& a, const S& b) { return less(a, b) ? b : a; }
-template <class S> S min(const S& a, const S& b) { return less(b, a) ? b : a; }
+template <class S>
+S max(const S& a, const S& b) {
+  return less(a, b) ? b : a;
+}
+template <class S>
+S min(const S& a, const S& b) {
+  return less(b, a) ? b : a;
+}
 
 /// x^p for a real p: exp(p log x), x > 0; 1 when p is exactly 0.
 template <class S>
@@ -85,22 +131,34 @@ S pow(const S& x, const S& p) {
 namespace gradaudit::formula::vocab {
 
 /// σ(z) = 1/(1+e^{-z}).
-template <class S> S sigmoid(const S& z) {
-  if constexpr (std::is_same_v<S, double>) return gradaudit::sigmoid(z);
-  else return S(1) / (S(1) + real::exp(S(-z)));
+template <class S>
+S sigmoid(const S& z) {
+  if constexpr (std::is_same_v<S, double>)
+    return gradaudit::sigmoid(z);
+  else
+    return S(1) / (S(1) + real::exp(S(-z)));
 }
 /// softplus(z) = log(1+e^z).
-template <class S> S softplus(const S& z) {
-  if constexpr (std::is_same_v<S, double>) return gradaudit::softplus(z);
-  else return real::log1p(real::exp(z));
+template <class S>
+S softplus(const S& z) {
+  if constexpr (std::is_same_v<S, double>)
+    return gradaudit::softplus(z);
+  else
+    return real::log1p(real::exp(z));
 }
 /// log σ(z) = -softplus(-z).
-template <class S> S log_sigmoid(const S& z) {
-  if constexpr (std::is_same_v<S, double>) return gradaudit::log_sigmoid(z);
-  else return -softplus(S(-z));
+template <class S>
+S log_sigmoid(const S& z) {
+  if constexpr (std::is_same_v<S, double>)
+    return gradaudit::log_sigmoid(z);
+  else
+    return -softplus(S(-z));
 }
 /// ReLU(z) = max(z, 0).
-template <class S> S relu(const S& z) { return real::max(z, S(0)); }
+template <class S>
+S relu(const S& z) {
+  return real::max(z, S(0));
+}
 
 /// log Σ_k e^{z_k}.
 template <class S>
@@ -160,7 +218,8 @@ S bce_logits(const S& z, const S& y, const S& pos_weight = S(1)) {
 template <class S>
 S cross_entropy(const std::vector<S>& z, std::size_t c) {
   if constexpr (std::is_same_v<S, double>)
-    if (c >= 1 && c <= z.size()) return gradaudit::softmax_cross_entropy(std::span<const double>(z), c - 1);
+    if (c >= 1 && c <= z.size())
+      return gradaudit::softmax_cross_entropy(std::span<const double>(z), c - 1);
   return -log_softmax(z, c);
 }
 
@@ -171,7 +230,8 @@ S cross_entropy(const std::vector<S>& z, const std::vector<S>& y) {
   if constexpr (std::is_same_v<S, double>) {
     bool in_range = !z.empty();
     for (double v : y) in_range = in_range && v >= 0 && v <= 1;
-    if (in_range) return gradaudit::cross_entropy(std::span<const double>(z), std::span<const double>(y));
+    if (in_range)
+      return gradaudit::cross_entropy(std::span<const double>(z), std::span<const double>(y));
   }
   S r(0);
   for (std::size_t i = 0; i < z.size(); ++i)
@@ -196,7 +256,8 @@ S kl(const std::vector<S>& p, const std::vector<S>& q) {
   if (p.size() != q.size()) throw std::invalid_argument("kl: p and q differ in length");
   if constexpr (std::is_same_v<S, double>) {
     bool in_range = !p.empty();
-    for (std::size_t i = 0; i < p.size(); ++i) in_range = in_range && p[i] >= 0 && p[i] <= 1 && q[i] >= 0 && q[i] <= 1;
+    for (std::size_t i = 0; i < p.size(); ++i)
+      in_range = in_range && p[i] >= 0 && p[i] <= 1 && q[i] >= 0 && q[i] <= 1;
     if (in_range) return gradaudit::kl(std::span<const double>(p), std::span<const double>(q));
   }
   S r(0);
@@ -206,12 +267,20 @@ S kl(const std::vector<S>& p, const std::vector<S>& q) {
 }
 
 /// (y - ŷ)².
-template <class S> S mse(const S& yhat, const S& y) {
-  if constexpr (std::is_same_v<S, double>) return gradaudit::mse(yhat, y);
-  else { const S r = y - yhat; return r * r; }
+template <class S>
+S mse(const S& yhat, const S& y) {
+  if constexpr (std::is_same_v<S, double>)
+    return gradaudit::mse(yhat, y);
+  else {
+    const S r = y - yhat;
+    return r * r;
+  }
 }
 /// |y - ŷ|.
-template <class S> S mae(const S& yhat, const S& y) { return real::abs(S(y - yhat)); }
+template <class S>
+S mae(const S& yhat, const S& y) {
+  return real::abs(S(y - yhat));
+}
 
 /// Huber(δ) of r = y - ŷ: r²/2 for |r| <= δ, δ(|r| - δ/2) beyond.
 template <class S>
@@ -235,7 +304,8 @@ S smooth_l1(const S& yhat, const S& y, const S& beta) {
 template <class S>
 S focal(const S& z, const S& y, const S& gamma, const S& alpha) {
   if constexpr (std::is_same_v<S, double>)
-    if (y >= 0 && y <= 1 && alpha >= 0 && alpha <= 1 && gamma >= 0) return gradaudit::focal(z, y, gamma, alpha);
+    if (y >= 0 && y <= 1 && alpha >= 0 && alpha <= 1 && gamma >= 0)
+      return gradaudit::focal(z, y, gamma, alpha);
   const S p = sigmoid(z), q = S(1) - p;
   S r(0);
   if (!real::certainly_zero(y)) r -= alpha * y * real::pow(q, gamma) * real::log(p);
@@ -245,13 +315,17 @@ S focal(const S& z, const S& y, const S& gamma, const S& alpha) {
 }
 
 /// Hinge max(0, 1 - y z), y ∈ {-1, 1}.
-template <class S> S hinge(const S& z, const S& y) {
-  if constexpr (std::is_same_v<S, double>) return gradaudit::hinge(z, y);
-  else return real::max(S(0), S(S(1) - y * z));
+template <class S>
+S hinge(const S& z, const S& y) {
+  if constexpr (std::is_same_v<S, double>)
+    return gradaudit::hinge(z, y);
+  else
+    return real::max(S(0), S(S(1) - y * z));
 }
 
 /// Poisson negative log-likelihood with a log-rate z (PyTorch's log_input): e^z - y z.
-template <class S> S poisson_nll(const S& z, const S& y) {
+template <class S>
+S poisson_nll(const S& z, const S& y) {
   if constexpr (std::is_same_v<S, double>)
     if (y >= 0) return gradaudit::poisson_nll(z, y);
   return real::exp(z) - y * z;

@@ -50,17 +50,35 @@ class precision_scope {
 class ball {
  public:
   ball() { arb_init(v_); }
-  ball(double x) { arb_init(v_); arb_set_d(v_, x); }  // exact (NaN gives an indeterminate ball)
-  ball(int x) { arb_init(v_); arb_set_si(v_, x); }   // exact
-  explicit ball(const ref_t& x);                      // exact
+  ball(double x) {
+    arb_init(v_);
+    arb_set_d(v_, x);
+  }  // exact (NaN gives an indeterminate ball)
+  ball(int x) {
+    arb_init(v_);
+    arb_set_si(v_, x);
+  }                               // exact
+  explicit ball(const ref_t& x);  // exact
   /// The exact rational p/q rounded to the working precision (an enclosure of p/q).
   static ball ratio(long p, long q);
   /// The enclosure [lo, hi] of a real known only to lie between two doubles.
   static ball between(double lo, double hi);
-  ball(const ball& o) { arb_init(v_); arb_set(v_, o.v_); }
-  ball(ball&& o) noexcept { arb_init(v_); arb_swap(v_, o.v_); }
-  ball& operator=(const ball& o) { arb_set(v_, o.v_); return *this; }
-  ball& operator=(ball&& o) noexcept { arb_swap(v_, o.v_); return *this; }
+  ball(const ball& o) {
+    arb_init(v_);
+    arb_set(v_, o.v_);
+  }
+  ball(ball&& o) noexcept {
+    arb_init(v_);
+    arb_swap(v_, o.v_);
+  }
+  ball& operator=(const ball& o) {
+    arb_set(v_, o.v_);
+    return *this;
+  }
+  ball& operator=(ball&& o) noexcept {
+    arb_swap(v_, o.v_);
+    return *this;
+  }
   ~ball() { arb_clear(v_); }
 
   arb_ptr raw() { return v_; }

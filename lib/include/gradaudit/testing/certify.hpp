@@ -31,9 +31,9 @@ namespace gradaudit::testing {
 
 /// How hard the engine tries, and what it calls certain.
 struct certify_settings {
-  int digits = 17;         ///< significant digits required of both sides for "agree"
-  long start_bits = 128;   ///< first working precision
-  long max_bits = 4096;    ///< last working precision before "unknown"
+  int digits = 17;        ///< significant digits required of both sides for "agree"
+  long start_bits = 128;  ///< first working precision
+  long max_bits = 4096;   ///< last working precision before "unknown"
 };
 /// The settings in force on this thread (the runner sets them from --digits).
 certify_settings& settings();
@@ -59,8 +59,8 @@ void check_equal(std::string_view what, Truth truth, Claimed claimed) {
 /// The gradient of f at x: f takes `const std::vector<S>&` and returns S, for any S with the
 /// field operations and exp/log/… (ball, jet<ball>, …). Evaluated on jets over balls.
 template <class F>
-  requires std::invocable<F&, const std::vector<jet<ball>>&>
-std::vector<ball> gradient(F&& f, std::span<const ball> x) {
+requires std::invocable < F&, const std::vector<jet<ball>>
+& > std::vector<ball> gradient(F&& f, std::span<const ball> x) {
   std::vector<jet<ball>> v;
   v.reserve(x.size());
   for (std::size_t i = 0; i < x.size(); ++i) v.push_back(jet<ball>::variable(x[i], i, x.size()));
@@ -71,8 +71,8 @@ std::vector<ball> gradient(F&& f, std::span<const ball> x) {
 
 /// d/dx f(x) for f taking and returning a scalar S.
 template <class F>
-  requires std::invocable<F&, const jet<ball>&>
-ball derivative(F&& f, const ball& x) {
+requires std::invocable < F&, const jet<ball>
+& > ball derivative(F&& f, const ball& x) {
   return gradient([&](const auto& v) { return f(v[0]); }, std::span<const ball>(&x, 1))[0];
 }
 
@@ -82,10 +82,13 @@ ball derivative(F&& f, const ball& x) {
 template <class F, class Claimed>
 void check_gradient(std::string_view what, F f, Claimed claimed, const std::vector<double>& point,
                     const std::vector<std::string>& names = {}) {
-  certify_equal(what, [&] {
-    const std::vector<ball> x(point.begin(), point.end());
-    return enclosure_pair{gradient(f, x), claimed(x)};
-  }, names);
+  certify_equal(
+      what,
+      [&] {
+        const std::vector<ball> x(point.begin(), point.end());
+        return enclosure_pair{gradient(f, x), claimed(x)};
+      },
+      names);
 }
 
 /// Checks d/dx f(x) == claimed(x) at one point.

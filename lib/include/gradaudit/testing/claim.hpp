@@ -58,8 +58,8 @@ struct claim {
   /// The verdict a regression run must compute (CI opts in per claim); without one the claim
   /// is reported, never failed.
   std::optional<verdict> expected;
-  std::string correction;  ///< the corrected statement (refuted / needs-correction)
-  property as_stated;      ///< the claim as the text states it
+  std::string correction;     ///< the corrected statement (refuted / needs-correction)
+  property as_stated;         ///< the claim as the text states it
   property under_conditions;  ///< the claim restricted to the conditions the text omits
   property corrected;         ///< our corrected statement, which must hold
   int cases = 0;              ///< cases per property (0: the run's default)
@@ -73,7 +73,8 @@ const std::vector<claim>& registry();
 /// Orders the registry's sections and, within a section, the families of ids (an id's first
 /// dotted component), e.g. the audited text's headings as they come in it. Call it from a static
 /// initialiser of the claims (properties/article_order.cpp); the last call wins.
-bool register_section_order(std::vector<std::string> sections, std::vector<std::string> id_families);
+bool register_section_order(std::vector<std::string> sections,
+                            std::vector<std::string> id_families);
 /// Registers a claim (used by GRADAUDIT_CLAIM); throws on a duplicate ID.
 bool register_claim(claim c);
 const claim* find_claim(std::string_view id);
@@ -93,17 +94,17 @@ struct property_result {
   bool passed = false;
   bool gave_up = false;
   bool proven = false;  ///< failed with a proof (a failed check), not an error
-  int cases = 0;  ///< cases that passed before the verdict (plus the failing one)
+  int cases = 0;        ///< cases that passed before the verdict (plus the failing one)
   std::string message;
-  std::string reproduce;  ///< RC_PARAMS value replaying the shrunk counterexample
+  std::string reproduce;        ///< RC_PARAMS value replaying the shrunk counterexample
   named_values counterexample;  ///< name, value
   std::vector<comparison> counterexample_checks;
-  double min_digits = kExactDigits;  ///< fewest digits certified by any certified check
-  double max_ulps = 0;     ///< largest ULP error seen by any ULP check
-  std::string fewest_digits_at;  ///< the inputs of the case with the fewest digits
-  std::string max_ulps_at;       ///< the inputs of the case with the largest ULP error
-  int formula_checks = 0;        ///< certified comparisons of a claimed formula made
-  int inconclusive_cases = 0;    ///< cases with a check the engine could not decide
+  double min_digits = kExactDigits;           ///< fewest digits certified by any certified check
+  double max_ulps = 0;                        ///< largest ULP error seen by any ULP check
+  std::string fewest_digits_at;               ///< the inputs of the case with the fewest digits
+  std::string max_ulps_at;                    ///< the inputs of the case with the largest ULP error
+  int formula_checks = 0;                     ///< certified comparisons of a claimed formula made
+  int inconclusive_cases = 0;                 ///< cases with a check the engine could not decide
   double inconclusive_digits = kExactDigits;  ///< fewest digits such a check reached
   std::string inconclusive_at, inconclusive_reason;
   std::map<std::string, int> classes;  ///< input classes named by `classify`, with counts

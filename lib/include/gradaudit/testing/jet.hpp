@@ -95,13 +95,13 @@ jet<T> operator/(const jet<T>& a, const jet<T>& b) {
 }
 
 // Mixed forms: a jet with a constant of its scalar type or a number.
-#define GRADAUDIT_JET_MIXED(op)                                                      \
-  template <class T, class C>                                                        \
-    requires(std::is_arithmetic_v<C> || std::is_same_v<C, T>)                       \
-  jet<T> operator op(const jet<T>& a, const C& c) { return a op jet<T>(T(c)); }      \
-  template <class T, class C>                                                        \
-    requires(std::is_arithmetic_v<C> || std::is_same_v<C, T>)                       \
-  jet<T> operator op(const C& c, const jet<T>& a) { return jet<T>(T(c)) op a; }
+#define GRADAUDIT_JET_MIXED(op)                                          \
+  template <class T, class C>                                            \
+  requires(std::is_arithmetic_v<C> || std::is_same_v<C, T>) jet<T>       \
+  operator op(const jet<T>& a, const C& c) { return a op jet<T>(T(c)); } \
+  template <class T, class C>                                            \
+  requires(std::is_arithmetic_v<C> || std::is_same_v<C, T>) jet<T>       \
+  operator op(const C& c, const jet<T>& a) { return jet<T>(T(c)) op a; }
 GRADAUDIT_JET_MIXED(+)
 GRADAUDIT_JET_MIXED(-)
 GRADAUDIT_JET_MIXED(*)
@@ -109,23 +109,39 @@ GRADAUDIT_JET_MIXED(/)
 #undef GRADAUDIT_JET_MIXED
 
 template <class T>
-jet<T>& operator+=(jet<T>& a, const jet<T>& b) { return a = a + b; }
+jet<T>& operator+=(jet<T>& a, const jet<T>& b) {
+  return a = a + b;
+}
 template <class T>
-jet<T>& operator-=(jet<T>& a, const jet<T>& b) { return a = a - b; }
+jet<T>& operator-=(jet<T>& a, const jet<T>& b) {
+  return a = a - b;
+}
 template <class T>
-jet<T>& operator*=(jet<T>& a, const jet<T>& b) { return a = a * b; }
+jet<T>& operator*=(jet<T>& a, const jet<T>& b) {
+  return a = a * b;
+}
 template <class T>
-jet<T>& operator/=(jet<T>& a, const jet<T>& b) { return a = a / b; }
+jet<T>& operator/=(jet<T>& a, const jet<T>& b) {
+  return a = a / b;
+}
 
 /// Comparisons compare values (the branch taken, not its derivative).
 template <class T>
-bool operator<(const jet<T>& a, const jet<T>& b) { return a.v < b.v; }
+bool operator<(const jet<T>& a, const jet<T>& b) {
+  return a.v < b.v;
+}
 template <class T>
-bool operator>(const jet<T>& a, const jet<T>& b) { return a.v > b.v; }
+bool operator>(const jet<T>& a, const jet<T>& b) {
+  return a.v > b.v;
+}
 template <class T>
-bool operator<=(const jet<T>& a, const jet<T>& b) { return a.v <= b.v; }
+bool operator<=(const jet<T>& a, const jet<T>& b) {
+  return a.v <= b.v;
+}
 template <class T>
-bool operator>=(const jet<T>& a, const jet<T>& b) { return a.v >= b.v; }
+bool operator>=(const jet<T>& a, const jet<T>& b) {
+  return a.v >= b.v;
+}
 
 template <class T>
 jet<T> exp(const jet<T>& x) {

@@ -14,9 +14,7 @@ namespace gradaudit::testing {
 
 /// The unit roundoff of `ref_t`: 2^-168 (a correctly rounded operation errs by at most this
 /// relative amount).
-inline ref_t ref_unit_roundoff() {
-  return ldexp(ref_t(1), -std::numeric_limits<ref_t>::digits);
-}
+inline ref_t ref_unit_roundoff() { return ldexp(ref_t(1), -std::numeric_limits<ref_t>::digits); }
 
 /// The spacing of T-values at the magnitude of `exact`: 2^(e - p + 1) for |exact| in
 /// [2^e, 2^(e+1)), clamped below at the subnormal spacing (2^-1074 for double) and above at
@@ -58,7 +56,7 @@ double ulp_distance(T got, const ref_t& exact) {
   }
   const ref_t d = abs(ref_t(got) - exact) / ulp_of<T>(exact);
   return d > ref_t(std::numeric_limits<double>::max()) ? std::numeric_limits<double>::infinity()
-                                                        : static_cast<double>(d);
+                                                       : static_cast<double>(d);
 }
 
 /// `x` printed to `digits` significant decimal digits in scientific notation.
