@@ -134,7 +134,7 @@ TEST(SoftTargets, BceWithLogitsWithinBoundForTinyTargets) {
 // Control: the dd kernel alone (what bce_with_logits was for these targets) is refuted.
 TEST(SoftTargets, DoubleDoubleBceWithLogitsIsRefutedForTinyTargets) {
   const auto r =
-      run_tiny_target([](double z, double y) { return dbl::bce_with_logits(z, y); }, 3000);
+      run_tiny_target([](double z, double y) { return dbl::bce_with_logits_dd(z, y); }, 3000);
   EXPECT_EQ(r.observed, verdict::refuted) << r.reason;
   std::printf("dd alone: %s\n", summary_line(r).c_str());
 }

@@ -136,16 +136,13 @@ T bce_grad(const T& yhat, const T& y) {
 /// bce(σ(z), y) computed from the logit: y·softplus(-z) + (1-y)·softplus(z).
 /// Domain: z any real (±inf allowed), y ∈ [0, 1] else `domain_error`.
 /// In double within 0.5 + 2^-11 ULP for every z and every y ∈ [0, 1], subnormal y included
-/// (-2^500 <= z <= 0 with 0 < y < 2^-900: detail::dbl::bce_with_logits_tiny_target).
+/// (detail::dbl::bce_with_logits in scaled_terms.hpp).
 template <Real T>
 T bce_with_logits(const T& z, const T& y) {
   detail::check_closed_interval("bce_with_logits", "y", y, 0.0, 1.0);
-  if constexpr (detail::binary_kernel_type<T>) {
-    const double zd = z, yd = y;
-    if (zd <= 0 && zd >= -0x1p500 && yd > 0 && yd < 0x1p-900)
-      return static_cast<T>(detail::dbl::bce_with_logits_tiny_target(zd, yd));
-    return static_cast<T>(detail::dbl::bce_with_logits(zd, yd));
-  } else
+  if constexpr (detail::binary_kernel_type<T>)
+    return static_cast<T>(detail::dbl::bce_with_logits(z, y));
+  else
     return detail::bce_with_logits_kernel<T>(z, y);
 }
 

@@ -118,9 +118,10 @@ inline dd one_minus(double y) { return two_sum(1.0, -y); }
 /// +inf, never 0·inf). Soft y: with L = log1p(e^{-|z|}) (dd, < 2^-66.4), softplus(±z) =
 /// max(±z, 0) + L are sums of non-negative terms, weighted by y and the exact 1 - y; every
 /// term is >= 0, so the relative error is the largest term's, < 2^-66.3 + 10u². z = ±inf
-/// with soft y: +inf. Soft y needs min(y, 1 - y) >= 2^-900 for the dd products.
-/// Error <= 0.5 + 2^-11 ULP.
-inline double bce_with_logits(double z, double y) {
+/// with soft y: +inf. Soft y needs min(y, 1 - y) >= 2^-900 for the dd products (and L is
+/// dropped past |z| = 700): bce_with_logits in scaled_terms.hpp takes the rest.
+/// Error <= 0.5 + 2^-11 ULP where it applies.
+inline double bce_with_logits_dd(double z, double y) {
   if (std::isnan(z) || std::isnan(y)) return z + y;
   if (y == 1) return softplus(-z);
   if (y == 0) return softplus(z);

@@ -72,4 +72,14 @@ inline double bce_with_logits_tiny_target(double z, double y) {
   return round_terms(add_terms(product, softplus_scaled(z)));
 }
 
+/// bce on a logit in double for every z and every y ∈ [0, 1], subnormal y included: the dd
+/// kernel (logistic.hpp), or for -2^500 <= z <= 0 and 0 < y < 2^-900 (where the dd products
+/// and its |z| > 700 shortcut fail) bce_with_logits_tiny_target. Error <= 0.5 + 2^-11 ULP.
+/// Every double path (the public function, its batch form, pos_weight = 1, the trainer's loss)
+/// comes through here.
+inline double bce_with_logits(double z, double y) {
+  if (z <= 0 && z >= -0x1p500 && y > 0 && y < 0x1p-900) return bce_with_logits_tiny_target(z, y);
+  return bce_with_logits_dd(z, y);
+}
+
 }  // namespace gradaudit::detail::dbl
