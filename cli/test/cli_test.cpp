@@ -382,13 +382,32 @@ std::string untimed(std::string s) {
   return s;
 }
 
+// Without PyTorch the code.* claims are "not checked", with the reason: article_code_checks.py
+// says so by its exit status 3 (there is no separate `import torch` probe any more). A torch
+// package that raises ImportError stands in for a missing one.
+TEST(Audit, WithoutPyTorchTheCodeClaimsAreNotChecked) {
+  const std::string d = fresh_dir("gradaudit_no_torch");
+  std::filesystem::create_directories(d + "/torch");
+  std::ofstream(d + "/torch/__init__.py") << "raise ImportError('simulated: no torch here')\n";
+  std::string out;
+  EXPECT_EQ(run_exe("audit --only code.loss_call_runs", "", &out, "PYTHONPATH=" + d), 0) << out;
+  EXPECT_NE(out.find("not checked"), std::string::npos) << out;
+  EXPECT_NE(out.find("PyTorch is not importable"), std::string::npos) << out;
+  std::filesystem::remove_all(d);
+}
+
 TEST(Audit, ShardsMergeIntoTheUnshardedReport) {
   const std::string d = fresh_dir("gradaudit_shards");
   std::string out;
   // Claims with every kind of result, so that the reader meets each: holds (with digits or
   // ULP evidence), refuted (counterexample, correction checked), needs-correction (under the
-  // omitted conditions), and code.xticks (refuted with PyTorch and matplotlib, not-checked
-  // without). Few cases: the point is the round trip, not the verdicts.
+  // omitted conditions), and not-checked: code.xticks, with a torch package that raises
+  // ImportError on the path (its refuted form is a computed fact, as ce.linear.blow_up's; a
+  // real PyTorch start costs ~5 s per audit here, and report.reproduces runs it). Few cases:
+  // the point is the round trip, not the verdicts.
+  std::filesystem::create_directories(d + "/torch");
+  std::ofstream(d + "/torch/__init__.py") << "raise ImportError('simulated: no torch here')\n";
+  const std::string no_torch = "PYTHONPATH=" + d;
   std::string only;
   for (const char* id :
        {"sigmoid.derivative.middle_step", "mse.grad_yhat", "mse.chain_rule", "ce.linear.blow_up",
@@ -398,14 +417,15 @@ TEST(Audit, ShardsMergeIntoTheUnshardedReport) {
     only += std::string(" --only ") + id;
   ASSERT_LE(run_exe("audit --cases 20" + only + " --json " + d + "/all.json --markdown " + d +
                         "/all.md --junit " + d + "/all.xml",
-                    "", &out),
+                    "", &out, no_torch),
             1)
       << out;
+  EXPECT_NE(out.find("not-checked  code.xticks"), std::string::npos) << out;
   std::string parts;
   for (int i = 0; i < 3; ++i) {
     ASSERT_LE(
         run_exe("audit --cases 20" + only + " --json " + d + "/s" + std::to_string(i) + ".json", "",
-                &out, "GTEST_TOTAL_SHARDS=3 GTEST_SHARD_INDEX=" + std::to_string(i)),
+                &out, no_torch + " GTEST_TOTAL_SHARDS=3 GTEST_SHARD_INDEX=" + std::to_string(i)),
         1)
         << out;
     EXPECT_NE(out.find("shard " + std::to_string(i) + " of 3"), std::string::npos) << out;

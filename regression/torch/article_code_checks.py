@@ -33,7 +33,9 @@ order, in the article's code block. Facts recorded:
 
 Output: human-readable lines on stdout; with --json OUT, all facts as JSON (atomically).
 Exit status: 0 the facts were recorded; 1 a measurement raised an unexpected error or the
-embedded code does not match the article; 2 bad usage.
+embedded code does not match the article; 2 bad usage; 3 PyTorch is not importable (one
+line on stderr: callers need no separate `import torch` probe, which costs a second start of
+PyTorch, ~2 CPU-seconds).
 
 Run with /usr/bin/python3 (Debian's python3-torch).
 """
@@ -556,7 +558,11 @@ def main(argv=None):
     if args.article is not None and not os.path.isfile(article):
         parser.error(f"--article: '{article}' is not a readable file")
 
-    import torch
+    try:
+        import torch
+    except ImportError as e:
+        print(f"article_code_checks.py: PyTorch is not importable: {e}", file=sys.stderr)
+        return 3
 
     t0 = time.perf_counter()
     failed = False
