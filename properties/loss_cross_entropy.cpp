@@ -2,6 +2,7 @@
 // accuracy of gradaudit's cross-entropy functions in double. The true ∂loss/∂w is the
 // definition -(y log ŷ + (1-y) log(1-ŷ)) at ŷ = σ(w·x) differentiated by jets; references
 // of the accuracy claims are certified balls of the definitions.
+#include "gradaudit/activation.hpp"
 #include "gradaudit/loss.hpp"
 #include "support.hpp"
 
@@ -108,12 +109,14 @@ double draw_logit() {
 
 /// A target for logit z: a hard label, a soft target in [0, 1] (dense near both ends), or (when
 /// inRange(0, 4) draws 0, which RapidCheck's small sizes favour) the root neighbourhood, σ(z)
-/// rounded and moved by up to 4 ULPs, where σ(z) - y cancels. Recorded and classified.
+/// rounded and moved by up to 4 ULPs, where σ(z) - y cancels. Recorded and classified. σ(z)
+/// is gradaudit::sigmoid (within 0.5 + 2^-11 ULP for every z): 1/(1 + exp(-z)) in double is 0
+/// for z < -709.78, where exp(-z) overflows, so that neighbourhood was not the root's.
 double draw_target_for(double z) {
   double y = *rc::gen::oneOf(gen::label(), properties::probability_target());
   const bool near_root = *rc::gen::inRange(0, 4) == 0 && std::abs(z) <= 745;
   if (near_root) {
-    y = 1 / (1 + std::exp(-z));
+    y = gradaudit::sigmoid(z);
     for (int k = *rc::gen::inRange(-4, 5); k != 0; k += (k < 0 ? 1 : -1))
       y = std::nextafter(y, k < 0 ? 0.0 : 1.0);
   }
