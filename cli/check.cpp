@@ -26,7 +26,7 @@ using audit::usage;
 
 constexpr const char* kWho = "gradaudit check";
 
-constexpr const char* kHelp =
+constexpr const char* kCheckHelp =
     "Audits a claim stated as a formula with the certified engine, e.g. 'd/dz softplus(z) = "
     "sigmoid(z)' --where 'z in [-745, 745]', or every claim of a claims file (FILE.toml). Plain "
     "and "
@@ -171,7 +171,7 @@ std::vector<testing::claim_result> run_claims(const std::vector<testing::claim>&
 }  // namespace
 
 int check(std::span<const std::string> args, std::ostream& out, std::ostream& err) {
-  CLI::App app{audit::wrapped(kHelp), kWho};
+  CLI::App app{audit::wrapped(kCheckHelp), kWho};
   check_args a;
   add_options(app, a);
   if (const auto code = audit::parse_command_line(app, args, out, err)) return *code;

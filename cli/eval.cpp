@@ -62,7 +62,7 @@ struct eval_request {
   bool reference = false;
 };
 
-const char* kHelp =
+const char* kEvalHelp =
     "Reads one number per line from standard input and writes f(number) per line: %.17g in double, "
     "or 40 "
     "significant digits from the 50-digit reference with --reference. Each input is first rounded "
@@ -152,7 +152,7 @@ int evaluate_lines(const eval_request& r, std::istream& in, std::ostream& out, s
 
 int eval(std::span<const std::string> args, std::istream& in, std::ostream& out,
          std::ostream& err) {
-  CLI::App app{audit::wrapped(kHelp), "gradaudit eval"};
+  CLI::App app{audit::wrapped(kEvalHelp), "gradaudit eval"};
   std::string function, y;
   bool reference = false;
   app.add_option("function", function, "one of: " + function_list())->required();

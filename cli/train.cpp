@@ -28,7 +28,7 @@
 namespace gradaudit::cli {
 namespace {
 
-const char* kHelp =
+const char* kTrainHelp =
     "Full-batch gradient descent in double. Without --data, the article's data set: N (default "
     "10000) samples "
     "of two standard normals, label x2 > 0.5, drawn from --seed. INIT: zeros | constant:C | "
@@ -251,7 +251,7 @@ void print_summary(std::ostream& out, const train_result<double>& r, const netwo
 
 int train(std::span<const std::string> args, std::ostream& out, std::ostream& err) {
   const char* who = "gradaudit train";
-  CLI::App app{audit::wrapped(kHelp), who};
+  CLI::App app{audit::wrapped(kTrainHelp), who};
   train_args a;
   add_options(app, a);
   if (const auto code = audit::parse_command_line(app, args, out, err)) return *code;

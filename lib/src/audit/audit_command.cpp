@@ -33,7 +33,7 @@ struct audit_settings {
   int shard_index = 0, shard_total = 1;
 };
 
-std::string help_text(const program_info& info) {
+std::string audit_help_text(const program_info& info) {
   return "Checks every claim linked into " + info.name +
          " and prints one line per claim: the verdict computed by its properties, and the "
          "evidence. A claim "
@@ -172,7 +172,7 @@ void add_figures(report_meta& meta, const figures_hook& hook, const std::string&
 int run_audit(std::span<const std::string> args, std::ostream& out, std::ostream& err,
               const program_info& info, const figures_hook& figures) {
   const std::string who = info.name + " audit";
-  CLI::App app{wrapped(help_text(info)), who};
+  CLI::App app{wrapped(audit_help_text(info)), who};
   audit_args a;
   add_options(app, a, static_cast<bool>(figures.write));
   if (const auto code = parse_command_line(app, args, out, err)) return *code;

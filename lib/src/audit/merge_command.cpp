@@ -18,7 +18,7 @@ class not_one_run : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-std::string help_text(const program_info& info) {
+std::string merge_help_text(const program_info& info) {
   return "Joins the JSON reports of audit shards (GTEST_TOTAL_SHARDS / GTEST_SHARD_INDEX) into one "
          "report, "
          "claims in the registry's order, as one unsharded run would have written it. The inputs "
@@ -89,7 +89,7 @@ int run_report(std::span<const std::string> args, std::ostream& out, std::ostrea
   const std::string who = info.name + " report";
   CLI::App app{"Reports of audits.", who};
   app.require_subcommand(1);
-  CLI::App* merge = app.add_subcommand("merge", wrapped(help_text(info)));
+  CLI::App* merge = app.add_subcommand("merge", wrapped(merge_help_text(info)));
   std::vector<std::string> inputs;
   report_paths reports;
   merge->add_option("reports", inputs, "the shards' JSON reports")->type_name("A.json B.json ...");

@@ -47,7 +47,7 @@ std::string classes_text(const property_result& p) {
 }
 
 /// A double in 17 significant digits (reads back to the same value).
-std::string number_text(double v) {
+std::string digits17_text(double v) {
   char buf[40];
   std::snprintf(buf, sizeof buf, "%.17g", v);
   return buf;
@@ -83,7 +83,7 @@ void markdown_evidence(std::ostream& os, const claim_result& r, const program_in
       os << "; at least " << static_cast<int>(p.min_digits) << " digits certified (fewest at "
          << p.fewest_digits_at << ")";
     if (!p.max_ulps_at.empty())
-      os << "; largest error " << number_text(p.max_ulps) << " ULP at " << p.max_ulps_at;
+      os << "; largest error " << digits17_text(p.max_ulps) << " ULP at " << p.max_ulps_at;
     os << ".\n";
     return;
   }
