@@ -320,6 +320,14 @@ TEST(BatchForms, BitwiseEqualToScalarCalls) {
     ASSERT_TRUE(same(out[i], gradaudit::bce_with_logits(xs[i], ys[i]))) << xs[i];
     ASSERT_TRUE(same(out2[i], gradaudit::bce_with_logits_grad(xs[i], ys[i]))) << xs[i];
   }
+  // In place (out = z, then out = y): the hard-label fast path reads each z, y before writing.
+  std::vector<double> zz = xs, yy = ys;
+  gradaudit::bce_with_logits(zz, ys, zz);
+  gradaudit::bce_with_logits_grad(xs, yy, yy);
+  for (std::size_t i = 0; i < xs.size(); ++i) {
+    ASSERT_TRUE(same(zz[i], out[i])) << xs[i];
+    ASSERT_TRUE(same(yy[i], out2[i])) << xs[i];
+  }
 }
 
 }  // namespace
