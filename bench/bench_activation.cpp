@@ -97,6 +97,20 @@ auto naive_loop(F f) {
   };
 }
 
+/// The 2-lane copy of a batch fast path (SSE2/NEON), which the batch forms use where the CPU
+/// has no AVX2: registered beside the dispatched `ours_batch` rows.
+template <gradaudit::detail::fast_kernel F>
+void add_batch2(const std::string& function, int range, double (*f)(double)) {
+#if GRADAUDIT_VECTOR_KERNELS
+  add_batch(function, "ours_batch_2lanes", range,
+            [f](std::span<const double> x, std::span<double> o) {
+              gradaudit::detail::lanes::map2<F>(x.data(), o.data(), x.size(), f);
+            });
+#else
+  (void)function, (void)range, (void)f;
+#endif
+}
+
 /// Soft targets: y from a fixed sequence in (0, 1).
 double soft_y(double x) { return 0.5 + 0.49 * std::sin(x); }
 
@@ -118,6 +132,13 @@ const bool registered = [] {
               [](std::span<const double> x, std::span<double> o) { ga::tanh_grad(x, o); });
     add_batch("tanh_grad", "naive_batch", r,
               naive_loop([](double x) { return naive::tanh_grad(x); }));
+    {
+      namespace d = gradaudit::detail;
+      add_batch2<d::fast_kernel::sigmoid>("sigmoid", r, d::dbl::sigmoid);
+      add_batch2<d::fast_kernel::sigmoid_grad>("sigmoid_grad", r, d::dbl::sigmoid_grad);
+      add_batch2<d::fast_kernel::log_sigmoid>("log_sigmoid", r, d::dbl::log_sigmoid);
+      add_batch2<d::fast_kernel::tanh_grad>("tanh_grad", r, d::dbl::tanh_grad);
+    }
 
     add<double>("bce_with_logits_soft", "ours_double", r,
                 [](double z) { return ga::bce_with_logits<double>(z, soft_y(z)); });

@@ -5,6 +5,8 @@
 // kExpectedHash was computed on x86-64 (baseline, Veltkamp splitting) and on x86-64 with
 // -march=native (hardware FMA): the same value, as on aarch64 (ci/cross).
 #include "gradaudit/detail/logistic.hpp"
+#include "gradaudit/detail/logistic_batch.hpp"
+#include "gradaudit/detail/scaled_terms.hpp"
 
 #include <gtest/gtest.h>
 
@@ -75,6 +77,35 @@ TEST(PortableKernels, SameBitsOnEveryTarget) {
   if (kExpectedHash != 0) {
     EXPECT_EQ(h, kExpectedHash) << std::hex << h;
   }
+}
+
+/// The batch fast path (logistic_batch.hpp: 2 lanes, or 4 with AVX2 where the CPU has it) gives
+/// the scalar calls' bits for σ, σ', tanh' and log σ on the hash's inputs, every length mod 4
+/// (the scalar tail) and in place; under ci/cross this runs the NEON lanes (aarch64), SSE2 or
+/// AVX2 lanes (x86-64) and the lanes beside a hardware-FMA scalar kernel (-march=native).
+TEST(PortableKernels, BatchFastPathGivesTheScalarBits) {
+  namespace d = gradaudit::detail;
+  auto xs = inputs();
+  for (double v : {300.0, -300.0, 150.0, -150.0, std::nextafter(300.0, 301.0), 1e-300, -0.0})
+    xs.push_back(v);
+  const auto check = [&](auto run, double (*f)(double), const char* name) {
+    for (std::size_t n : {xs.size(), xs.size() - 1, xs.size() - 2, xs.size() - 3}) {
+      std::vector<double> out(n);
+      run(xs.data(), out.data(), n, f);
+      for (std::size_t i = 0; i < n; ++i)
+        ASSERT_EQ(std::bit_cast<std::uint64_t>(out[i]), std::bit_cast<std::uint64_t>(f(xs[i])))
+            << name << " at " << std::hexfloat << xs[i];
+    }
+    std::vector<double> in_place = xs;
+    run(in_place.data(), in_place.data(), in_place.size(), f);
+    for (std::size_t i = 0; i < xs.size(); ++i)
+      ASSERT_EQ(std::bit_cast<std::uint64_t>(in_place[i]), std::bit_cast<std::uint64_t>(f(xs[i])))
+          << name << " in place at " << std::hexfloat << xs[i];
+  };
+  check(d::map_fast<d::fast_kernel::sigmoid>, dbl::sigmoid, "sigmoid");
+  check(d::map_fast<d::fast_kernel::sigmoid_grad>, dbl::sigmoid_grad, "sigmoid_grad");
+  check(d::map_fast<d::fast_kernel::tanh_grad>, dbl::tanh_grad, "tanh_grad");
+  check(d::map_fast<d::fast_kernel::log_sigmoid>, dbl::log_sigmoid, "log_sigmoid");
 }
 
 /// detail::div, not inlined: GCC 12 at -O3 with FMA (-march=native) SLP-paired the two halves

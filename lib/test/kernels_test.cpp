@@ -78,6 +78,89 @@ TEST(ErrorFreeTransformations, ProductOfHugeFactorsIsExact) {
   }
 }
 
+// exp_fast, the kernels' fast path, keeps the relative error its comment proves (< 2^-66) on
+// the range the kernels use ([-300, 0], mostly [-50, 0]) and on the documented [-670, 0] (at
+// -700 its subnormal low part is 2^-65 off: this test found that and the domain stops at -670).
+TEST(FastPath, ExpFastWithinItsBound) {
+  std::mt19937_64 g(31);
+  std::uniform_real_distribution<double> kernel_range(-50, 0), wide(-670, 0);
+  double worst = 0;
+  for (int i = 0; i < 20000; ++i) {
+    const double t = i % 4 == 3   ? wide(g)
+                     : i % 4 == 2 ? std::ldexp(kernel_range(g), -i % 60)
+                                  : kernel_range(g);
+    const auto e = gradaudit::detail::exp_fast(t);
+    const ref_t exact = exp(ref_t(t));
+    const double rel = static_cast<double>(abs((ref_t(e.hi) + ref_t(e.lo)) - exact) / exact);
+    ASSERT_LE(rel, 0x1p-66) << std::hexfloat << t;
+    ASSERT_LE(std::abs(e.lo), std::abs(e.hi) * 0x1p-53) << std::hexfloat << t;  // normalised
+    worst = std::max(worst, rel);
+  }
+  RecordProperty("worst_log2", std::to_string(std::log2(worst)));
+}
+
+// Ziv's rounding test: whenever it accepts a.hi, every real within 2^-62·|a.hi| of a.hi + a.lo
+// rounds to a.hi (checked at both ends, in 168 bits), including at powers of 2, where the
+// neighbour below is half as far. Low parts are drawn near the thresholds, so the test also
+// rejects (counted: it must, or it would accept wrong roundings at these draws).
+TEST(FastPath, RoundingTestAcceptsOnlyCorrectRoundings) {
+  std::mt19937_64 g(32);
+  std::uniform_real_distribution<double> unit(0, 1);
+  std::uniform_int_distribution<int> ex(-900, 900);
+  int accepted = 0, rejected = 0;
+  for (int i = 0; i < 40000; ++i) {
+    const double b = std::ldexp(1.0, ex(g));
+    const double hi = (i % 3 == 0 ? b : b * (1 + unit(g))) * (unit(g) < 0.5 ? -1 : 1);
+    const double half_ulp = b * 0x1p-53;                              // half the spacing above |hi|
+    const double frac = i % 2 == 0 ? unit(g) : 1 - unit(g) * 0x1p-5;  // many near the edge
+    const double l = frac * half_ulp * (unit(g) < 0.5 ? -1 : 1);
+    const gradaudit::detail::dd a{hi, l};
+    if (!gradaudit::detail::rounds_to_hi(a)) {
+      ++rejected;
+      continue;
+    }
+    ++accepted;
+    const ref_t mid = ref_t(hi) + ref_t(l), e = abs(ref_t(hi)) * ref_t(0x1p-62);
+    ASSERT_EQ(static_cast<double>(mid - e), hi) << std::hexfloat << hi << " " << l;
+    ASSERT_EQ(static_cast<double>(mid + e), hi) << std::hexfloat << hi << " " << l;
+  }
+  EXPECT_GT(rejected, 1000);
+  EXPECT_GT(accepted, 10000);
+}
+
+// The fast path changes speed, not results: σ, σ', log σ and tanh' equal the full dd path's
+// rounding on 200 000 inputs over |x| <= 50 (where the fast path runs); where they differed
+// the new value would have to be the correctly rounded one (the old path misrounds when the
+// exact value is within 2^-76 relative of a midpoint). Also counts the fall-back rate.
+TEST(FastPath, SameResultsAsTheFullPath) {
+  namespace d = gradaudit::detail;
+  std::mt19937_64 g(33);
+  std::uniform_real_distribution<double> mid(-50, 50);
+  int differ = 0;
+  for (int i = 0; i < 200000; ++i) {
+    const double x = i % 5 == 4 ? std::ldexp(mid(g), -(i % 70)) : mid(g);
+    const double a = std::abs(x);
+    const d::dd e = d::exp_dd(-a), e2 = d::exp_dd(-2 * a);
+    const d::dd den = d::add(e, 1.0), den2 = d::add(e2, 1.0);
+    const d::dd l = dbl::log1p_exp_neg_abs(x);
+    const double full[] = {
+        d::round(dbl::sigmoid_dd_core(x)), d::round(d::div(e, d::mul(den, den))),
+        x >= 0 ? -d::round(l) : d::round(d::add(d::negate(l), x)),
+        a > 25 ? dbl::tanh_grad(x) : 4 * d::round(d::div(e2, d::mul(den2, den2)))};
+    const double fast[] = {dbl::sigmoid(x), dbl::sigmoid_grad(x), dbl::log_sigmoid(x),
+                           dbl::tanh_grad(x)};
+    for (int k = 0; k < 4; ++k) {
+      if (fast[k] == full[k]) continue;
+      ++differ;
+      const ref_t r(x);
+      const ref_t exact[] = {gradaudit::sigmoid(r), gradaudit::sigmoid_grad(r),
+                             gradaudit::log_sigmoid(r), gradaudit::tanh_grad(r)};
+      EXPECT_EQ(fast[k], static_cast<double>(exact[k])) << k << " " << std::hexfloat << x;
+    }
+  }
+  RecordProperty("differ", std::to_string(differ));
+}
+
 /// Inputs: half spread over [-750, 750], a quarter over [-40, 40], a quarter log-uniform.
 std::vector<double> logits(std::size_t n, std::uint64_t seed) {
   std::mt19937_64 g(seed);
@@ -236,6 +319,14 @@ TEST(BatchForms, BitwiseEqualToScalarCalls) {
   for (std::size_t i = 0; i < xs.size(); ++i) {
     ASSERT_TRUE(same(out[i], gradaudit::bce_with_logits(xs[i], ys[i]))) << xs[i];
     ASSERT_TRUE(same(out2[i], gradaudit::bce_with_logits_grad(xs[i], ys[i]))) << xs[i];
+  }
+  // In place (out = z, then out = y): the hard-label fast path reads each z, y before writing.
+  std::vector<double> zz = xs, yy = ys;
+  gradaudit::bce_with_logits(zz, ys, zz);
+  gradaudit::bce_with_logits_grad(xs, yy, yy);
+  for (std::size_t i = 0; i < xs.size(); ++i) {
+    ASSERT_TRUE(same(zz[i], out[i])) << xs[i];
+    ASSERT_TRUE(same(yy[i], out2[i])) << xs[i];
   }
 }
 

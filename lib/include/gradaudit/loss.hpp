@@ -10,6 +10,8 @@
 #include "gradaudit/detail/scaled_terms.hpp"
 #include "gradaudit/detail/sigmoid_minus_target.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <cstddef>
 #include <span>
 #include <stdexcept>
@@ -200,20 +202,50 @@ T bce_with_logits(const T& z, const T& y, const T& pos_weight) {
   }
 }
 
+namespace detail {
+/// A hard-label batch form through a fast-path batch kernel (logistic_batch.hpp): for y = 1
+/// and y = 0 the loss and its gradient are ±K(±z) for K = log σ or σ (see the callers), so
+/// t = s_in(y)·z (exact: s = ±1) goes through map_fast<F> in blocks and the result is
+/// s_out(y)·K(t), the same IEEE operations as the scalar call, hence its bits. Soft y, NaN y
+/// and NaN z (whose NaN the scalar call forms as z + y) take the scalar kernel `pair`.
+/// Element by element (z, y read before out is written), so out may be z or y.
+template <fast_kernel F>
+void map_hard_targets(std::span<const double> z, std::span<const double> y, std::span<double> out,
+                      const double (&s_in)[2], const double (&s_out)[2], scalar_kernel single,
+                      double (*pair)(double, double)) {
+  constexpr std::size_t block = 256;
+  double t[block], r[block];
+  for (std::size_t b = 0; b < z.size(); b += block) {
+    const std::size_t n = std::min(block, z.size() - b);
+    for (std::size_t i = 0; i < n; ++i) t[i] = s_in[y[b + i] == 1] * z[b + i];
+    map_fast<F>(t, r, n, single);
+    for (std::size_t i = 0; i < n; ++i) {
+      const double zi = z[b + i], yi = y[b + i];
+      out[b + i] = (yi == 1 || yi == 0) && !std::isnan(zi) ? s_out[yi == 1] * r[i] : pair(zi, yi);
+    }
+  }
+}
+}  // namespace detail
+
 /// Batch forms on spans of double (bitwise equal to the scalar calls; no domain checks: the
 /// caller has checked the targets, as the trainer does once per data set).
 /// loss[i] = bce_with_logits(z[i], y[i]) and grad[i] = bce_with_logits_grad(z[i], y[i]).
+/// Hard labels run the batch fast path of log σ (loss: y = 1 gives softplus(-z) = -log σ(z),
+/// y = 0 gives softplus(z) = -log σ(-z)) or σ (gradient: -σ(-z) for y = 1, σ(z) for y = 0);
+/// soft targets the scalar kernels. Spans may alias element by element (out = z or y).
 inline void bce_with_logits(std::span<const double> z, std::span<const double> y,
                             std::span<double> out) {
   if (z.size() != y.size() || z.size() != out.size())
     throw std::invalid_argument("bce_with_logits: spans of different lengths");
-  for (std::size_t i = 0; i < z.size(); ++i) out[i] = detail::dbl::bce_with_logits(z[i], y[i]);
+  detail::map_hard_targets<detail::fast_kernel::log_sigmoid>(
+      z, y, out, {-1.0, 1.0}, {-1.0, -1.0}, detail::dbl::log_sigmoid, detail::dbl::bce_with_logits);
 }
 inline void bce_with_logits_grad(std::span<const double> z, std::span<const double> y,
                                  std::span<double> out) {
   if (z.size() != y.size() || z.size() != out.size())
     throw std::invalid_argument("bce_with_logits_grad: spans of different lengths");
-  for (std::size_t i = 0; i < z.size(); ++i) out[i] = detail::dbl::bce_with_logits_grad(z[i], y[i]);
+  detail::map_hard_targets<detail::fast_kernel::sigmoid>(
+      z, y, out, {1.0, -1.0}, {1.0, -1.0}, detail::dbl::sigmoid, detail::dbl::bce_with_logits_grad);
 }
 
 }  // namespace gradaudit

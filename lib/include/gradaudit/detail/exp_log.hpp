@@ -125,6 +125,49 @@ inline scaled_dd exp_scaled(double t, double tl = 0) {
   return {fast_two_sum(s.hi, lo), m};
 }
 
+/// e^t for t in [-670, 0] as a dd (hi normal, |lo| <= ulp(hi)/2), relative error < 2^-66: the
+/// fast path of the kernels (one exact product where exp_dd takes three; the kernels check the
+/// rounding of what they build from it with rounds_to_hi and fall back to the exp_dd path).
+/// Reduction as reduce_exp but k·C2 rounded once and C3 dropped (|k| < 2^17: |k·C2| < 2^-25.9,
+/// |k·C3| < 2^-79.4): r1 - RN(k·C2) = rr + rt (two_sum, exact), |rr + rt - r| < 2^-78,
+/// |rr| < 2^-8.5, |rt| <= u·|rr| < 2^-61.5. e^r - 1 = rr + q, q = rt + rr·rt + RN(rr²)·H(rr),
+/// H = 1/2 + r/6 + … + r⁵/5040 (truncation r⁸/8! < 2^-83). Absolute errors (e^r ≈ 1): r's
+/// 2^-78; RN(rr²) u·rr² < 2^-70 times H < 0.51; H's roundings (~1.1u relative) and the
+/// product's (u) on |rr²·H| < 2^-18: 2^-70.9 + 2^-71; rr instead of rr + rt in the terms from
+/// r³ on: < 2^-79.5; two sums of size < 2^-18: 2·2^-71. Together < 2^-68.6. Then
+/// T·e^r with T = 2^(j/128) = th + tl (2^-106): th·rr exact (two_product), th ≥ 1 > |th·rr| so
+/// fast_two_sum exact, th·q (< 2^-17, rounding < 2^-70), tl·(1 + rr) (tl·q < 2^-71 dropped)
+/// and three sums of size < 2^-16.9 (< 2^-70 each): absolute < 2·2^-68.6 + 5·2^-70 < 2^-66.4
+/// against T·e^r >= 0.99: relative < 2^-66. Scaling by 2^m (m = floor(k/128) >= -967) is exact
+/// for hi, and for lo unless lo·2^m < 2^-1022, whose rounding costs < 2^-1075 absolute, < 2^-108
+/// relative to e^t >= 2^-967. Below t = -670 that grows (at t = -700, 2^-65: kernels_test.cpp
+/// found it), so the domain stops at -670. The kernels use it for t >= -300 (fast_cut). NaN:
+/// callers handle it first.
+inline dd exp_fast(double t) {
+  constexpr double inv_ln2_128 = 0x1.71547652b82fep+7;  // as reduce_exp
+  constexpr double shift = 0x1.8p52;
+  constexpr double c1 = 0x1.62e42fef80000p-8, c2 = 0x1.1cf79abc9e3b4p-43;
+  const double shifted = t * inv_ln2_128 + shift;
+  const std::int64_t k = std::bit_cast<std::int64_t>(shifted) - std::bit_cast<std::int64_t>(shift);
+  const double kd = shifted - shift;
+  const dd r = two_sum(t - kd * c1, -(kd * c2));
+  const double rr = r.hi, rt = r.lo;
+  const double h =
+      0.5 + rr * (0x1.5555555555555p-3 +
+                  rr * (0x1.5555555555555p-5 +
+                        rr * (0x1.1111111111111p-7 +
+                              rr * (0x1.6c16c16c16c17p-10 + rr * 0x1.a01a01a01a01ap-13))));
+  const double q = rt + (rr * rt + (rr * rr) * h);
+  const std::size_t j = static_cast<std::size_t>(k & 127);
+  const double th = tables::exp2_hi[j], tl = tables::exp2_lo[j];
+  const dd p = two_product(th, rr);
+  const dd s = fast_two_sum(th, p.hi);
+  const double lo = s.lo + (p.lo + (th * q + tl * (1 + rr)));
+  const dd v = fast_two_sum(s.hi, lo);
+  const double f = exp2i(static_cast<int>(k >> 7));  // floor(k/128) >= -967
+  return {v.hi * f, v.lo * f};
+}
+
 /// e^t as a dd for t >= -700 (m >= -1011: 2^m is a normal double and the scaling of hi is
 /// exact; lo is scaled exactly or, below 2^-1022, to within 2^-1075: relative < 2^-105).
 inline dd exp_dd(double t, double tl = 0) {

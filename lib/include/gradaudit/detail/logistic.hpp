@@ -5,7 +5,10 @@
 /// cross-entropy on probabilities and on logits with their gradients, and the squared error.
 ///
 /// The bound. Each kernel forms its result as a dd value with relative error ε <= 2^-64 (the
-/// proof sketch is at each function) and rounds it once; since a relative error ε is at most
+/// proof sketch is at each function) and rounds it once (σ, σ', tanh' and log σ first try a
+/// cheaper dd value, from exp_fast, with ε < 2^-65; they keep it only when Ziv's rounding test
+/// rounds_to_hi proves that its high part is the correctly rounded result, about 255 inputs in
+/// 256, and otherwise take the full path: see fast_cut); since a relative error ε is at most
 /// ε·2^53 ULP, the result is within 0.5 + 2^-11 ULP of the exact value. Exceptions, stated at
 /// the function: soft targets y or 1 - y below 2^-900 (dd products would underflow). σ(z) - y
 /// for soft y is here only where the dd evaluation decides it (sigmoid_minus_target_dd); near
@@ -37,12 +40,59 @@ inline dd sigmoid_dd_core(double x) {
   return div(x >= 0 ? dd{1, 0} : e, d);
 }
 
+/// The fast path of σ, σ', tanh' and log σ: for |x| <= fast_cut (e^{-|x|} >= 2^-433) each
+/// kernel first forms its result from exp_fast (relative error < 2^-66 instead of 2^-76.9,
+/// one exact product instead of three) with a relative error < 2^-65, and keeps its high part
+/// when Ziv's test (rounds_to_hi) shows that it is the correctly rounded result; otherwise
+/// (about 1 input in 256, and beyond fast_cut) the full path below. In that range every exact
+/// product the fast path forms is >= 2^-969 (the smallest: q·(1 + e) in the quotients, q ≈ σ
+/// or σ' >= 2^-435; v² in log1p_dd, v ≈ e >= 2^-433, v² >= 2^-866), so it is exact whether a
+/// hardware FMA or Veltkamp's split forms it, and every result is >= 2^-960, as rounds_to_hi
+/// needs. logistic_batch.hpp runs the same operations several lanes at a time.
+inline constexpr double fast_cut = 300;
+
+/// 1 + e for a dd e in [0, 1] (exp_fast's result): fast_two_sum(1, e.hi) is exact (1 >= e.hi),
+/// adding e.lo rounds a term below 2u: relative error < 2^-105.
+inline dd one_plus(dd e) {
+  const dd s = fast_two_sum(1.0, e.hi);
+  return {s.hi, s.lo + e.lo};
+}
+
+/// σ(x) as dd for |x| <= fast_cut from exp_fast: e/(1 + e) or 1/(1 + e) with the same computed
+/// e in numerator and denominator, so the exp error enters with σ's relative sensitivity to e,
+/// <= 1; one_plus 2^-105, the division 16u²: relative error < 2^-65.9.
+inline dd sigmoid_fast_dd(double x) {
+  const dd e = exp_fast(-std::abs(x));
+  return div(x >= 0 ? dd{1, 0} : e, one_plus(e));
+}
+
+/// σ'(x) = e/(1 + e)² as dd for a = |x| <= fast_cut from exp_fast: exp error with
+/// sensitivity |1 - 2σ(a)| <= 1, one_plus 2^-105, mul 7u², div 16u²: < 2^-65.9.
+inline dd sigmoid_grad_fast_dd(double a) {
+  const dd e = exp_fast(-a);
+  const dd d = one_plus(e);
+  return div(e, mul(d, d));
+}
+
+/// log σ(x) as dd for |x| <= fast_cut from exp_fast: log1p_dd of e (log1p's sensitivity to a
+/// relative change of e is e/((1 + e)·log1p(e)) <= 1): 2^-66 + 2^-66.5 < 2^-65.2, negated, or
+/// added to x (terms of one sign: 3u² more).
+inline dd log_sigmoid_fast_dd(double x) {
+  const dd l = log1p_dd(exp_fast(-std::abs(x)));
+  return x >= 0 ? negate(l) : add(negate(l), x);
+}
+
 /// σ(x) = 1/(1 + e^{-x}). Domain: all doubles; σ(+inf) = 1, σ(-inf) = 0, NaN -> NaN.
+/// |x| <= fast_cut: sigmoid_fast_dd when Ziv's test passes. Otherwise:
 /// x > 50: returns 1, exact: 1 - σ(x) < e^{-50} < 2^-72 is far below half the spacing
 /// (2^-54) of the doubles under 1. x < -50: σ = e(1 - e + …) = e·(1 + δ) with |δ| < 2^-72, so
 /// e itself (exp error) rounded once by round_scaled, subnormal results included (below
 /// x ≈ -708.4; 0 below -745.2). Otherwise sigmoid_dd_core. Error <= 0.5 + 2^-11 ULP.
 inline double sigmoid(double x) {
+  if (std::abs(x) <= fast_cut) {  // false for NaN
+    const dd fast = sigmoid_fast_dd(x);
+    if (rounds_to_hi(fast)) return fast.hi;
+  }
   if (std::isnan(x)) return x;
   if (x > tail_cut) return 1;
   if (x < -tail_cut) return round_scaled(exp_scaled(x));
@@ -50,12 +100,18 @@ inline double sigmoid(double x) {
 }
 
 /// 2^s·σ'(x) = 2^s·e/(1 + e)², e = e^{-|x|}, s in {0, 2} (tanh' = 4σ'(2x) shares it).
+/// |x| <= fast_cut: sigmoid_grad_fast_dd when Ziv's test passes (the scaling by 2^s is exact:
+/// the result is >= 2^-435). Otherwise:
 /// |x| > 50: σ' = e(1 - 2e + …) = e(1 + δ), |δ| < 2^-71: e rounded once (round_scaled, exact
-/// scaling by 2^s folded into the exponent). Otherwise e/((1 + e)(1 + e)) in dd: exp error
-/// (sensitivity |1 - 2σ(|x|)| <= 1) + 2u² + 7u² + 16u² < 2^-76. Error <= 0.5 + 2^-11 ULP.
+/// scaling by 2^s folded into the exponent). Else e/((1 + e)(1 + e)) in dd from exp_dd: exp
+/// error (sensitivity |1 - 2σ(|x|)| <= 1) + 2u² + 7u² + 16u² < 2^-76. Error <= 0.5 + 2^-11 ULP.
 inline double scaled_sigmoid_grad(double x, int s) {
-  if (std::isnan(x)) return x;
   const double a = std::abs(x);
+  if (a <= fast_cut) {  // false for NaN
+    const dd fast = sigmoid_grad_fast_dd(a);
+    if (rounds_to_hi(fast)) return s == 0 ? fast.hi : fast.hi * exp2i(s);
+  }
+  if (std::isnan(x)) return x;
   if (a > tail_cut) {
     scaled_dd e = exp_scaled(-a);
     e.m += s;
@@ -76,11 +132,16 @@ inline dd log1p_exp_neg_abs(double x) { return log1p_dd(exp_dd(-std::abs(x))); }
 
 /// log σ(x) = -log1p(e^{-x}) (x >= 0) and x - log1p(e^{x}) (x < 0): both terms of the
 /// second form are <= 0, so the dd sum has no cancellation (relative error <= the larger
-/// relative error of its terms, + 3u²): < 2^-66.3. x > 50: -log1p(e) = -e(1 - e/2 + …),
+/// relative error of its terms, + 3u²). |x| <= fast_cut: log_sigmoid_fast_dd when Ziv's test
+/// passes. Otherwise from exp_dd: < 2^-66.3. x > 50: -log1p(e) = -e(1 - e/2 + …),
 /// |δ| < 2^-73: -e rounded once (subnormal results for x > 708.4). x < -50: log1p(e^x) <
 /// e^-50 < 2^-72 is below half an ULP of x (>= 2^-48) and never moves the rounding: x.
 /// log σ(+inf) = -0, log σ(-inf) = -inf, NaN -> NaN. Error <= 0.5 + 2^-11 ULP.
 inline double log_sigmoid(double x) {
+  if (std::abs(x) <= fast_cut) {  // false for NaN
+    const dd fast = log_sigmoid_fast_dd(x);
+    if (rounds_to_hi(fast)) return fast.hi;
+  }
   if (std::isnan(x)) return x;
   if (x > tail_cut) return -round_scaled(exp_scaled(-x));
   if (x < -tail_cut) return x;

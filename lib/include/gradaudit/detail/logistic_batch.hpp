@@ -1,0 +1,163 @@
+#pragma once
+/// \file logistic_batch.hpp
+/// Batch forms of the fast-path kernels σ, σ', tanh' and log σ (logistic.hpp) over arrays of
+/// double, several values per instruction, with results bitwise equal to the scalar calls.
+///
+/// How. The fast path (exp_fast, one_plus, div, mul, log1p_dd and Ziv's test rounds_to_hi) is
+/// a fixed sequence of IEEE operations, table loads and integer bit operations; here it is
+/// written once over GCC/Clang vector types (`vector_size`, logistic_lanes.hpp), each lane
+/// doing exactly the scalar operations (the exact products by Veltkamp splitting or a hardware
+/// FMA, which give the same exact product; the lanes' table entries loaded one by one). Lanes
+/// outside the
+/// fast range (|x| > fast_cut = 300 for σ, σ', log σ; |2x| > fast_cut for tanh'; NaN) are
+/// computed on 0 and then redone by the scalar kernel, as are lanes whose rounding test fails
+/// (about 1 in 256): the scalar kernel takes the same fast path (and the same test) or its full
+/// path, so every output is the scalar call's bits.
+///
+/// Width: 2 lanes with Veltkamp products (SSE2 on x86-64, NEON on aarch64: the portable
+/// baseline), and on x86-64 a 4-lane copy compiled under `target("avx2,fma")` whose exact
+/// products are one vfmsub each (`_mm256_fmsub_pd`: a·b - RN(a·b), exact), chosen once at run
+/// time with `__builtin_cpu_supports`. The lane functions are compiled twice (the file is
+/// included twice, the second time inside a target pragma region) because an FMA intrinsic
+/// cannot be inlined into a function compiled without FMA. In that copy the compiler could in
+/// principle contract other products into FMAs (GCC 12 did so once despite -ffp-contract=off,
+/// see detail::opaque); it does not here: the AVX2 σ has exactly its two vfmsub (objdump), and
+/// the bitwise tests (BatchFastPathGivesTheScalarBits, BatchForms.BitwiseEqualToScalarCalls)
+/// would show any such change. Compilers without vector extensions (MSVC) get the scalar loop.
+///
+/// Range facts the lanes rely on (logistic.hpp, fast_cut): every exact product is >= 2^-969 or
+/// has a factor 0 or 1 (th·rr: th = 1 exactly when k = 0, else |rr| >= 2^-110), with factors
+/// below 2^995, so the unchecked Veltkamp product is exact; table indices are in range because
+/// the argument is finite and |x| <= 300.
+
+#include "gradaudit/detail/logistic.hpp"
+
+#include <bit>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(__aarch64__))
+#define GRADAUDIT_VECTOR_KERNELS 1
+#else
+#define GRADAUDIT_VECTOR_KERNELS 0
+#endif
+
+namespace gradaudit::detail {
+
+/// The kernels with a batch fast path.
+enum class fast_kernel { sigmoid, sigmoid_grad, tanh_grad, log_sigmoid };
+
+/// One function of a batch form: the scalar kernel, for every lane the vector path leaves.
+using scalar_kernel = double (*)(double);
+
+/// out[i] = f(x[i]) with the scalar kernel (the fall-back and the non-vector build).
+inline void map_scalar(const double* x, double* out, std::size_t n, scalar_kernel f) {
+  for (std::size_t i = 0; i < n; ++i) out[i] = f(x[i]);
+}
+
+#if GRADAUDIT_VECTOR_KERNELS
+namespace lanes {
+
+/// A vector of N doubles and its integer twin (same size: casts between them are bit casts).
+template <int N>
+struct vec;
+template <>
+struct vec<2> {
+  using d = double __attribute__((vector_size(16)));
+  using i = std::int64_t __attribute__((vector_size(16)));
+};
+#if defined(__x86_64__)
+template <>
+struct vec<4> {
+  using d = double __attribute__((vector_size(32)));
+  using i = std::int64_t __attribute__((vector_size(32)));
+};
+#endif
+
+/// A vector returned inside a struct (a bare 32-byte vector returned from a function compiled
+/// without AVX draws GCC's -Wpsabi warning; the lane functions are all inlined anyway).
+template <class T>
+struct box {
+  T v;
+};
+
+/// hi + lo per lane.
+template <class V>
+struct vdd {
+  V hi, lo;
+};
+
+using fn = fast_kernel;
+
+}  // namespace lanes
+}  // namespace gradaudit::detail
+
+#define GRADAUDIT_LANES_NS base
+#define GRADAUDIT_LANES_FMA 0
+#include "gradaudit/detail/logistic_lanes.hpp"
+#undef GRADAUDIT_LANES_FMA
+#undef GRADAUDIT_LANES_NS
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#if defined(__clang__)
+#pragma clang attribute push(__attribute__((target("avx2,fma"))), apply_to = function)
+#else
+#pragma GCC push_options
+#pragma GCC target("avx2,fma")
+#endif
+#define GRADAUDIT_LANES_NS avx2_fma
+#define GRADAUDIT_LANES_FMA 1
+#include "gradaudit/detail/logistic_lanes.hpp"
+#undef GRADAUDIT_LANES_FMA
+#undef GRADAUDIT_LANES_NS
+#if defined(__clang__)
+#pragma clang attribute pop
+#else
+#pragma GCC pop_options
+#endif
+#endif
+
+namespace gradaudit::detail {
+namespace lanes {
+
+/// The portable copy: 2 lanes (SSE2, NEON), Veltkamp products.
+template <fn F>
+void map2(const double* x, double* out, std::size_t n, scalar_kernel f) {
+  base::map<F, 2>(x, out, n, f);
+}
+
+#if defined(__x86_64__)
+/// The x86-64 AVX2 + FMA copy: 4 lanes, hardware exact products.
+template <fn F>
+__attribute__((target("avx2,fma"))) void map4(const double* x, double* out, std::size_t n,
+                                              scalar_kernel f) {
+  avx2_fma::map<F, 4>(x, out, n, f);
+}
+
+/// Whether this CPU runs the AVX2 + FMA copy (asked once).
+inline bool have_avx2_fma() {
+  static const bool yes = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  return yes;
+}
+#endif
+
+}  // namespace lanes
+#endif  // GRADAUDIT_VECTOR_KERNELS
+
+/// The batch entry point of the fast-path kernels: out[i] = f(x[i]) bitwise, by the AVX2 copy,
+/// the 2-lane copy or (no vector extensions) the scalar loop. f is F's scalar kernel.
+template <fast_kernel F>
+void map_fast(const double* x, double* out, std::size_t n, scalar_kernel f) {
+#if GRADAUDIT_VECTOR_KERNELS
+#if defined(__x86_64__)
+  if (lanes::have_avx2_fma()) return lanes::map4<F>(x, out, n, f);
+#endif
+  lanes::map2<F>(x, out, n, f);
+#else
+  map_scalar(x, out, n, f);
+#endif
+}
+
+}  // namespace gradaudit::detail

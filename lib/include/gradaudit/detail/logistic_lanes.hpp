@@ -1,0 +1,208 @@
+// detail/logistic_lanes.hpp: the lane functions of logistic_batch.hpp. No include guard: that
+// header includes this file twice, once for the portable 2-lane copy and (x86-64) once inside
+// a target("avx2,fma") region for the 4-lane copy, with GRADAUDIT_LANES_NS naming the
+// namespace and GRADAUDIT_LANES_FMA choosing the exact product. Include logistic_batch.hpp,
+// not this file.
+
+namespace gradaudit::detail::lanes::GRADAUDIT_LANES_NS {
+
+#define GRADAUDIT_LANE_INLINE [[gnu::always_inline]] inline
+
+template <class V, class I>
+GRADAUDIT_LANE_INLINE box<V> select(const I& mask, const V& a,
+                                    const V& b) {  // mask lanes are all ones or all zeros
+  return {(V)(((I)a & mask) | ((I)b & ~mask))};
+}
+
+template <class V, class I>
+GRADAUDIT_LANE_INLINE box<V> vabs(const V& a) {
+  return {(V)((I)a & 0x7fffffffffffffffLL)};
+}
+
+template <class V>
+GRADAUDIT_LANE_INLINE vdd<V> two_sum(const V& a, const V& b) {  // as detail::two_sum
+  const V s = a + b;
+  const V bb = s - a;
+  return {s, (a - (s - bb)) + (b - bb)};
+}
+
+template <class V>
+GRADAUDIT_LANE_INLINE vdd<V> fast_two_sum(const V& a, const V& b) {  // as detail::fast_two_sum
+  const V s = a + b;
+  return {s, b - (s - a)};
+}
+
+/// Exact product: a hardware FMA in the AVX2 + FMA copy (p = RN(a·b), e = a·b - p rounded once,
+/// which is exact), Veltkamp/Dekker elsewhere (detail::two_product without its range branches:
+/// the callers' factors are below 2^995 and their products zero or above 2^-969). Both give
+/// the exact a·b = p + e, so the same bits.
+template <class V>
+GRADAUDIT_LANE_INLINE vdd<V> two_product(const V& a, const V& b) {
+  const V p = a * b;
+#if GRADAUDIT_LANES_FMA
+  return {p, (V)_mm256_fmsub_pd((__m256d)a, (__m256d)b, (__m256d)p)};
+#else
+  const V ca = 0x1.0000002p+27 * a, cb = 0x1.0000002p+27 * b;
+  const V ah = ca - (ca - a), bh = cb - (cb - b);
+  const V al = a - ah, bl = b - bh;
+  return {p, ((ah * bh - p) + ah * bl + al * bh) + al * bl};
+#endif
+}
+
+template <class V>
+GRADAUDIT_LANE_INLINE vdd<V> div(const vdd<V>& a, const vdd<V>& b) {  // as detail::div
+  const V i = 1 / b.hi;
+  const V q = a.hi * i;
+  const vdd<V> p = two_product(q, b.hi);
+  const V r = ((a.hi - p.hi) - p.lo + a.lo) - q * b.lo;
+  return fast_two_sum(q, r * i);
+}
+
+template <class V>
+GRADAUDIT_LANE_INLINE vdd<V> mul(const vdd<V>& a, const vdd<V>& b) {  // as detail::mul(dd, dd)
+  const vdd<V> p = two_product(a.hi, b.hi);
+  return fast_two_sum(p.hi, p.lo + (a.hi * b.lo + a.lo * b.hi));
+}
+
+template <class V>
+GRADAUDIT_LANE_INLINE vdd<V> add(const vdd<V>& a, const vdd<V>& b) {  // as detail::add(dd, dd)
+  const vdd<V> s = two_sum(a.hi, b.hi);
+  const vdd<V> t = two_sum(a.lo, b.lo);
+  const vdd<V> u = fast_two_sum(s.hi, s.lo + t.hi);
+  return fast_two_sum(u.hi, u.lo + t.lo);
+}
+
+template <class V>
+GRADAUDIT_LANE_INLINE vdd<V> add(const vdd<V>& a, const V& b) {  // as detail::add(dd, double)
+  const vdd<V> s = two_sum(a.hi, b);
+  return fast_two_sum(s.hi, s.lo + a.lo);
+}
+
+template <class V>
+GRADAUDIT_LANE_INLINE vdd<V> one_plus(const vdd<V>& e) {  // as dbl::one_plus
+  const vdd<V> s = fast_two_sum(V{} + 1.0, e.hi);
+  return {s.hi, s.lo + e.lo};
+}
+
+/// Per-lane table loads.
+template <int N, class V, class I>
+GRADAUDIT_LANE_INLINE box<V> gather(const double* table, const I& index) {
+  V v;
+  for (int l = 0; l < N; ++l) v[l] = table[index[l]];
+  return {v};
+}
+
+/// detail::exp_fast per lane, t in [-700, 0].
+template <int N, class V = typename vec<N>::d, class I = typename vec<N>::i>
+GRADAUDIT_LANE_INLINE vdd<V> exp_fast(const V& t) {
+  constexpr double shift = 0x1.8p52;
+  const V shifted = t * 0x1.71547652b82fep+7 + shift;
+  const I k = (I)shifted - std::bit_cast<std::int64_t>(shift);
+  const V kd = shifted - shift;
+  const vdd<V> r = two_sum(t - kd * 0x1.62e42fef80000p-8, -(kd * 0x1.1cf79abc9e3b4p-43));
+  const V rr = r.hi, rt = r.lo;
+  const V h = 0.5 + rr * (0x1.5555555555555p-3 +
+                          rr * (0x1.5555555555555p-5 +
+                                rr * (0x1.1111111111111p-7 +
+                                      rr * (0x1.6c16c16c16c17p-10 + rr * 0x1.a01a01a01a01ap-13))));
+  const V q = rt + (rr * rt + (rr * rr) * h);
+  const I j = k & 127;
+  const V th = gather<N, V>(tables::exp2_hi, j).v, tl = gather<N, V>(tables::exp2_lo, j).v;
+  const vdd<V> p = two_product(th, rr);
+  const vdd<V> s = fast_two_sum(th, p.hi);
+  const V lo = s.lo + (p.lo + (th * q + tl * (1.0 + rr)));
+  const vdd<V> v = fast_two_sum(s.hi, lo);
+  const V f = (V)(((k >> 7) + 1023) << 52);  // exp2i(floor(k/128))
+  return {v.hi * f, v.lo * f};
+}
+
+/// detail::log1p_dd per lane, for e.hi in [0, 1].
+template <int N, class V = typename vec<N>::d, class I = typename vec<N>::i>
+GRADAUDIT_LANE_INLINE vdd<V> log1p(const vdd<V>& e) {
+  constexpr double shift = 0x1.8p52;
+  const V shifted = e.hi * 256 + shift;
+  const I j = (I)shifted - std::bit_cast<std::int64_t>(shift);
+  const I idx = j + 128;
+  const V c = gather<N, V>(tables::log_c, idx).v;
+  const vdd<V> p = two_product(c, e.hi);
+  const vdd<V> v0 = two_sum(c - 1.0, p.hi);
+  const vdd<V> v = two_sum(v0.hi, v0.lo + (p.lo + c * e.lo));
+  const V vh = v.hi, vl = v.lo;
+  const vdd<V> sq = two_product(vh, vh);
+  const vdd<V> a = two_sum(vh, -0.5 * sq.hi);
+  const V poly =
+      0x1.5555555555555p-2 +
+      vh * (-0x1p-2 +
+            vh * (0x1.999999999999ap-3 +
+                  vh * (-0x1.5555555555555p-3 +
+                        vh * (0x1.2492492492492p-3 + vh * (-0x1p-3 + vh * 0x1.c71c71c71c71cp-4)))));
+  const V lo = a.lo + ((vl - (0.5 * sq.lo + vh * vl)) + vh * sq.hi * poly);
+  const vdd<V> l1 = fast_two_sum(a.hi, lo);
+  const vdd<V> t{gather<N, V>(tables::log_hi, idx).v, gather<N, V>(tables::log_lo, idx).v};
+  const vdd<V> sum = add(t, l1);
+  const I zero = j == 0;
+  return {select<V>(zero, l1.hi, sum.hi).v, select<V>(zero, l1.lo, sum.lo).v};
+}
+
+/// rounds_to_hi per lane, as a mask.
+template <class V, class I>
+GRADAUDIT_LANE_INLINE box<I> rounds_to_hi(const vdd<V>& a) {
+  const I bits = (I)a.hi & 0x7fffffffffffffffLL;
+  const V b = (V)(bits & 0x7ff0000000000000LL);
+  const V h = select<V>((bits & 0x000fffffffffffffLL) != 0, b * 0x1p-53, b * 0x1p-54).v;
+  return {vabs<V, I>(a.lo).v + b * 0x1p-61 < h};
+}
+
+/// The four fast-path kernels per lane: the candidate result and whether it is final.
+
+template <fn F, int N, class V = typename vec<N>::d, class I = typename vec<N>::i>
+GRADAUDIT_LANE_INLINE box<V> kernel(const V& x, I& ok) {
+  const V arg = F == fn::tanh_grad ? 2.0 * x : x;
+  const V a = vabs<V, I>(arg).v;
+  ok = a <= dbl::fast_cut;  // false for NaN
+  const V ax = select<V>(ok, a, V{}).v;
+  const vdd<V> e = exp_fast<N>(-ax);
+  vdd<V> r;
+  if constexpr (F == fn::sigmoid) {
+    const I pos = arg >= 0;
+    const vdd<V> num{select<V>(pos, V{} + 1, e.hi).v, select<V>(pos, V{}, e.lo).v};
+    r = div(num, one_plus(e));
+  } else if constexpr (F == fn::log_sigmoid) {
+    const vdd<V> l = log1p<N>(e);
+    const vdd<V> neg{-l.hi, -l.lo};
+    const vdd<V> shifted = add(neg, select<V>(ok, arg, V{}).v);
+    const I pos = arg >= 0;
+    r = {select<V>(pos, neg.hi, shifted.hi).v, select<V>(pos, neg.lo, shifted.lo).v};
+  } else {
+    const vdd<V> d = one_plus(e);
+    r = div(e, mul(d, d));
+  }
+  ok &= rounds_to_hi<V, I>(r).v;
+  return {F == fn::tanh_grad ? r.hi * 4.0 : r.hi};
+}
+
+/// out[i] = the kernel F at x[i] for i < n, N lanes at a time; the lanes the fast path does not
+/// settle, and the last n mod N values, by the scalar kernel f. out may be x.
+template <fn F, int N>
+GRADAUDIT_LANE_INLINE void map(const double* x, double* out, std::size_t n, scalar_kernel f) {
+  using V = typename vec<N>::d;
+  using I = typename vec<N>::i;
+  std::size_t i = 0;
+  for (; i + N <= n; i += N) {
+    V v;
+    std::memcpy(&v, x + i, sizeof v);
+    I ok;
+    const V r = kernel<F, N>(v, ok).v;
+    std::memcpy(out + i, &r, sizeof r);
+    bool all = true;
+    for (int l = 0; l < N; ++l) all = all && ok[l] != 0;
+    if (!all)
+      for (int l = 0; l < N; ++l)
+        if (ok[l] == 0) out[i + l] = f(v[l]);
+  }
+  map_scalar(x + i, out + i, n - i, f);
+}
+
+#undef GRADAUDIT_LANE_INLINE
+
+}  // namespace gradaudit::detail::lanes::GRADAUDIT_LANES_NS
