@@ -25,7 +25,7 @@ namespace dbl = gradaudit::detail::dbl;
 namespace tables = gradaudit::detail::tables;
 
 /// The documented bound of every double kernel.
-constexpr double kBound = 0.5 + 0x1p-11;
+constexpr double kKernelBound = 0.5 + 0x1p-11;
 
 /// hi = RN(v), lo = RN(v - hi) (as values: an exact entry's zero may be stored as +0 or -0).
 void expect_dd_of(const ref_t& v, double hi, double lo, const char* what, int j) {
@@ -204,8 +204,8 @@ TEST(DoubleKernels, WithinTheBoundOfTheReference) {
         ulp_distance(dbl::mse(p, x), gradaudit::mse(ref_t(p), r)),
     };
     for (int k = 0; k < 10; ++k) {
-      EXPECT_LE(e[k], kBound) << "function " << k << " at x = " << std::hexfloat << x
-                              << ", y = " << y << ", p = " << p;
+      EXPECT_LE(e[k], kKernelBound)
+          << "function " << k << " at x = " << std::hexfloat << x << ", y = " << y << ", p = " << p;
       worst[k] = std::max(worst[k], e[k]);
     }
   }
@@ -224,11 +224,11 @@ TEST(DoubleKernels, SoftmaxCrossEntropyWithinTheBound) {
     const std::size_t y = static_cast<std::size_t>(i) % K;
     EXPECT_LE(ulp_distance(gradaudit::softmax_cross_entropy<double>(v, y),
                            gradaudit::softmax_cross_entropy<ref_t>(vr, y)),
-              kBound);
+              kKernelBound);
     const auto gd = gradaudit::softmax_cross_entropy_grad<double>(v, y);
     const auto gr = gradaudit::softmax_cross_entropy_grad<ref_t>(vr, y);
     for (std::size_t k = 0; k < K; ++k)
-      EXPECT_LE(ulp_distance(gd[k], gr[k]), kBound) << "k = " << k;
+      EXPECT_LE(ulp_distance(gd[k], gr[k]), kKernelBound) << "k = " << k;
   }
 }
 
@@ -237,7 +237,7 @@ TEST(DoubleKernels, SoftmaxCrossEntropyWithinTheBound) {
 TEST(SoftTargets, BceGradAtTheRoot) {
   const double yhat = 0x1.3333333333334p-2, y = 0.3;
   const ref_t truth = (ref_t(yhat) - ref_t(y)) / (ref_t(yhat) * (1 - ref_t(yhat)));
-  EXPECT_LE(ulp_distance(gradaudit::bce_grad(yhat, y), truth), kBound);
+  EXPECT_LE(ulp_distance(gradaudit::bce_grad(yhat, y), truth), kKernelBound);
   std::mt19937_64 g(12);
   std::uniform_real_distribution<double> unit(0, 1);
   std::uniform_int_distribution<int> steps(-4, 4);
@@ -246,7 +246,7 @@ TEST(SoftTargets, BceGradAtTheRoot) {
     double p = t;
     for (int s = steps(g); s != 0; s += s > 0 ? -1 : 1) p = std::nextafter(p, s > 0 ? 2.0 : -1.0);
     const ref_t exact = (ref_t(p) - ref_t(t)) / (ref_t(p) * (1 - ref_t(p)));
-    ASSERT_LE(ulp_distance(gradaudit::bce_grad(p, t), exact), kBound)
+    ASSERT_LE(ulp_distance(gradaudit::bce_grad(p, t), exact), kKernelBound)
         << std::hexfloat << p << " " << t;
   }
   // Tiny soft targets, y = m·2^e with e down to -1074 and ŷ = y ± 4 ULP: below ŷ = 2^-900
@@ -259,7 +259,7 @@ TEST(SoftTargets, BceGradAtTheRoot) {
     for (int s = steps(g); s != 0; s += s > 0 ? -1 : 1) p = std::nextafter(p, s > 0 ? 2.0 : -1.0);
     if (t == 0 || t >= 1 || p <= 0) continue;
     const ref_t exact = (ref_t(p) - ref_t(t)) / (ref_t(p) * (1 - ref_t(p)));
-    ASSERT_LE(ulp_distance(gradaudit::bce_grad(p, t), exact), kBound)
+    ASSERT_LE(ulp_distance(gradaudit::bce_grad(p, t), exact), kKernelBound)
         << std::hexfloat << p << " " << t;
   }
 }
@@ -277,12 +277,12 @@ TEST(SoftTargets, LogitGradientBounds) {
     const double y = unit(g);
     if (y == 0) continue;
     const ref_t exact = gradaudit::sigmoid(ref_t(z)) - ref_t(y);
-    EXPECT_LE(ulp_distance(gradaudit::bce_with_logits_grad(z, y), exact), kBound)
+    EXPECT_LE(ulp_distance(gradaudit::bce_with_logits_grad(z, y), exact), kKernelBound)
         << std::hexfloat << z << " " << y;
   }
   const double z = -0x1.b1d10670aae9ap-1;
   const ref_t exact = gradaudit::sigmoid(ref_t(z)) - ref_t(0.3);
-  EXPECT_LE(ulp_distance(gradaudit::bce_with_logits_grad(z, 0.3), exact), kBound);
+  EXPECT_LE(ulp_distance(gradaudit::bce_with_logits_grad(z, 0.3), exact), kKernelBound);
 }
 
 TEST(BatchForms, BitwiseEqualToScalarCalls) {
