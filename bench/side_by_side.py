@@ -27,7 +27,9 @@ or failing binary is reported and torch's times are still reported (exit 0).
 the same session) also prints each run as a fraction of a lower bound on our epoch:
   bound (1 core) = exps x (ns per value of Eigen's packet exp, the exp the trainer calls)
                  + logs x (ns per value of Eigen's packet log)
-                 + multiply-adds / (the measured peak multiply-adds per ns of this build),
+                 + multiply-adds / (the peak multiply-adds per ns of this build: the smaller of
+                   the measured packet multiply and packet add rates, as without FMA a
+                   multiply-add is one of each, on separate pipes),
 with the operations counted as the trainer performs them (epoch_counts below), and over t
 threads bound / t. --exp-ns, --log-ns, --madds-per-ns give or override the unit costs by hand.
 Beside it, what the bound leaves out: the divisions (the sigmoid's 1/(1+e)), and a model of
@@ -92,11 +94,12 @@ def benchmark_rates(path):
         name = r.get("run_name", r.get("name"))
         if "items_per_second" not in r:
             continue
-        counters[name] = r
         if r.get("run_type") == "aggregate":
-            if r.get("aggregate_name") == "median":
+            if r.get("aggregate_name") == "median":  # not mean, stddev, cv (whose counters are spreads)
                 medians[name] = r["items_per_second"]
+                counters[name] = r
         else:
+            counters.setdefault(name, r)
             plain.setdefault(name, []).append(r["items_per_second"])
     rates = {k: statistics.mean(v) for k, v in plain.items()}
     rates.update(medians)
@@ -119,12 +122,13 @@ def unit_costs(args):
         for key, row in UNIT_ROWS.items():
             if rates.get(row):
                 units[key] = 1e9 / rates[row]
-        if rates.get("madd/peak"):
-            units["madds_per_ns"] = rates["madd/peak"] / 1e9
+        if rates.get("mul/peak") and rates.get("add/peak"):  # no FMA: a multiply and an add, own pipes
+            units["madds_per_ns"] = min(rates["mul/peak"], rates["add/peak"]) / 1e9
         if rates.get("clock/dependent_add"):
             units["clock_ghz"] = rates["clock/dependent_add"] / 1e9
-        if "lanes" in counters.get("exp/eigen_packet", {}):
-            units["lanes"] = int(counters["exp/eigen_packet"]["lanes"])
+        lanes = counters.get("exp/eigen_packet", {}).get("lanes")
+        if isinstance(lanes, (int, float)) and lanes >= 1:
+            units["lanes"] = int(lanes)
     for key in ("exp_ns", "log_ns", "madds_per_ns"):
         if getattr(args, key) is not None:
             units[key] = getattr(args, key)
