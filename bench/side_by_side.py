@@ -138,8 +138,8 @@ def unit_costs(args):
         return None
     missing = [k for k in ("exp_ns", "log_ns", "madds_per_ns") if k not in units]
     if missing:
-        raise Failure(f"--unit-costs: no value for {', '.join(missing)} (rows of gradaudit_unit_costs, "
-                      f"or --exp-ns / --log-ns / --madds-per-ns)")
+        raise Failure(f"the bound needs {', '.join(missing)}: pass --unit-costs (gradaudit_unit_costs' JSON "
+                      f"with those rows) or --exp-ns / --log-ns / --madds-per-ns")
     units.setdefault("lanes", 2)  # the portable build's SSE2 packet
     return units
 
