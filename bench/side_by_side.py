@@ -23,6 +23,19 @@ os.cpu_count() threads when that is yet another value.
 and prints the ratio of the medians torch / ours per case and torch thread setting. A missing
 or failing binary is reported and torch's times are still reported (exit 0).
 
+--unit-costs UNITS.json (Google Benchmark's JSON of gradaudit_unit_costs, run just before in
+the same session) also prints each run as a fraction of a lower bound on our epoch:
+  bound (1 core) = exps x (ns per value of Eigen's packet exp, the exp the trainer calls)
+                 + logs x (ns per value of Eigen's packet log)
+                 + multiply-adds / (the peak multiply-adds per ns of this build: the smaller of
+                   the measured packet multiply and packet add rates, as without FMA a
+                   multiply-add is one of each, on separate pipes),
+with the operations counted as the trainer performs them (epoch_counts below), and over t
+threads bound / t. --exp-ns, --log-ns, --madds-per-ns give or override the unit costs by hand.
+Beside it, what the bound leaves out: the divisions (the sigmoid's 1/(1+e)), and a model of
+the epoch from the trainer's own row kernels (sigmoid, sigmoid', BCE rows, z += w.a, dot),
+each row of gradaudit_unit_costs times its count.
+
 Output: text on stdout; with --json OUT, everything as JSON (atomically).
 Exit status: 0 done; 1 a torch run failed (non-finite loss) or --json could not be written;
 2 bad usage.
@@ -65,6 +78,171 @@ def other_runnable(samples=10, interval=0.05):
         worst = max(worst or 0, running - 1)
         time.sleep(interval)
     return worst
+
+
+def benchmark_rates(path):
+    """{row name: items per second} of a Google Benchmark JSON file (the median aggregate where
+    there are repetitions, else the mean of the rows), and {row name: counters}."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            doc = json.load(f)
+        rows = doc["benchmarks"]
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        raise Failure(f"--unit-costs: cannot read '{path}': {e}") from None
+    medians, plain, counters = {}, {}, {}
+    for r in rows:
+        name = r.get("run_name", r.get("name"))
+        if "items_per_second" not in r:
+            continue
+        if r.get("run_type") == "aggregate":
+            if r.get("aggregate_name") == "median":  # not mean, stddev, cv (whose counters are spreads)
+                medians[name] = r["items_per_second"]
+                counters[name] = r
+        else:
+            counters.setdefault(name, r)
+            plain.setdefault(name, []).append(r["items_per_second"])
+    rates = {k: statistics.mean(v) for k, v in plain.items()}
+    rates.update(medians)
+    return rates, counters
+
+
+# gradaudit_unit_costs rows: the bound's terms, then the trainer's row kernels.
+UNIT_ROWS = {"exp_ns": "exp/eigen_packet", "log_ns": "log/eigen_packet", "div_ns": "div/eigen_packet",
+             "sigmoid_row_ns": "sigmoid_row/trainer", "sigmoid_grad_row_ns": "sigmoid_grad_row/trainer",
+             "bce_rows_ns": "bce_logit_rows/trainer", "axpy_ns": "axpy_row/trainer",
+             "dot_ns": "dot_row/trainer"}
+
+
+def unit_costs(args):
+    """ns per value of each UNIT_ROWS entry, madds_per_ns, clock_ghz and lanes, from
+    --unit-costs and the hand-given options (which win); None when neither is given."""
+    units = {}
+    if args.unit_costs:
+        rates, counters = benchmark_rates(args.unit_costs)
+        for key, row in UNIT_ROWS.items():
+            if rates.get(row):
+                units[key] = 1e9 / rates[row]
+        if rates.get("mul/peak") and rates.get("add/peak"):  # no FMA: a multiply and an add, own pipes
+            units["madds_per_ns"] = min(rates["mul/peak"], rates["add/peak"]) / 1e9
+        if rates.get("clock/dependent_add"):
+            units["clock_ghz"] = rates["clock/dependent_add"] / 1e9
+        lanes = counters.get("exp/eigen_packet", {}).get("lanes")
+        if isinstance(lanes, (int, float)) and lanes >= 1:
+            units["lanes"] = int(lanes)
+    for key in ("exp_ns", "log_ns", "madds_per_ns"):
+        if getattr(args, key) is not None:
+            units[key] = getattr(args, key)
+    if args.lanes is not None:
+        units["lanes"] = args.lanes
+    if not units:
+        return None
+    missing = [k for k in ("exp_ns", "log_ns", "madds_per_ns") if k not in units]
+    if missing:
+        raise Failure(f"the bound needs {', '.join(missing)}: pass --unit-costs (gradaudit_unit_costs' JSON "
+                      f"with those rows) or --exp-ns / --log-ns / --madds-per-ns")
+    units.setdefault("lanes", 2)  # the portable build's SSE2 packet
+    return units
+
+
+def epoch_counts(widths, samples, lanes, chunk=1024, block=16):
+    """Operations of one training step (full batch, BCE on a sigmoid output, sigmoid hidden
+    layers) as the trainer performs them (lib/include/gradaudit/detail/chunk_sums.hpp and
+    network_kernels.hpp). Per chunk of m <= chunk samples, over its padded width p = 8*ceil(m/8):
+      forward: per layer, out*in multiply-adds (z += w*a, one row per unit) per column; each
+        hidden unit's sigmoid (1 exp, 1 division); the output layer's sigmoid is not computed;
+      loss and dL/dz (bce_logit_rows, per output unit over m samples in packets of `lanes`):
+        1 exp and 1 division per packet lane, and the log of a product of `block` packets,
+        i.e. one log per block*lanes samples, plus the log of the last partial product;
+      backward: per layer, out*in multiply-adds for dL/dW (dot products), out adds for dL/db,
+        and for layers above the first out*in multiply-adds to propagate dL/dz down, then
+        sigmoid'(z) of the layer below *recomputed* from z (1 exp, 1 division per hidden unit);
+      update: one multiply-add per parameter per step (not per sample).
+    Returns per epoch: exps, logs, divs, madds, and the values through each row kernel."""
+    pairs = list(zip(widths, widths[1:]))
+    macs = sum(a * b for a, b in pairs)              # forward, and again the weight gradient
+    prop = sum(a * b for a, b in pairs[1:])          # propagation to the layers below
+    hidden = sum(widths[1:-1])
+    k = widths[-1]
+    c = {"exps": 0, "logs": 0, "divs": 0, "madds": 0, "sigmoid_row": 0, "sigmoid_grad_row": 0,
+         "bce_rows": 0, "axpy": 0, "dot": 0}
+    for begin in range(0, samples, chunk):
+        m = min(chunk, samples - begin)
+        p = (m + 7) // 8 * 8
+        packets = -(-m // lanes)
+        c["sigmoid_row"] += hidden * p
+        c["sigmoid_grad_row"] += hidden * p
+        c["bce_rows"] += k * m
+        c["axpy"] += (macs + prop) * p
+        c["dot"] += macs * p
+        c["exps"] += 2 * hidden * p + k * packets * lanes
+        c["divs"] += 2 * hidden * p + k * packets * lanes
+        c["logs"] += k * lanes * (packets // block + 1)
+        c["madds"] += (2 * macs + prop) * p
+    c["madds"] += sum(a * b + b for a, b in pairs)  # the update
+    return c
+
+
+def epoch_bound(case, samples, units):
+    """The bound's terms and total (ns per epoch, one core), the divisions it leaves out, and
+    the model of the epoch from the trainer's row kernels (None without their rows)."""
+    n = epoch_counts(case["widths"], samples, units["lanes"])
+    terms = {"exp": n["exps"] * units["exp_ns"], "log": n["logs"] * units["log_ns"],
+             "madd": n["madds"] / units["madds_per_ns"]}
+    out = {"counts": n, "terms_ns": terms, "bound_ns": sum(terms.values())}
+    if "div_ns" in units:
+        out["divisions_ns"] = n["divs"] * units["div_ns"]
+    kernels = {"sigmoid_row": "sigmoid_row_ns", "sigmoid_grad_row": "sigmoid_grad_row_ns",
+               "bce_rows": "bce_rows_ns", "axpy": "axpy_ns", "dot": "dot_ns"}
+    if all(v in units for v in kernels.values()):
+        out["model_ns"] = {k: n[k] * units[v] for k, v in kernels.items()}
+    return out
+
+
+def bound_lines(case, samples, units, b):
+    """The bound's arithmetic, per sample and per epoch, as text."""
+    n, t, s = b["counts"], b["terms_ns"], samples
+    peak = f"{units['madds_per_ns']:.2f} madd/ns"
+    if "clock_ghz" in units:
+        peak += (f" (measured; {units['lanes']} lanes x {units['madds_per_ns'] / units['clock_ghz'] / units['lanes']:.2f}"
+                 f" madd packets/cycle x {units['clock_ghz']:.2f} GHz)")
+    lines = [f"  bound, 1 core: {n['exps'] / s:.3f} exp x {units['exp_ns']:.3f} ns + {n['logs'] / s:.4f} log x "
+             f"{units['log_ns']:.3f} ns + {n['madds'] / s:.1f} madd / {peak} per sample"
+             f" = {b['bound_ns'] / s:.2f} ns/sample = {b['bound_ns'] / 1e3:.1f} us/epoch"
+             f" (exp {t['exp'] / 1e3:.1f} + log {t['log'] / 1e3:.1f} + madd {t['madd'] / 1e3:.1f})"]
+    if "divisions_ns" in b:
+        lines.append(f"  not in the bound: {n['divs'] / s:.3f} divisions/sample x {units['div_ns']:.3f} ns"
+                     f" = {b['divisions_ns'] / 1e3:.1f} us/epoch")
+    if "model_ns" in b:
+        m = b["model_ns"]
+        lines.append("  the trainer's row kernels x their counts, 1 core: "
+                     + " + ".join(f"{k} {v / 1e3:.1f}" for k, v in m.items())
+                     + f" = {sum(m.values()) / 1e3:.1f} us/epoch")
+    return lines
+
+
+def fraction_line(who, seconds, epochs, threads, bound_ns):
+    """'who X us/epoch = F x the bound B us/epoch' with the bound over `threads` cores."""
+    per_epoch = 1e6 * seconds / epochs
+    b = bound_ns / 1e3 / max(threads, 1)
+    return (f"  {who} {per_epoch:.1f} us/epoch = {per_epoch / b:.2f} x the bound {b:.1f} us/epoch"
+            + (f" (1-core bound / {threads} threads)" if threads > 1 else ""))
+
+
+def bound_entry(case, samples, units, entry):
+    """Adds the bound to entry (JSON) and returns its lines: the arithmetic, then each run as a
+    fraction of the bound over its thread count."""
+    b = epoch_bound(case, samples, units)
+    entry["bound"] = b
+    lines = bound_lines(case, samples, units, b)
+    ours = entry.get("ours", {})
+    if "median" in ours:
+        t = ours["threads"] if isinstance(ours["threads"], int) else 1
+        lines.append(fraction_line(f"ours ({t} thread{'s' if t != 1 else ''}) ", ours["median"], case["epochs"], t,
+                                   b["bound_ns"]))
+    for r in entry["torch"]:
+        lines.append(fraction_line(f"torch, threads {r['threads']:14s}", r["median"], case["epochs"],
+                                   r["num_threads"], b["bound_ns"]))
+    return lines
 
 
 def cases(epochs_article, epochs_net):
@@ -161,9 +339,22 @@ def main(argv=None):
     parser.add_argument("--epochs-article", type=positive_int, default=1000, help="default 1000")
     parser.add_argument("--epochs-net", type=positive_int, default=300, help="default 300")
     parser.add_argument("--timeout", type=positive_float, default=120.0, help="seconds per CLI run (default 120)")
+    parser.add_argument("--unit-costs", metavar="UNITS_JSON",
+                        help="gradaudit_unit_costs --benchmark_out=UNITS_JSON --benchmark_out_format=json: "
+                             "print each run as a fraction of its bound")
+    parser.add_argument("--exp-ns", type=positive_float, help="ns per exp (overrides --unit-costs)")
+    parser.add_argument("--log-ns", type=positive_float, help="ns per log (overrides --unit-costs)")
+    parser.add_argument("--madds-per-ns", type=positive_float,
+                        help="peak multiply-adds per ns of one core (overrides --unit-costs)")
+    parser.add_argument("--lanes", type=positive_int, help="doubles per packet of the build (default: from "
+                        "--unit-costs, else 2, SSE2)")
     args = parser.parse_args(argv)
     if args.json:
         check_output_path(parser, "--json", args.json)
+    try:
+        units = unit_costs(args)
+    except Failure as e:
+        parser.error(str(e))
 
     import torch
 
@@ -227,10 +418,14 @@ def main(argv=None):
                         ratios[t["threads"]] = r
                         lines.append(f"  ratio torch/ours, torch threads {t['threads']}: {r:.1f}")
                     entry["ratio_torch_over_ours"] = ratios
+            if units:
+                lines += bound_entry(case, args.samples, units, entry)
             result["cases"].append(entry)
     except Failure as e:
         print(f"{PROG}: {e}", file=sys.stderr)
         return EXIT_FAIL
+    if units:
+        result["unit_costs"] = units
     result["loadavg_at_end"] = list(os.getloadavg())
     lines.append(f"load average at end {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
     if args.ours is None:
