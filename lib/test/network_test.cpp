@@ -240,3 +240,23 @@ TEST(Network, DistinctUnitsComparesBitwise) {
   EXPECT_EQ(distinct_units(net, 0), 3);
   EXPECT_THROW((void)distinct_units(net, 1), std::invalid_argument);
 }
+
+// The backward pass takes σ' = a(1 - a) and tanh' = 1 - a² from the forward's a instead of a
+// second exp or tanh per value: the same bits as the derivative row it replaced, for every row
+// length and alignment (Eigen splits a row into packets and a scalar remainder by the
+// destination's alignment, so the lengths and offsets are the ones to vary).
+RC_GTEST_PROP(Network, DerivativeFromTheOutputIsTheDerivativeRowBitwise, ()) {
+  using gradaudit::activation;
+  const auto act = *rc::gen::element(activation::sigmoid, activation::tanh);
+  const auto n = *rc::gen::inRange<std::size_t>(1, 40);
+  const auto offset = *rc::gen::inRange<std::size_t>(0, 3);
+  std::vector<double> z(n + offset), a(n + offset), from_a(n + offset), row(n + offset);
+  for (std::size_t s = 0; s < n; ++s)
+    z[offset + s] = *rc::gen::oneOf(gradaudit::testing::gen::real_in(-40, 40),
+                                    gradaudit::testing::gen::any_finite());
+  gradaudit::detail::activation_row<double>(act, false, &z[offset], &a[offset], n);
+  gradaudit::detail::activation_grad_row<double>(act, &z[offset], &a[offset], &from_a[offset], n);
+  gradaudit::detail::activation_row<double>(act, true, &z[offset], &row[offset], n);
+  for (std::size_t s = offset; s < n + offset; ++s)
+    RC_ASSERT(std::bit_cast<std::uint64_t>(from_a[s]) == std::bit_cast<std::uint64_t>(row[s]));
+}

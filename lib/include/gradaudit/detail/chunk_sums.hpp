@@ -99,7 +99,8 @@ T output_gradient(const network<T>& net, const batch<T>& data, loss_function los
 }
 
 /// Backward pass: ∂L/∂W_l = Σ_s d_l a_l^T and ∂L/∂b_l = Σ_s d_l (row sums over the chunk), and
-/// d_{l-1} = (W_l^T d_l) ⊙ act'(z_{l-1}), with act' from the 1-ULP kernels (not from a).
+/// d_{l-1} = (W_l^T d_l) ⊙ act'(z_{l-1}), act' from the forward's a = act(z) on the packet path
+/// (activation_grad_row), from the 1-ULP kernels on z otherwise.
 template <Real T>
 void backward(const network<T>& net, chunk_buffers<T>& b, loss_gradient<T>& r) {
   const std::size_t L = net.layers.size();
@@ -124,8 +125,8 @@ void backward(const network<T>& net, chunk_buffers<T>& b, loss_gradient<T>& r) {
       // 0 + w·d, as when accumulating from a zeroed row (the + 0 turns a -0 into +0).
       di = ((layer.weight(0, i) * dl.row(0)).array() + T(0)).matrix();
       for (Eigen::Index j = 1; j < out; ++j) di += layer.weight(j, i) * dl.row(j);
-      activation_row<T>(below.act, true, &b.z[l - 1](i, 0), b.gact.data(),
-                        static_cast<std::size_t>(w));
+      activation_grad_row<T>(below.act, &b.z[l - 1](i, 0), &b.a[l](i, 0), b.gact.data(),
+                             static_cast<std::size_t>(w));
       di = (di.array() * b.gact.head(w).transpose().array()).matrix();
       // Padding columns carry no gradient (their dz is 0 at the output and stays 0).
     }

@@ -120,6 +120,28 @@ void activation_row(activation a, bool derivative, const T* z, T* out, std::size
   }
 }
 
+/// out[s] = act'(z[s]) for s < n, where a[s] = act(z[s]) is the layer's output from
+/// activation_row. The packet path (double, float) forms σ' = a(1 - a) and tanh' = 1 - a² from
+/// a, the values its derivative row would form after a second exp or tanh per value (the
+/// backward pass of a sigmoid network spent half its exps there); relu and identity read z.
+/// Other scalars: activation_row's 1-ULP derivative kernels from z, as before.
+template <Real T>
+void activation_grad_row(activation act, const T* z, const T* a, T* out, std::size_t n) {
+  if constexpr (std::is_floating_point_v<T> && !std::is_same_v<T, long double>) {
+    if (act == activation::sigmoid || act == activation::tanh) {
+      using row = Eigen::Array<T, 1, Eigen::Dynamic>;
+      const Eigen::Map<const row> ar(a, static_cast<Eigen::Index>(n));
+      Eigen::Map<row> o(out, static_cast<Eigen::Index>(n));
+      if (act == activation::sigmoid)
+        o = ar * (T(1) - ar);
+      else
+        o = T(1) - ar * ar;
+      return;
+    }
+  }
+  activation_row<T>(act, true, z, out, n);
+}
+
 /// For z (logits) and y of m samples: g = σ(z) - y and the sum over the samples of the BCE
 /// loss max(z,0) - z·y + log(1 + e^-|z|) (PyTorch's BCEWithLogits formula), with one exp per
 /// sample: e = e^-|z|, σ(z) = (z >= 0 ? 1 : e)/(1 + e). For bce on a sigmoid output this is
