@@ -146,7 +146,8 @@ void clock_dependent_add(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * steps);
 }
 
-/// One of activation_row's sigmoid rows (derivative: σ' = σ(1 - σ) from a fresh σ).
+/// One of activation_row's sigmoid rows (derivative: σ' = σ(1 - σ) from a fresh σ; the
+/// trainer's backward pass now forms σ' from the forward's σ, sigmoid_grad_row_trainer).
 void sigmoid_row(benchmark::State& state, bool derivative) {
   const row z = draw(-5, 5, 4);
   row o(z.size());
@@ -160,7 +161,21 @@ void sigmoid_row(benchmark::State& state, bool derivative) {
 }
 
 void sigmoid_row_trainer(benchmark::State& s) { sigmoid_row(s, false); }
-void sigmoid_grad_row_trainer(benchmark::State& s) { sigmoid_row(s, true); }
+
+/// backward()'s σ' row: a(1 - a) from the forward's a (activation_grad_row; no exp).
+void sigmoid_grad_row_trainer(benchmark::State& state) {
+  const row z = draw(-5, 5, 4);
+  row a(z.size()), o(z.size());
+  gradaudit::detail::activation_row<double>(gradaudit::activation::sigmoid, false, z.data(),
+                                            a.data(), chunk_size);
+  for (auto _ : state) {
+    gradaudit::detail::activation_grad_row<double>(gradaudit::activation::sigmoid, z.data(),
+                                                   a.data(), o.data(), chunk_size);
+    benchmark::DoNotOptimize(o.data());
+    benchmark::ClobberMemory();
+  }
+  per_value(state);
+}
 
 /// The output layer's loss and ∂L/∂z of one unit over a chunk (labels 0/1).
 void bce_logit_rows_trainer(benchmark::State& state) {

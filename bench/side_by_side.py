@@ -155,7 +155,8 @@ def epoch_counts(widths, samples, lanes, chunk=1024, block=16):
         i.e. one log per block*lanes samples, plus the log of the last partial product;
       backward: per layer, out*in multiply-adds for dL/dW (dot products), out adds for dL/db,
         and for layers above the first out*in multiply-adds to propagate dL/dz down, then
-        sigmoid'(z) of the layer below *recomputed* from z (1 exp, 1 division per hidden unit);
+        sigmoid'(z) of the layer below as a(1 - a) from the forward's a (one subtraction and
+        one multiplication per hidden unit, counted as a multiply-add; no exp, no division);
       update: one multiply-add per parameter per step (not per sample).
     Returns per epoch: exps, logs, divs, madds, and the values through each row kernel."""
     pairs = list(zip(widths, widths[1:]))
@@ -174,10 +175,10 @@ def epoch_counts(widths, samples, lanes, chunk=1024, block=16):
         c["bce_rows"] += k * m
         c["axpy"] += (macs + prop) * p
         c["dot"] += macs * p
-        c["exps"] += 2 * hidden * p + k * packets * lanes
-        c["divs"] += 2 * hidden * p + k * packets * lanes
+        c["exps"] += hidden * p + k * packets * lanes
+        c["divs"] += hidden * p + k * packets * lanes
         c["logs"] += k * lanes * (packets // block + 1)
-        c["madds"] += (2 * macs + prop) * p
+        c["madds"] += (2 * macs + prop + hidden) * p
     c["madds"] += sum(a * b + b for a, b in pairs)  # the update
     return c
 
