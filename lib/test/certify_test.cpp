@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include <deque>
+
 #include <cmath>
 
 namespace {
@@ -57,12 +59,14 @@ TEST(Jet, GradientOfAProductAndSecondDerivative) {
 }
 
 /// A claim of the engine's own, run through the registry's runner.
+/// claim_result points at its claim, so the claims are kept alive (a deque never moves them).
 claim_result run(property p, int cases = 50) {
-  claim c{.id = "engine.test",
-          .section = "gradaudit (tests)",
-          .quote = "-",
-          .statement = "-",
-          .as_stated = std::move(p)};
+  static std::deque<claim> keep;
+  const claim& c = keep.emplace_back(claim{.id = "engine.test",
+                                           .section = "gradaudit (tests)",
+                                           .quote = "-",
+                                           .statement = "-",
+                                           .as_stated = std::move(p)});
   return run_claim(c, run_options{.seed = 7, .cases = cases});
 }
 

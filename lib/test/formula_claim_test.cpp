@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <deque>
+
 #include <ctime>
 #include <filesystem>
 #include <fstream>
@@ -17,7 +19,8 @@ using ga::verdict;
 
 ga::claim_result run(formula_claim c, int cases = 100) {
   if (c.id.empty()) c.id = "formula.test";
-  static std::vector<ga::claim> keep;  // claim_result points at its claim
+  // claim_result points at its claim: keep every claim alive (a deque never moves them).
+  static std::deque<ga::claim> keep;
   keep.push_back(to_claim(c));
   return ga::run_claim(keep.back(), ga::run_options{.seed = 7, .cases = cases});
 }

@@ -12,6 +12,7 @@
 #include <rapidcheck.h>
 
 #include <cmath>
+#include <deque>
 #include <cstdio>
 #include <functional>
 
@@ -62,12 +63,20 @@ void near_root_property(const std::function<double(double, double)>& f) {
       "σ(z) - y", f(z, y), [&] { return 1 / (1 + exp(-ball(z))) - ball(y); }, kBound);
 }
 
+/// The claims outlive their results (claim_result points at its claim; a deque never moves
+/// its elements). Returning a result whose claim was a local left a dangling pointer that
+/// summary_line read: the unity build's stack layout turned it into a crash.
+const claim& kept(claim c) {
+  static std::deque<claim> keep;
+  return keep.emplace_back(std::move(c));
+}
+
 claim_result run_near_root(std::function<double(double, double)> f, int cases) {
-  claim c{.id = "kernels.soft_target_root",
-          .section = "gradaudit (tests)",
-          .quote = "-",
-          .statement = "-",
-          .as_stated = [f] { near_root_property(f); }};
+  const claim& c = kept(claim{.id = "kernels.soft_target_root",
+                              .section = "gradaudit (tests)",
+                              .quote = "-",
+                              .statement = "-",
+                              .as_stated = [f] { near_root_property(f); }});
   return run_claim(c, run_options{.seed = 20261201, .cases = cases});
 }
 
@@ -100,26 +109,28 @@ TEST(SoftTargets, DoubleDoubleAloneIsRefutedAtTheRoot) {
 /// accuracy.bce_with_logits once it drew soft targets: z = -707, y = 8.990861226455411e-308
 /// gave 6.356538e-305 for 6.365529e-305 (the dd kernel's |z| > 700 shortcut dropped e^z).
 claim_result run_tiny_target(std::function<double(double, double)> f, int cases) {
-  claim c{.id = "kernels.bce_with_logits_tiny_target",
-          .section = "gradaudit (tests)",
-          .quote = "-",
-          .statement = "-",
-          .as_stated = [f] {
-            const double z = *gen::real_in(-745, 0);
-            const double y = *rc::gen::inRange(0, 2) == 0
-                                 ? std::exp(z) * std::exp2(*gen::real_in(-4, 4))
-                                 : std::ldexp(*gen::real_in(1, 2), *rc::gen::inRange(-1074, -900));
-            RC_PRE(y > 0 && y < 0x1p-900);
-            input("z", z);
-            input("y", y);
-            certify_ulps(
-                "bce_with_logits(z, y)", f(z, y),
-                [&] {
-                  const ball b(z);
-                  return ball(y) * log(1 + exp(-b)) + (1 - ball(y)) * log(1 + exp(b));
-                },
-                kBound);
-          }};
+  const claim& c =
+      kept(claim{.id = "kernels.bce_with_logits_tiny_target",
+                 .section = "gradaudit (tests)",
+                 .quote = "-",
+                 .statement = "-",
+                 .as_stated = [f] {
+                   const double z = *gen::real_in(-745, 0);
+                   const double y =
+                       *rc::gen::inRange(0, 2) == 0
+                           ? std::exp(z) * std::exp2(*gen::real_in(-4, 4))
+                           : std::ldexp(*gen::real_in(1, 2), *rc::gen::inRange(-1074, -900));
+                   RC_PRE(y > 0 && y < 0x1p-900);
+                   input("z", z);
+                   input("y", y);
+                   certify_ulps(
+                       "bce_with_logits(z, y)", f(z, y),
+                       [&] {
+                         const ball b(z);
+                         return ball(y) * log(1 + exp(-b)) + (1 - ball(y)) * log(1 + exp(b));
+                       },
+                       kBound);
+                 }});
   return run_claim(c, run_options{.seed = 20261201, .cases = cases});
 }
 
