@@ -146,21 +146,18 @@ void clock_dependent_add(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * steps);
 }
 
-/// One of activation_row's sigmoid rows (derivative: σ' = σ(1 - σ) from a fresh σ; the
-/// trainer's backward pass now forms σ' from the forward's σ, sigmoid_grad_row_trainer).
-void sigmoid_row(benchmark::State& state, bool derivative) {
+/// forward()'s σ row (activation_row: one exp and one division per value).
+void sigmoid_row_trainer(benchmark::State& state) {
   const row z = draw(-5, 5, 4);
   row o(z.size());
   for (auto _ : state) {
-    gradaudit::detail::activation_row<double>(gradaudit::activation::sigmoid, derivative, z.data(),
+    gradaudit::detail::activation_row<double>(gradaudit::activation::sigmoid, false, z.data(),
                                               o.data(), chunk_size);
     benchmark::DoNotOptimize(o.data());
     benchmark::ClobberMemory();
   }
   per_value(state);
 }
-
-void sigmoid_row_trainer(benchmark::State& s) { sigmoid_row(s, false); }
 
 /// backward()'s σ' row: a(1 - a) from the forward's a (activation_grad_row; no exp).
 void sigmoid_grad_row_trainer(benchmark::State& state) {

@@ -4,10 +4,8 @@
 # Usage: report_check.sh GRADAUDIT_EXE REPORT.md WORK_DIR. Exit 77 (skipped) without PyTorch or
 # matplotlib, whose claims would then read "not checked" instead of their verdicts.
 set -euo pipefail
-# Installed? (find_spec looks for the module without importing it: importing torch costs ~2
-# CPU-seconds, paid again by the run itself.)
 exe="$1"; committed="$2"; work="$3"
-if ! /usr/bin/python3 -c "import importlib.util as u, sys; sys.exit(any(u.find_spec(m) is None for m in sys.argv[1:]))" torch matplotlib 2>/dev/null; then
+if ! /usr/bin/python3 "$(dirname "$0")/torch/installed.py" torch matplotlib 2>/dev/null; then
   echo "SKIPPED: the code.* claims need PyTorch and matplotlib (Debian python3-torch,"
   echo "python3-matplotlib; 'ci/setup --with-torch')"
   exit 77

@@ -233,6 +233,14 @@ std::string fresh_dir(const std::string& name) {
   return dir;
 }
 
+/// An environment entry under which /usr/bin/python3 has no PyTorch: a `torch` package in `dir`
+/// that raises ImportError, first on PYTHONPATH (a real PyTorch start costs ~5 s here).
+std::string without_pytorch(const std::string& dir) {
+  std::filesystem::create_directories(dir + "/torch");
+  std::ofstream(dir + "/torch/__init__.py") << "raise ImportError('simulated: no torch here')\n";
+  return "PYTHONPATH=" + dir;
+}
+
 /// The temporaries (names holding ".gradaudit-") under `dir`, one per line; "" when none.
 std::string temporaries_in(const std::string& dir) {
   std::string found;
@@ -383,14 +391,11 @@ std::string untimed(std::string s) {
 }
 
 // Without PyTorch the code.* claims are "not checked", with the reason: article_code_checks.py
-// says so by its exit status 3 (there is no separate `import torch` probe any more). A torch
-// package that raises ImportError stands in for a missing one.
+// says so by its exit status 3 (there is no separate `import torch` probe any more).
 TEST(Audit, WithoutPyTorchTheCodeClaimsAreNotChecked) {
   const std::string d = fresh_dir("gradaudit_no_torch");
-  std::filesystem::create_directories(d + "/torch");
-  std::ofstream(d + "/torch/__init__.py") << "raise ImportError('simulated: no torch here')\n";
   std::string out;
-  EXPECT_EQ(run_exe("audit --only code.loss_call_runs", "", &out, "PYTHONPATH=" + d), 0) << out;
+  EXPECT_EQ(run_exe("audit --only code.loss_call_runs", "", &out, without_pytorch(d)), 0) << out;
   EXPECT_NE(out.find("not checked"), std::string::npos) << out;
   EXPECT_NE(out.find("PyTorch is not importable"), std::string::npos) << out;
   std::filesystem::remove_all(d);
@@ -403,11 +408,9 @@ TEST(Audit, ShardsMergeIntoTheUnshardedReport) {
   // ULP evidence), refuted (counterexample, correction checked), needs-correction (under the
   // omitted conditions), and not-checked: code.xticks, with a torch package that raises
   // ImportError on the path (its refuted form is a computed fact, as ce.linear.blow_up's; a
-  // real PyTorch start costs ~5 s per audit here, and report.reproduces runs it). Few cases:
+  // real PyTorch start costs ~5 s per audit, and report.reproduces runs it). Few cases:
   // the point is the round trip, not the verdicts.
-  std::filesystem::create_directories(d + "/torch");
-  std::ofstream(d + "/torch/__init__.py") << "raise ImportError('simulated: no torch here')\n";
-  const std::string no_torch = "PYTHONPATH=" + d;
+  const std::string no_torch = without_pytorch(d);
   std::string only;
   for (const char* id :
        {"sigmoid.derivative.middle_step", "mse.grad_yhat", "mse.chain_rule", "ce.linear.blow_up",

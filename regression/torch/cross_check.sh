@@ -6,11 +6,9 @@
 # difference would make the article's symmetry claim depend on the implementation).
 # Usage: cross_check.sh GRADAUDIT_EXE DATA_CSV WORK_DIR. Exit 77 (skipped) without torch.
 set -euo pipefail
-# Installed? (find_spec looks for the module without importing it: importing torch costs ~2
-# CPU-seconds, paid again by the run itself.)
 exe="$1"; data="$2"; work="$3"
 here="$(cd "$(dirname "$0")" && pwd)"
-if ! /usr/bin/python3 -c "import importlib.util as u, sys; sys.exit(any(u.find_spec(m) is None for m in sys.argv[1:]))" torch 2>/dev/null; then
+if ! /usr/bin/python3 "$here/installed.py" torch 2>/dev/null; then
   echo "SKIPPED: PyTorch is not importable by /usr/bin/python3 (Debian python3-torch; 'ci/setup --with-torch' installs it)"
   exit 77
 fi
