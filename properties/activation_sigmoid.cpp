@@ -13,6 +13,7 @@
 #include <cmath>
 
 namespace {
+namespace activation_sigmoid_claims {
 
 using namespace gradaudit;
 using namespace gradaudit::testing;
@@ -89,8 +90,6 @@ double draw_normal_result_x(double lo, double hi) {
   classify("x > 37.43 (s rounds to 1: s(1-s) = 0)", x > kAccurateBreaks);
   return x;
 }
-
-}  // namespace
 
 GRADAUDIT_CLAIM({
     .id = "sigmoid.definition",
@@ -196,3 +195,6 @@ GRADAUDIT_CLAIM({
         },
     .cases = 10000,
 });
+
+}  // namespace activation_sigmoid_claims
+}  // namespace

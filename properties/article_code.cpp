@@ -19,6 +19,7 @@
 #include <mutex>
 
 namespace {
+namespace article_code_claims {
 
 using namespace gradaudit;
 using namespace gradaudit::testing;
@@ -80,8 +81,6 @@ std::string need_matplotlib() {
            "'ci/setup --with-torch' installs it)";
   return "";
 }
-
-}  // namespace
 
 GRADAUDIT_CLAIM({
     .id = "code.loss_call_runs",
@@ -273,3 +272,6 @@ GRADAUDIT_CLAIM({
         },
     .cases = 2,
 });
+
+}  // namespace article_code_claims
+}  // namespace

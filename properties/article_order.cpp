@@ -5,6 +5,7 @@
 #include "gradaudit/testing/claim.hpp"
 
 namespace {
+namespace article_order_claims {
 
 [[maybe_unused]] const bool article_order = gradaudit::testing::register_section_order(
     {"前置知识", "MSE", "MSE › 如果最后一层是sigmoid层", "MSE › 如果最后一层是全连接层",
@@ -12,4 +13,5 @@ namespace {
      "Cross Entropy › 如果最后一层是全连接层"},
     {"sigmoid", "mse", "ce", "init", "code"});
 
+}  // namespace article_order_claims
 }  // namespace

@@ -19,6 +19,7 @@
 #include <vector>
 
 namespace {
+namespace article_sentences_claims {
 
 using namespace gradaudit;
 using namespace gradaudit::testing;
@@ -212,8 +213,6 @@ double linear_bce_accuracy(const batch<double>& train_set, const batch<double>& 
   const Eigen::RowVectorXd p = (w * score.x).array() + b;
   return ((p.array() > 0.5) == (score.y.row(0).array() > 0.5)).cast<double>().mean();
 }
-
-}  // namespace
 
 GRADAUDIT_CLAIM({
     .id = "mse.sigmoid.x_is_last_layer_input",
@@ -651,3 +650,6 @@ GRADAUDIT_CLAIM({
               [] { return def::bce(ball(1.0), 1.0); }, true);
         },
 });
+
+}  // namespace article_sentences_claims
+}  // namespace

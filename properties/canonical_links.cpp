@@ -18,6 +18,7 @@
 #include <limits>
 
 namespace {
+namespace canonical_links_claims {
 
 using namespace gradaudit;
 using namespace gradaudit::testing;
@@ -73,8 +74,6 @@ S poisson_nll(const S& yhat, double y) {
   if (y == 0) return yhat;  // 0·log ŷ left out, as in the definition by continuity
   return yhat - y * log(yhat);
 }
-
-}  // namespace
 
 GRADAUDIT_CLAIM({
     .id = "ext.canonical.bernoulli_sigmoid",
@@ -196,3 +195,6 @@ GRADAUDIT_CLAIM({
               [y](const ball& t) { return t - y; }, z);
         },
 });
+
+}  // namespace canonical_links_claims
+}  // namespace

@@ -15,6 +15,7 @@
 #include <cmath>
 
 namespace {
+namespace curvature_claims {
 
 using namespace gradaudit;
 using namespace gradaudit::testing;
@@ -96,8 +97,6 @@ auto mse_sigmoid_of_z(double y) {
 auto bce_sigmoid_of_z(double y) {
   return [y](const auto& z) { return def::bce(def::sigmoid(z), y); };
 }
-
-}  // namespace
 
 GRADAUDIT_CLAIM({
     .id = "ext.curvature.bce_sigmoid_convex",
@@ -210,3 +209,6 @@ GRADAUDIT_CLAIM({
               "1 - 2e^-t < |∂L/∂z|", [&] { return 1 - 2 * exp(-ball(t)); }, grad, true);
         },
 });
+
+}  // namespace curvature_claims
+}  // namespace

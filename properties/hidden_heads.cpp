@@ -14,6 +14,7 @@
 #include <cmath>
 
 namespace {
+namespace hidden_heads_claims {
 
 using namespace gradaudit;
 using namespace gradaudit::testing;
@@ -29,8 +30,6 @@ S tanh_definition(const S& x) {
   const S ep = exp(x), em = exp(S(-x));
   return (ep - em) / (ep + em);
 }
-
-}  // namespace
 
 GRADAUDIT_CLAIM({
     .id = "ext.tanh.derivative",
@@ -153,3 +152,6 @@ GRADAUDIT_CLAIM({
                      "all 0 but the output bias");
         },
 });
+
+}  // namespace hidden_heads_claims
+}  // namespace

@@ -12,6 +12,7 @@
 #include <rapidcheck.h>
 
 namespace {
+namespace interpretations_claims {
 
 using namespace gradaudit;
 using namespace gradaudit::testing;
@@ -63,8 +64,6 @@ void check_blow_up(double yhat, double y) {
       "1/(2ε) <= |∂L/∂ŷ|", [&] { return 1 / (2 * min(t, 1 - t)); },
       [&] { return abs(derivative([&](const auto& s) { return def::bce(s, y); }, t)); });
 }
-
-}  // namespace
 
 GRADAUDIT_CLAIM({
     .id = "mse.sigmoid.not_suitable",
@@ -332,3 +331,6 @@ GRADAUDIT_CLAIM({
                      def::sigmoid(ball(0)).str(20), "0.5");
         },
 });
+
+}  // namespace interpretations_claims
+}  // namespace

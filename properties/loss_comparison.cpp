@@ -15,6 +15,7 @@
 #include <vector>
 
 namespace {
+namespace loss_comparison_claims {
 
 using namespace gradaudit;
 using namespace gradaudit::testing;
@@ -61,8 +62,6 @@ std::vector<ball> bce_gradient(const unit_case& c, const std::vector<ball>& w) {
   return gradient([&c](const auto& v) { return def::bce(def::sigmoid(logit(v, c)), c.y); }, w);
 }
 
-}  // namespace
-
 GRADAUDIT_CLAIM({
     .id = "mse.sigmoid.saturation",
     .section = "MSE › 如果最后一层是sigmoid层",
@@ -103,3 +102,6 @@ GRADAUDIT_CLAIM({
           }
         },
 });
+
+}  // namespace loss_comparison_claims
+}  // namespace

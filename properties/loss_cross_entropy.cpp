@@ -20,6 +20,7 @@
 #include <vector>
 
 namespace {
+namespace loss_cross_entropy_claims {
 
 using namespace gradaudit;
 using namespace gradaudit::testing;
@@ -126,8 +127,6 @@ double draw_target_for(double z) {
   classify("near the root: y within 4 ULPs of σ(z)", near_root);
   return y;
 }
-
-}  // namespace
 
 GRADAUDIT_CLAIM({
     .id = "ce.definition",
@@ -244,3 +243,6 @@ GRADAUDIT_CLAIM({
         },
     .cases = 10000,
 });
+
+}  // namespace loss_cross_entropy_claims
+}  // namespace

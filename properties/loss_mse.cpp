@@ -17,6 +17,7 @@
 #include <vector>
 
 namespace {
+namespace loss_mse_claims {
 
 using namespace gradaudit;
 using namespace gradaudit::testing;
@@ -89,8 +90,6 @@ void check_mse_step(int sign) {
       p.w, p.names);
 }
 
-}  // namespace
-
 GRADAUDIT_CLAIM({
     .id = "mse.definition",
     .section = kSection,
@@ -151,3 +150,6 @@ GRADAUDIT_CLAIM({
     .as_stated = [] { check_mse_step(-1); },
     .corrected = [] { check_mse_step(+1); },
 });
+
+}  // namespace loss_mse_claims
+}  // namespace

@@ -15,6 +15,7 @@
 #include <rapidcheck.h>
 
 namespace {
+namespace network_initialisation_claims {
 
 using namespace gradaudit;
 using namespace gradaudit::testing;
@@ -182,8 +183,6 @@ trained_constant train_constant_ref() {
   for (int k = 0; k < steps; ++k) bce_step(t.net, t.data, ref_t(lr));
   return t;
 }
-
-}  // namespace
 
 GRADAUDIT_CLAIM({
     .id = "init.logistic.gradient_nonzero",
@@ -416,3 +415,6 @@ GRADAUDIT_CLAIM({
           }
         },
 });
+
+}  // namespace network_initialisation_claims
+}  // namespace

@@ -5,6 +5,7 @@
 #include "support.hpp"
 
 namespace {
+namespace output_layer_cross_entropy_claims {
 
 using namespace gradaudit;
 using namespace gradaudit::testing;
@@ -53,8 +54,6 @@ const char* const kLinearCondition =
     "(or is infinite at 0 and 1) and the formula divides by ŷ = 0 or 1 - ŷ = 0; PyTorch's "
     "BCELoss rejects such inputs. The article says so only later, in words (ŷ 可能无法表示一个"
     "概率分布).";
-
-}  // namespace
 
 GRADAUDIT_CLAIM({
     .id = "ce.sigmoid.step",
@@ -149,3 +148,6 @@ GRADAUDIT_CLAIM({
     .as_stated = [] { check_linear(false, true, false); },
     .under_conditions = [] { check_linear(true, true, false); },
 });
+
+}  // namespace output_layer_cross_entropy_claims
+}  // namespace

@@ -4,6 +4,7 @@
 #include "support.hpp"
 
 namespace {
+namespace output_layer_mse_claims {
 
 using namespace gradaudit;
 using namespace gradaudit::testing;
@@ -54,8 +55,6 @@ void check_library_form(output_layer layer) {
     return times_x(dz, c);
   });
 }
-
-}  // namespace
 
 GRADAUDIT_CLAIM({
     .id = "mse.sigmoid.dyhat_dw",
@@ -115,3 +114,6 @@ GRADAUDIT_CLAIM({
     .as_stated = [] { check_article_form(head_kind::linear, -1); },
     .corrected = [] { check_library_form(mse_linear); },
 });
+
+}  // namespace output_layer_mse_claims
+}  // namespace

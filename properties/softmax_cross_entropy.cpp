@@ -16,6 +16,7 @@
 #include <vector>
 
 namespace {
+namespace softmax_cross_entropy_claims {
 
 using namespace gradaudit;
 using namespace gradaudit::testing;
@@ -119,8 +120,6 @@ S categorical_nll(const std::vector<S>& z, const categorical_target& y) {
     if (k == y.c || y.others[k] != 0) l -= y[k] * log(def::softmax(z, k));
   return l;
 }
-
-}  // namespace
 
 GRADAUDIT_CLAIM({
     .id = "ext.softmax.accuracy",
@@ -230,3 +229,6 @@ GRADAUDIT_CLAIM({
               z, names);
         },
 });
+
+}  // namespace softmax_cross_entropy_claims
+}  // namespace

@@ -165,6 +165,7 @@ void check_that(std::string_view what, bool ok, std::string observed, std::strin
 
 /// Registers a claim at static-initialisation time:
 ///   GRADAUDIT_CLAIM({.id = "...", .section = "...", ...});
-#define GRADAUDIT_CLAIM(...)                                                        \
-  [[maybe_unused]] static const bool GRADAUDIT_CONCAT(gradaudit_claim_, __LINE__) = \
+/// (named by __COUNTER__, not __LINE__: in a unity build two files' claims share a TU).
+#define GRADAUDIT_CLAIM(...)                                                           \
+  [[maybe_unused]] static const bool GRADAUDIT_CONCAT(gradaudit_claim_, __COUNTER__) = \
       ::gradaudit::testing::register_claim(::gradaudit::testing::claim __VA_ARGS__)
