@@ -103,6 +103,8 @@ std::vector<testing::claim> to_claims(const std::vector<formula_claim>& claims,
   for (const auto& c : claims) {
     try {
       out.push_back(to_claim(c));
+      out.back().defined_in = path;
+      out.back().defined_at = static_cast<int>(out.size());
     } catch (const std::runtime_error& e) {
       throw file_error(path + ": " + c.id + ": " + e.what());
     }

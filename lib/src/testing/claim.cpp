@@ -240,7 +240,8 @@ const std::vector<claim>& registry() {
         std::find(order.families.begin(), order.families.end(), c.id.substr(0, c.id.find('.')));
     return std::tuple{static_cast<std::size_t>(it - order.sections.begin()),
                       it == order.sections.end() ? c.section : "",
-                      static_cast<std::size_t>(fam - order.families.begin())};
+                      static_cast<std::size_t>(fam - order.families.begin()),
+                      std::string_view(c.defined_in), c.defined_at};
   };
   std::stable_sort(claims.begin(), claims.end(),
                    [&](const claim& a, const claim& b) { return rank(a) < rank(b); });
@@ -254,8 +255,13 @@ bool register_section_order(std::vector<std::string> sections,
   return true;
 }
 
-bool register_claim(claim c) {
+bool register_claim(claim c, std::source_location where) {
   if (c.id.empty()) throw std::invalid_argument("register_claim: empty id");
+  if (c.defined_in.empty()) {
+    const std::string_view file = where.file_name();  // a path, as the compiler was given it
+    c.defined_in = file.substr(file.find_last_of("/\\") + 1);
+    c.defined_at = static_cast<int>(where.line());
+  }
   for (const auto& other : mutable_registry())
     if (other.id == c.id) throw std::invalid_argument("register_claim: duplicate id " + c.id);
   if (!c.as_stated) throw std::invalid_argument("register_claim: " + c.id + " has no property");

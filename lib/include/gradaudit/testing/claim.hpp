@@ -21,6 +21,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <source_location>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -65,18 +66,25 @@ struct claim {
   int cases = 0;              ///< cases per property (0: the run's default)
   /// Why the claim cannot be checked here (e.g. PyTorch missing), or "" when it can.
   std::function<std::string()> unavailable;
+  /// Where it is defined: a C++ file's name and GRADAUDIT_CLAIM's line (register_claim fills
+  /// them in), or a claims file and the claim's place in it. The registry orders a section's
+  /// family by them, not by when the linker happened to run the registrations.
+  std::string defined_in;
+  int defined_at = 0;
 };
 
 /// Every registered claim: sections in the order given to register_section_order (the others
-/// after them, by name), then id families in that order, then registration order.
+/// after them, by name), then id families in that order, then where they are defined (file,
+/// then line or place in the file).
 const std::vector<claim>& registry();
 /// Orders the registry's sections and, within a section, the families of ids (an id's first
 /// dotted component), e.g. the audited text's headings as they come in it. Call it from a static
 /// initialiser of the claims (properties/article_order.cpp); the last call wins.
 bool register_section_order(std::vector<std::string> sections,
                             std::vector<std::string> id_families);
-/// Registers a claim (used by GRADAUDIT_CLAIM); throws on a duplicate ID.
-bool register_claim(claim c);
+/// Registers a claim (used by GRADAUDIT_CLAIM); throws on a duplicate ID. Without a
+/// `defined_in`, the claim is defined where register_claim is called (the file's name, the line).
+bool register_claim(claim c, std::source_location where = std::source_location::current());
 const claim* find_claim(std::string_view id);
 
 /// One checked value of a case, both sides printed to 50 significant digits.
