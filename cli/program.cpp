@@ -4,10 +4,8 @@
 #include "figures.hpp"
 
 #include "gradaudit/audit/claim_files.hpp"
-#include "gradaudit/formula/claim.hpp"
 #include "sentences.hpp"
 
-#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -15,30 +13,17 @@ namespace gradaudit::cli {
 
 namespace {
 
-std::string read_all(const char* path) {
-  std::ifstream f(path);
-  std::ostringstream s;
-  s << f.rdbuf();
-  return s.str();
-}
-
 /// "Sentence coverage: 61 of 61 assertive sentences checked (…)", or "" when the article or
 /// the exclusions are not where this build left them (an installed gradaudit elsewhere). The
-/// quotes are the C++ claims' and those of the claims files (registered later, by main_of).
-std::string sentence_coverage(const std::vector<audit::claims_text>& files) {
-  const std::string article = read_all(GRADAUDIT_ARTICLE),
-                    exclusions = read_all(GRADAUDIT_SENTENCE_EXCLUSIONS);
+/// quotes are the registry's: the C++ claims and those of the claims files, which main_of
+/// registers before any command runs.
+std::string sentence_coverage() {
+  const std::string article = properties::read_text(GRADAUDIT_ARTICLE),
+                    exclusions = properties::read_text(GRADAUDIT_SENTENCE_EXCLUSIONS);
   if (article.empty() || exclusions.empty()) return "";
   std::vector<std::pair<std::string, std::string>> quotes;
   for (const auto& c : testing::registry())
     if (!c.section.starts_with("gradaudit")) quotes.emplace_back(c.section, c.quote);
-  try {
-    for (const auto& f : files)
-      for (const auto& c : formula::load_claims_from_text(f.text, f.name))
-        if (!c.section.starts_with("gradaudit")) quotes.emplace_back(c.section, c.quote);
-  } catch (const formula::file_error&) {
-    return "";  // main_of refuses the file with its message
-  }
   return "Sentence coverage: " +
          properties::measure_coverage(article, exclusions, quotes).summary();
 }
@@ -54,8 +39,11 @@ audit::program_info program() {
   info.markdown_path = "regression/REPORT.md";
   info.gtest_binary = "build/default/properties/gradaudit_properties";
   info.claim_files = audit::linked_claim_files();  // properties/claims/article.toml, embedded
-  if (auto note = sentence_coverage(info.claim_files); !note.empty())
-    info.notes.push_back(std::move(note));
+  info.notes = [] {
+    std::vector<std::string> notes;
+    if (auto note = sentence_coverage(); !note.empty()) notes.push_back(std::move(note));
+    return notes;
+  };
   return info;
 }
 

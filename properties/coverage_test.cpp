@@ -17,15 +17,9 @@
 
 namespace {
 
+using gradaudit::properties::read_text;
 using gradaudit::properties::sentence;
 using gradaudit::properties::split_sentences;
-
-std::string read_all(const char* path) {
-  std::ifstream f(path);
-  std::ostringstream s;
-  s << f.rdbuf();
-  return s.str();
-}
 
 /// One line of sentence_exclusions.txt: `<unit verbatim> \t <reason>`.
 struct exclusion {
@@ -78,10 +72,10 @@ TEST(Sentences, SplitFollowsTheRules) {
 }
 
 TEST(Sentences, EveryUnitIsQuotedOrExcluded) {
-  const std::string article = read_all(GRADAUDIT_ARTICLE);
+  const std::string article = read_text(GRADAUDIT_ARTICLE);
   ASSERT_FALSE(article.empty()) << "cannot read " << GRADAUDIT_ARTICLE;
   std::vector<std::string> malformed;
-  const auto exclusions = read_exclusions(read_all(GRADAUDIT_SENTENCE_EXCLUSIONS), malformed);
+  const auto exclusions = read_exclusions(read_text(GRADAUDIT_SENTENCE_EXCLUSIONS), malformed);
   for (const auto& m : malformed) ADD_FAILURE() << GRADAUDIT_SENTENCE_EXCLUSIONS << ": " << m;
 
   std::map<std::string, const exclusion*> excluded;
@@ -130,7 +124,7 @@ TEST(Sentences, EveryUnitIsQuotedOrExcluded) {
   for (const auto& c : gradaudit::testing::registry())
     if (!c.section.starts_with("gradaudit")) quotes.emplace_back(c.section, c.quote);
   const auto cov = gradaudit::properties::measure_coverage(
-      article, read_all(GRADAUDIT_SENTENCE_EXCLUSIONS), quotes);
+      article, read_text(GRADAUDIT_SENTENCE_EXCLUSIONS), quotes);
   EXPECT_EQ(cov.checked, checked);
   EXPECT_EQ(cov.excluded, excluded_units);
   EXPECT_EQ(cov.checked + cov.uncovered, assertive);

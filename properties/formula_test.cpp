@@ -11,6 +11,7 @@
 #include "gradaudit/audit/claim_files.hpp"
 #include "gradaudit/formula/claim.hpp"
 #include "gradaudit/testing/claim.hpp"
+#include "sentences.hpp"
 
 #include <gtest/gtest.h>
 
@@ -25,13 +26,7 @@ namespace {
 namespace audit = gradaudit::audit;
 namespace formula = gradaudit::formula;
 namespace testing = gradaudit::testing;
-
-std::string read_all(const char* path) {
-  std::ifstream f(path);
-  std::ostringstream s;
-  s << f.rdbuf();
-  return s.str();
-}
+using gradaudit::properties::read_text;
 
 /// The verdict of each claim in a Markdown report: "### `id` — **verdict**".
 std::map<std::string, std::string> report_verdicts(const std::string& md) {
@@ -53,7 +48,7 @@ TEST(ArticleClaimsFile, IsLinkedAsItStandsAndRegistered) {
   const auto& linked = audit::linked_claim_files();
   ASSERT_EQ(linked.size(), 1u);
   EXPECT_EQ(linked[0].name, "properties/claims/article.toml");
-  EXPECT_EQ(linked[0].text, read_all(GRADAUDIT_ARTICLE_CLAIMS))
+  EXPECT_EQ(linked[0].text, read_text(GRADAUDIT_ARTICLE_CLAIMS))
       << "the embedded text is stale: re-run CMake";
   const auto claims = formula::load_claims(GRADAUDIT_ARTICLE_CLAIMS);
   EXPECT_GE(claims.size(), 3u);
@@ -68,7 +63,7 @@ TEST(ArticleClaimsFile, IsLinkedAsItStandsAndRegistered) {
 }
 
 TEST(ArticleClaimsFile, CheckGivesTheReportsVerdicts) {
-  const auto report = report_verdicts(read_all(GRADAUDIT_REPORT));
+  const auto report = report_verdicts(read_text(GRADAUDIT_REPORT));
   ASSERT_GE(report.size(), 60u) << "cannot read the claims of " << GRADAUDIT_REPORT;
   const auto opt = testing::options_from_environment();
   const auto claims = formula::claims_from_file(GRADAUDIT_ARTICLE_CLAIMS);

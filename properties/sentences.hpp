@@ -16,13 +16,24 @@
 ///    same `##`, and a heading starting with "如果" is a sub-section: "MSE ›
 ///    如果最后一层是sigmoid层".
 
-#include <cstddef>
 #include <algorithm>
+#include <cstddef>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace gradaudit::properties {
+
+/// The whole text of the file at `path` (the article, the exclusions, a claims file), or ""
+/// when it cannot be read.
+inline std::string read_text(const char* path) {
+  std::ifstream f(path);
+  std::ostringstream s;
+  s << f.rdbuf();
+  return s.str();
+}
 
 /// One unit of the article: its text and the 1-based line it is on.
 struct sentence {

@@ -67,7 +67,8 @@ void markdown_header(std::ostream& os, const std::vector<claim_result>& results,
   if (t[verdict::inconclusive]) os << ", " << t[verdict::inconclusive] << " inconclusive";
   if (t[verdict::not_checked]) os << ", " << t[verdict::not_checked] << " not checked here";
   os << ".\n";
-  for (const auto& note : info.notes) os << "\n" << note << ".\n";
+  if (info.notes)
+    for (const auto& note : info.notes()) os << "\n" << note << ".\n";
   if (meta.shard_total > 1)
     os << "\nShard " << meta.shard_index << " of " << meta.shard_total
        << " (GTEST_SHARD_INDEX / GTEST_TOTAL_SHARDS): "

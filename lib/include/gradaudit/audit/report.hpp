@@ -37,8 +37,8 @@ struct program_info {
   /// is `RC_PARAMS="…" <regenerate>` (RapidCheck replays the property its reproduce names).
   std::string regenerate;
   /// Sentences the Markdown report shows under its summary line (e.g. how much of the source
-  /// the claims cover).
-  std::vector<std::string> notes;
+  /// the claims cover), computed when a Markdown report is written, not at every start.
+  std::function<std::vector<std::string>()> notes;
   /// The GoogleTest binary running each claim as Claims/Verdict.Matches/<id>, or "" when
   /// there is none: the replay line is then `RC_PARAMS="…" <command> audit --only <id>`.
   std::string gtest_binary;
