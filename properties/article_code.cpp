@@ -8,6 +8,8 @@
 #include "gradaudit/testing/ulp.hpp"
 #include "gradaudit/train.hpp"
 #include "support.hpp"
+#include "torch_dir.hpp"
+#include "support_training.hpp"
 
 #include <rapidcheck.h>
 
@@ -45,7 +47,7 @@ const torch_facts& facts() {
                      ("gradaudit_article_code_" + std::to_string(::getpid()) + ".txt");
     // (e) is PyTorch's own symmetry experiment, checked by the torch ctest; keep it small here.
     const std::vector<std::string> argv{
-        "/usr/bin/python3", std::string(GRADAUDIT_TORCH_DIR) + "/article_code_checks.py",
+        "/usr/bin/python3", std::string(kTorchDir) + "/article_code_checks.py",
         "--steps",          "2",
         "--samples",        "100",
         "--constants",      "0.5",

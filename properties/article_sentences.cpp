@@ -11,6 +11,7 @@
 #include "gradaudit/testing/ulp.hpp"
 #include "gradaudit/train.hpp"
 #include "support.hpp"
+#include "support_training.hpp"
 
 #include <rapidcheck.h>
 

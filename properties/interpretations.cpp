@@ -8,6 +8,7 @@
 #include "gradaudit/testing/generators.hpp"
 #include "gradaudit/testing/ulp.hpp"
 #include "support.hpp"
+#include "support_training.hpp"
 
 #include <rapidcheck.h>
 

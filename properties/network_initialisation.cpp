@@ -8,6 +8,7 @@
 #include "gradaudit/testing/ulp.hpp"
 #include "gradaudit/train.hpp"
 #include "support.hpp"
+#include "support_training.hpp"
 
 #include "gradaudit/testing/certify.hpp"
 #include "gradaudit/testing/definitions.hpp"

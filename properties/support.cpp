@@ -1,4 +1,5 @@
 #include "support.hpp"
+#include "support_training.hpp"
 
 #include "gradaudit/testing/ulp.hpp"
 #include "gradaudit/train.hpp"

@@ -3,7 +3,6 @@
 // ŷ = head(w·x), the true loss of it as a function of the weights (definitions.hpp, so that
 // jets differentiate the mathematics), and the certified check of a claimed gradient.
 #include "gradaudit/output_layer.hpp"
-#include "gradaudit/network.hpp"
 #include "gradaudit/testing/certify.hpp"
 #include "gradaudit/testing/claim.hpp"
 #include "gradaudit/testing/definitions.hpp"
@@ -93,23 +92,6 @@ std::vector<ball> head_gradient(head_kind head, const weight_case& c, const std:
 /// against a·∂ŷ/∂w_i (∂ŷ/∂w_i by jets) with a = ∂loss/∂ŷ as the article has it, ŷ - y
 /// (`article`), or as it is, (ŷ - y)/(ŷ(1 - ŷ)).
 void check_bce_sigmoid_step(bool article);
-
-// ---- shared by the training claims ------------------------------------------------------
-
-/// One full-batch gradient-descent step on BCE (single-threaded): θ ← θ - lr·∂L/∂θ.
-/// (Defined once in support.cpp: it instantiates the whole backward pass.)
-void bce_step(network<double>& net, const batch<double>& data, double lr);
-void bce_step(network<ref_t>& net, const batch<ref_t>& data, const ref_t& lr);
-
-/// A small random data set: n <= max_samples samples of d <= max_features features in
-/// [-3, 3] (or, with `coarse`, from {-2, -1, 0, 1, 2}, so that repeated samples and the exact
-/// cancellations they allow are common), labels in {0, 1}; recorded as the case's inputs.
-batch<double> draw_data(int max_samples, int max_features, bool coarse = false);
-
-/// Trains logistic regression (one sigmoid unit, BCE, full-batch gradient descent, lr 0.01,
-/// 1000 epochs: the article's loop) from weights `w0` and bias 0 on `train_set`, and returns
-/// the fraction of `score_set` it classifies correctly (output > 1/2 against label 1).
-double logistic_accuracy(const batch<double>& train_set, const batch<double>& score_set, double w0);
 
 /// Counts the case in the classes every logit claim names: saturated |z| > 36.7 (σ(z) within
 /// 2^-53 of 0 or 1), |z| > 745 (σ(z) below the doubles), hard and soft targets.
