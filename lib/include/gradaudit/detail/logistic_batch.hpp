@@ -148,8 +148,9 @@ __attribute__((target("avx2,fma"))) void map4(const double* x, double* out, std:
 }
 
 __attribute__((target("avx2,fma"))) inline void sigmoid_pair4(const double* x, double* a,
-                                                              double* g, std::size_t n) {
-  avx2_fma::map_sigmoid_pair<4>(x, a, g, n);
+                                                              double* g, std::size_t n,
+                                                              scalar_kernel s, scalar_kernel d) {
+  avx2_fma::map_sigmoid_pair<4>(x, a, g, n, s, d);
 }
 __attribute__((target("avx2,fma"))) inline void bce_hard4(const double* z, const double* y,
                                                           double* loss, double* grad,
@@ -165,8 +166,9 @@ inline bool have_avx2_fma() {
 }
 #endif
 
-inline void sigmoid_pair2(const double* x, double* a, double* g, std::size_t n) {
-  base::map_sigmoid_pair<2>(x, a, g, n);
+inline void sigmoid_pair2(const double* x, double* a, double* g, std::size_t n, scalar_kernel s,
+                          scalar_kernel d) {
+  base::map_sigmoid_pair<2>(x, a, g, n, s, d);
 }
 inline void bce_hard2(const double* z, const double* y, double* loss, double* grad, std::size_t n,
                       pair_kernel loss_of, pair_kernel grad_of) {
@@ -196,9 +198,10 @@ void map_fast(const double* x, double* out, std::size_t n, scalar_kernel f) {
 inline void sigmoid_and_grad(const double* x, double* a, double* g, std::size_t n) {
 #if GRADAUDIT_VECTOR_KERNELS
 #if defined(__x86_64__)
-  if (lanes::have_avx2_fma()) return lanes::sigmoid_pair4(x, a, g, n);
+  if (lanes::have_avx2_fma())
+    return lanes::sigmoid_pair4(x, a, g, n, dbl::sigmoid, dbl::sigmoid_grad);
 #endif
-  lanes::sigmoid_pair2(x, a, g, n);
+  lanes::sigmoid_pair2(x, a, g, n, dbl::sigmoid, dbl::sigmoid_grad);
 #else
   for (std::size_t i = 0; i < n; ++i) {
     a[i] = dbl::sigmoid(x[i]);

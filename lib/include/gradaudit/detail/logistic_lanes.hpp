@@ -153,17 +153,12 @@ GRADAUDIT_LANE_INLINE box<I> rounds_to_hi(const vdd<V>& a) {
   return {vabs<V, I>(a.lo).v + b * 0x1p-61 < h};
 }
 
-/// detail::logistic_halves per lane: {σ(a), σ(-a)}.
+/// detail::sigmoid_halves per lane, from e = e^{-a}: pos = σ(a), neg = σ(-a). (Out-parameters:
+/// GCC 12 copied a returned struct of four vectors through the stack in 8-byte pieces.)
 template <class V>
-struct halves {
-  vdd<V> pos, neg;
-};
-
-/// detail::sigmoid_halves per lane, from e = e^{-a}.
-template <class V>
-GRADAUDIT_LANE_INLINE halves<V> sigmoid_halves(const vdd<V>& e) {
-  const vdd<V> r = div(vdd<V>{V{} + 1.0, V{}}, one_plus(e));
-  return {r, mul(e, r)};
+GRADAUDIT_LANE_INLINE void sigmoid_halves(const vdd<V>& e, vdd<V>& pos, vdd<V>& neg) {
+  pos = div(vdd<V>{V{} + 1.0, V{}}, one_plus(e));
+  neg = mul(e, pos);
 }
 
 /// mask ? a : b for dd lanes.
@@ -197,13 +192,15 @@ GRADAUDIT_LANE_INLINE box<V> kernel(const V& x, I& ok) {
   const vdd<V> e = exp_neg_abs<N>(arg, ok);
   vdd<V> r;
   if constexpr (F == fn::sigmoid) {
-    const halves<V> h = sigmoid_halves(e);
-    r = pick<V, I>(arg >= 0, h.pos, h.neg);
+    vdd<V> pos, neg;
+    sigmoid_halves(e, pos, neg);
+    r = pick<V, I>(arg >= 0, pos, neg);
   } else if constexpr (F == fn::log_sigmoid) {
     r = log_sigmoid_from<N>(arg, e, ok);
   } else {
-    const halves<V> h = sigmoid_halves(e);
-    r = mul(h.pos, h.neg);
+    vdd<V> pos, neg;
+    sigmoid_halves(e, pos, neg);
+    r = mul(pos, neg);
   }
   ok &= rounds_to_hi<V, I>(r).v;
   return {F == fn::tanh_grad ? r.hi * 4.0 : r.hi};
@@ -222,8 +219,9 @@ GRADAUDIT_LANE_INLINE bool all_set(const I& m) {
 template <int N, class V = typename vec<N>::d, class I = typename vec<N>::i>
 GRADAUDIT_LANE_INLINE void sigmoid_pair(const V& x, V& s, I& ok_s, V& g, I& ok_g) {
   I ok;
-  const halves<V> h = sigmoid_halves(exp_neg_abs<N>(x, ok));
-  const vdd<V> sv = pick<V, I>(x >= 0, h.pos, h.neg), gv = mul(h.pos, h.neg);
+  vdd<V> pos, neg;
+  sigmoid_halves(exp_neg_abs<N>(x, ok), pos, neg);
+  const vdd<V> sv = pick<V, I>(x >= 0, pos, neg), gv = mul(pos, neg);
   ok_s = ok & rounds_to_hi<V, I>(sv).v;
   ok_g = ok & rounds_to_hi<V, I>(gv).v;
   s = sv.hi;
@@ -237,8 +235,9 @@ template <int N, class V = typename vec<N>::d, class I = typename vec<N>::i>
 GRADAUDIT_LANE_INLINE void bce_hard(const V& t, V& loss, I& ok_loss, V& sig, I& ok_sig) {
   I ok;
   const vdd<V> e = exp_neg_abs<N>(t, ok);
-  const halves<V> h = sigmoid_halves(e);
-  const vdd<V> sv = pick<V, I>(-t >= 0, h.pos, h.neg);
+  vdd<V> pos, neg;
+  sigmoid_halves(e, pos, neg);
+  const vdd<V> sv = pick<V, I>(-t >= 0, pos, neg);
   const vdd<V> lv = log_sigmoid_from<N>(t, e, ok);
   ok_sig = ok & rounds_to_hi<V, I>(sv).v;
   ok_loss = ok & rounds_to_hi<V, I>(lv).v;
@@ -267,10 +266,13 @@ GRADAUDIT_LANE_INLINE void map(const double* x, double* out, std::size_t n, scal
 }
 
 /// a[i] = σ(x[i]) and g[i] = σ'(x[i]) for i < n, the scalar calls' bits: sigmoid_pair N lanes at
-/// a time, the lanes it does not settle and the last n mod N values by dbl::sigmoid and
-/// dbl::sigmoid_grad. a and g may not alias x.
+/// a time, the lanes it does not settle and the last n mod N values by the scalar kernels s_of
+/// and d_of (dbl::sigmoid and dbl::sigmoid_grad, passed as pointers so that they are not
+/// inlined here: in the AVX2 + FMA copy the compiler could fuse their products, see
+/// detail::opaque). a and g may not alias x.
 template <int N>
-GRADAUDIT_LANE_INLINE void map_sigmoid_pair(const double* x, double* a, double* g, std::size_t n) {
+GRADAUDIT_LANE_INLINE void map_sigmoid_pair(const double* x, double* a, double* g, std::size_t n,
+                                            scalar_kernel s_of, scalar_kernel d_of) {
   using V = typename vec<N>::d;
   using I = typename vec<N>::i;
   std::size_t i = 0;
@@ -283,13 +285,13 @@ GRADAUDIT_LANE_INLINE void map_sigmoid_pair(const double* x, double* a, double* 
     std::memcpy(g + i, &d, sizeof d);
     if (!all_set<N>(ok_s & ok_g))
       for (int l = 0; l < N; ++l) {
-        if (ok_s[l] == 0) a[i + l] = dbl::sigmoid(v[l]);
-        if (ok_g[l] == 0) g[i + l] = dbl::sigmoid_grad(v[l]);
+        if (ok_s[l] == 0) a[i + l] = s_of(v[l]);
+        if (ok_g[l] == 0) g[i + l] = d_of(v[l]);
       }
   }
   for (; i < n; ++i) {
-    a[i] = dbl::sigmoid(x[i]);
-    g[i] = dbl::sigmoid_grad(x[i]);
+    a[i] = s_of(x[i]);
+    g[i] = d_of(x[i]);
   }
 }
 
