@@ -111,6 +111,50 @@ void add_batch2(const std::string& function, int range, double (*f)(double)) {
 #endif
 }
 
+/// The trainer's fused rows (detail/logistic_batch.hpp), items = values: σ and σ' of a hidden
+/// layer (sigmoid_and_grad), and the loss and ∂L/∂z of an output unit with hard labels
+/// (bce_hard_rows, y alternating 1, 0); `naive_batch` the same pairs by the naive formulas
+/// (σ and s(1 - s); PyTorch's max(z,0) - z·y + log1p(exp(-|z|)) and σ(z) - y).
+void add_trainer_rows(int range) {
+  namespace d = gradaudit::detail;
+  auto reg = [range](const std::string& name, auto body) {
+    const std::string full = name + "/x" + std::to_string(range);
+    benchmark::RegisterBenchmark(full.c_str(), [range, body](benchmark::State& state) {
+      const auto& xs = inputs<double>(range);
+      std::vector<double> y(xs.size()), a(xs.size()), g(xs.size());
+      for (std::size_t i = 0; i < y.size(); ++i) y[i] = static_cast<double>(i % 2);
+      for (auto _ : state) {
+        body(xs, y, a, g);
+        benchmark::DoNotOptimize(a.data());
+        benchmark::DoNotOptimize(g.data());
+        benchmark::ClobberMemory();
+      }
+      state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) *
+                              static_cast<std::int64_t>(xs.size()));
+    });
+  };
+  using vec = std::vector<double>;
+  reg("sigmoid_and_grad/ours_batch", [](const vec& x, const vec&, vec& a, vec& g) {
+    d::sigmoid_and_grad(x.data(), a.data(), g.data(), x.size());
+  });
+  reg("sigmoid_and_grad/naive_batch", [](const vec& x, const vec&, vec& a, vec& g) {
+    for (std::size_t i = 0; i < x.size(); ++i) {
+      a[i] = naive::sigmoid(x[i]);
+      g[i] = a[i] * (1 - a[i]);
+    }
+  });
+  reg("bce_with_logits_and_grad/ours_batch", [](const vec& z, const vec& y, vec& l, vec& g) {
+    d::bce_hard_rows(z.data(), y.data(), l.data(), g.data(), z.size(), d::dbl::bce_with_logits,
+                     d::dbl::bce_with_logits_grad);
+  });
+  reg("bce_with_logits_and_grad/naive_batch", [](const vec& z, const vec& y, vec& l, vec& g) {
+    for (std::size_t i = 0; i < z.size(); ++i) {
+      l[i] = naive::bce_with_logits(z[i], y[i]);
+      g[i] = naive::bce_with_logits_grad(z[i], y[i]);
+    }
+  });
+}
+
 /// Soft targets: y from a fixed sequence in (0, 1).
 double soft_y(double x) { return 0.5 + 0.49 * std::sin(x); }
 
@@ -139,6 +183,7 @@ const bool registered = [] {
       add_batch2<d::fast_kernel::log_sigmoid>("log_sigmoid", r, d::dbl::log_sigmoid);
       add_batch2<d::fast_kernel::tanh_grad>("tanh_grad", r, d::dbl::tanh_grad);
     }
+    add_trainer_rows(r);
 
     add<double>("bce_with_logits_soft", "ours_double", r,
                 [](double z) { return ga::bce_with_logits<double>(z, soft_y(z)); });
