@@ -45,8 +45,8 @@ inline dd sigmoid_dd_core(double x) {
 /// one exact product instead of three) with a relative error < 2^-65, and keeps its high part
 /// when Ziv's test (rounds_to_hi) shows that it is the correctly rounded result; otherwise
 /// (about 1 input in 256, and beyond fast_cut) the full path below. In that range every exact
-/// product the fast path forms is >= 2^-969 (the smallest: e·r and r·(e·r) in sigmoid_halves
-/// and σ', >= 2^-435; v² in log1p_dd, v ≈ e >= 2^-433, v² >= 2^-866), so it is exact whether a
+/// product the fast path forms is >= 2^-969 (the smallest: q·(1 + e) in the quotients, q ≈ σ
+/// or σ' >= 2^-435; v² in log1p_dd, v ≈ e >= 2^-433, v² >= 2^-866), so it is exact whether a
 /// hardware FMA or Veltkamp's split forms it, and every result is >= 2^-960, as rounds_to_hi
 /// needs. logistic_batch.hpp runs the same operations several lanes at a time.
 inline constexpr double fast_cut = 300;
@@ -58,38 +58,20 @@ inline dd one_plus(dd e) {
   return {s.hi, s.lo + e.lo};
 }
 
-/// σ(a) and σ(-a) for a = |x|, as dd.
-struct logistic_halves {
-  dd pos;  ///< σ(a) = 1/(1 + e)
-  dd neg;  ///< σ(-a) = e/(1 + e)
-};
-
-/// σ(a) and σ(-a) from e = e^{-a} (exp_fast's dd, relative error δ < 2^-66), with one division:
-/// r = 1/(1 + e) (one_plus 2^-105, div 16u²) and e·r (mul 7u²). Both are functions of the same
-/// computed ê, so they are ê/(1 + ê) and 1/(1 + ê) times (1 + ε), |ε| < 16u² + 2^-105 for r and
-/// < 23u² + 2^-105 for e·r, and ê's error enters with the functions' relative sensitivities
-/// to e, e/(1 + e) <= 1/2 and 1/(1 + e) <= 1: relative errors < 2^-66 + 2^-101 < 2^-65.9.
-/// σ', σ and the trainer's loss gradient all start here (logistic_batch.hpp does the same
-/// operations per lane), so that one exp and one division serve σ and σ' together.
-inline logistic_halves sigmoid_halves(dd e) {
-  const dd r = div({1, 0}, one_plus(e));
-  return {r, mul(e, r)};
-}
-
-/// σ(x) as dd for |x| <= fast_cut from exp_fast: σ(|x|) or σ(-|x|) of sigmoid_halves, relative
-/// error < 2^-65.9.
+/// σ(x) as dd for |x| <= fast_cut from exp_fast: e/(1 + e) or 1/(1 + e) with the same computed
+/// e in numerator and denominator, so the exp error enters with σ's relative sensitivity to e,
+/// <= 1; one_plus 2^-105, the division 16u²: relative error < 2^-65.9.
 inline dd sigmoid_fast_dd(double x) {
-  const logistic_halves h = sigmoid_halves(exp_fast(-std::abs(x)));
-  return x >= 0 ? h.pos : h.neg;
+  const dd e = exp_fast(-std::abs(x));
+  return div(x >= 0 ? dd{1, 0} : e, one_plus(e));
 }
 
-/// σ'(x) = σ(a)·σ(-a) = e/(1 + e)² as dd for a = |x| <= fast_cut: with ê the computed e, the
-/// result is ê/(1 + ê)²·(1 + ε1)²(1 + ε2)(1 + ε3), ε1 of r (< 16u² + 2^-105), ε2 of e·r and
-/// ε3 of the last product (mul, 7u² each): < 47u² < 2^-100; ê's error δ < 2^-66 enters with
-/// σ''s relative sensitivity to e, |1 - ê|/(1 + ê) <= 1: relative error < 2^-65.9.
+/// σ'(x) = e/(1 + e)² as dd for a = |x| <= fast_cut from exp_fast: exp error with
+/// sensitivity |1 - 2σ(a)| <= 1, one_plus 2^-105, mul 7u², div 16u²: < 2^-65.9.
 inline dd sigmoid_grad_fast_dd(double a) {
-  const logistic_halves h = sigmoid_halves(exp_fast(-a));
-  return mul(h.pos, h.neg);
+  const dd e = exp_fast(-a);
+  const dd d = one_plus(e);
+  return div(e, mul(d, d));
 }
 
 /// log σ(x) as dd for |x| <= fast_cut from exp_fast: log1p_dd of e (log1p's sensitivity to a

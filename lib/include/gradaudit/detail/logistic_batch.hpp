@@ -193,7 +193,7 @@ void map_fast(const double* x, double* out, std::size_t n, scalar_kernel f) {
 }
 
 /// a[i] = dbl::sigmoid(x[i]) and g[i] = dbl::sigmoid_grad(x[i]) for i < n, bitwise, from one
-/// exp and one division per value where the fast path settles both (the trainer's sigmoid
+/// exp per value where the fast path settles both (the trainer's sigmoid
 /// layers: the forward pass needs σ, the backward pass σ'). a and g may not alias x.
 inline void sigmoid_and_grad(const double* x, double* a, double* g, std::size_t n) {
 #if GRADAUDIT_VECTOR_KERNELS

@@ -153,18 +153,24 @@ GRADAUDIT_LANE_INLINE box<I> rounds_to_hi(const vdd<V>& a) {
   return {vabs<V, I>(a.lo).v + b * 0x1p-61 < h};
 }
 
-/// detail::sigmoid_halves per lane, from e = e^{-a}: pos = σ(a), neg = σ(-a). (Out-parameters:
-/// GCC 12 copied a returned struct of four vectors through the stack in 8-byte pieces.)
-template <class V>
-GRADAUDIT_LANE_INLINE void sigmoid_halves(const vdd<V>& e, vdd<V>& pos, vdd<V>& neg) {
-  pos = div(vdd<V>{V{} + 1.0, V{}}, one_plus(e));
-  neg = mul(e, pos);
-}
-
 /// mask ? a : b for dd lanes.
 template <class V, class I>
 GRADAUDIT_LANE_INLINE vdd<V> pick(const I& mask, const vdd<V>& a, const vdd<V>& b) {
   return {select<V>(mask, a.hi, b.hi).v, select<V>(mask, a.lo, b.lo).v};
+}
+
+/// σ(x) from e = e^{-|x|} as sigmoid_fast_dd: (x >= 0 ? 1 : e)/(1 + e); pos = (x >= 0).
+template <class V, class I>
+GRADAUDIT_LANE_INLINE vdd<V> sigmoid_from(const I& pos, const vdd<V>& e) {
+  const vdd<V> num{select<V>(pos, V{} + 1, e.hi).v, select<V>(pos, V{}, e.lo).v};
+  return div(num, one_plus(e));
+}
+
+/// σ'(x) from e = e^{-|x|} as sigmoid_grad_fast_dd: e/((1 + e)(1 + e)).
+template <class V>
+GRADAUDIT_LANE_INLINE vdd<V> sigmoid_grad_from(const vdd<V>& e) {
+  const vdd<V> d = one_plus(e);
+  return div(e, mul(d, d));
 }
 
 /// The argument of a fast-path kernel and e = exp_fast(-|arg|): ok is false where |arg| >
@@ -192,15 +198,11 @@ GRADAUDIT_LANE_INLINE box<V> kernel(const V& x, I& ok) {
   const vdd<V> e = exp_neg_abs<N>(arg, ok);
   vdd<V> r;
   if constexpr (F == fn::sigmoid) {
-    vdd<V> pos, neg;
-    sigmoid_halves(e, pos, neg);
-    r = pick<V, I>(arg >= 0, pos, neg);
+    r = sigmoid_from(arg >= 0, e);
   } else if constexpr (F == fn::log_sigmoid) {
     r = log_sigmoid_from<N>(arg, e, ok);
   } else {
-    vdd<V> pos, neg;
-    sigmoid_halves(e, pos, neg);
-    r = mul(pos, neg);
+    r = sigmoid_grad_from(e);
   }
   ok &= rounds_to_hi<V, I>(r).v;
   return {F == fn::tanh_grad ? r.hi * 4.0 : r.hi};
@@ -214,14 +216,13 @@ GRADAUDIT_LANE_INLINE bool all_set(const I& m) {
   return all;
 }
 
-/// σ(x) and σ'(x) per lane from one exp and one division (sigmoid_halves): the candidates of
-/// sigmoid_fast_dd and sigmoid_grad_fast_dd, with their own rounding tests.
+/// σ(x) and σ'(x) per lane from one exp (and 1 + e): the candidates of sigmoid_fast_dd and
+/// sigmoid_grad_fast_dd, with their own rounding tests.
 template <int N, class V = typename vec<N>::d, class I = typename vec<N>::i>
 GRADAUDIT_LANE_INLINE void sigmoid_pair(const V& x, V& s, I& ok_s, V& g, I& ok_g) {
   I ok;
-  vdd<V> pos, neg;
-  sigmoid_halves(exp_neg_abs<N>(x, ok), pos, neg);
-  const vdd<V> sv = pick<V, I>(x >= 0, pos, neg), gv = mul(pos, neg);
+  const vdd<V> e = exp_neg_abs<N>(x, ok);
+  const vdd<V> sv = sigmoid_from(x >= 0, e), gv = sigmoid_grad_from(e);
   ok_s = ok & rounds_to_hi<V, I>(sv).v;
   ok_g = ok & rounds_to_hi<V, I>(gv).v;
   s = sv.hi;
@@ -235,9 +236,7 @@ template <int N, class V = typename vec<N>::d, class I = typename vec<N>::i>
 GRADAUDIT_LANE_INLINE void bce_hard(const V& t, V& loss, I& ok_loss, V& sig, I& ok_sig) {
   I ok;
   const vdd<V> e = exp_neg_abs<N>(t, ok);
-  vdd<V> pos, neg;
-  sigmoid_halves(e, pos, neg);
-  const vdd<V> sv = pick<V, I>(-t >= 0, pos, neg);
+  const vdd<V> sv = sigmoid_from(-t >= 0, e);
   const vdd<V> lv = log_sigmoid_from<N>(t, e, ok);
   ok_sig = ok & rounds_to_hi<V, I>(sv).v;
   ok_loss = ok & rounds_to_hi<V, I>(lv).v;

@@ -122,7 +122,7 @@ void activation_row(activation a, bool derivative, const T* z, T* out, std::size
 }
 
 /// a[s] = act(z[s]) and g[s] = act'(z[s]) for s < n: a hidden layer's forward pass keeps both
-/// (the backward pass multiplies by g). double: σ and σ' from one exp and one division per
+/// (the backward pass multiplies by g). double: σ and σ' from one exp (two divisions) per
 /// value (sigmoid_and_grad), each bitwise its scalar call; the other activations as
 /// activation_row's two rows. float: g = a(1 - a) and 1 - a² from the packets' a. Other
 /// scalars: activation_row's rows from z. a and g may not alias z.
