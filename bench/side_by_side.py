@@ -25,15 +25,16 @@ or failing binary is reported and torch's times are still reported (exit 0).
 
 --unit-costs UNITS.json (Google Benchmark's JSON of gradaudit_unit_costs, run just before in
 the same session) also prints each run as a fraction of a lower bound on our epoch:
-  bound (1 core) = exps x (ns per value of Eigen's packet exp, the exp the trainer calls)
-                 + logs x (ns per value of Eigen's packet log)
+  bound (1 core) = exps x (ns per value of the 1-ULP kernels' exp_fast on the vector lanes,
+                          the exp the trainer's sigmoid and loss rows start from)
+                 + logs x (ns per value of their log1p on the lanes, the loss row's log)
                  + multiply-adds / (the peak multiply-adds per ns of this build: the smaller of
                    the measured packet multiply and packet add rates, as without FMA a
                    multiply-add is one of each, on separate pipes),
 with the operations counted as the trainer performs them (epoch_counts below), and over t
 threads bound / t. --exp-ns, --log-ns, --madds-per-ns give or override the unit costs by hand.
-Beside it, what the bound leaves out: the divisions (the sigmoid's 1/(1+e)), and a model of
-the epoch from the trainer's own row kernels (sigmoid, sigmoid', BCE rows, z += w.a, dot),
+Beside it, what the bound leaves out: the divisions (two per hidden unit, one per output), and a model
+of the epoch from the trainer's own row kernels (sigmoid with sigmoid', BCE rows, z += w.a, dot),
 each row of gradaudit_unit_costs times its count.
 
 Output: text on stdout; with --json OUT, everything as JSON (atomically).
