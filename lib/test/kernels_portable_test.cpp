@@ -80,13 +80,14 @@ TEST(PortableKernels, SameBitsOnEveryTarget) {
 }
 
 /// The batch fast path (logistic_batch.hpp: 2 lanes, or 4 with AVX2 where the CPU has it) gives
-/// the scalar calls' bits for σ, σ', tanh' and log σ on the hash's inputs, every length mod 4
+/// the scalar calls' bits for σ, σ', tanh, tanh' and log σ on the hash's inputs, every length mod 4
 /// (the scalar tail) and in place; under ci/cross this runs the NEON lanes (aarch64), SSE2 or
 /// AVX2 lanes (x86-64) and the lanes beside a hardware-FMA scalar kernel (-march=native).
 TEST(PortableKernels, BatchFastPathGivesTheScalarBits) {
   namespace d = gradaudit::detail;
   auto xs = inputs();
-  for (double v : {300.0, -300.0, 150.0, -150.0, std::nextafter(300.0, 301.0), 1e-300, -0.0})
+  for (double v : {300.0, -300.0, 150.0, -150.0, std::nextafter(300.0, 301.0), 1e-300, -0.0,
+                   std::nextafter(150.0, 151.0), 0x1p-4, -0x1p-4, std::nextafter(0x1p-4, 0.0)})
     xs.push_back(v);
   const auto check = [&](auto run, double (*f)(double), const char* name) {
     for (std::size_t n : {xs.size(), xs.size() - 1, xs.size() - 2, xs.size() - 3}) {
@@ -106,6 +107,7 @@ TEST(PortableKernels, BatchFastPathGivesTheScalarBits) {
     d::force_two_lanes() = two;
     check(d::map_fast<d::fast_kernel::sigmoid>, dbl::sigmoid, "sigmoid");
     check(d::map_fast<d::fast_kernel::sigmoid_grad>, dbl::sigmoid_grad, "sigmoid_grad");
+    check(d::map_fast<d::fast_kernel::tanh>, dbl::tanh, "tanh");
     check(d::map_fast<d::fast_kernel::tanh_grad>, dbl::tanh_grad, "tanh_grad");
     check(d::map_fast<d::fast_kernel::log_sigmoid>, dbl::log_sigmoid, "log_sigmoid");
   }
@@ -113,7 +115,7 @@ TEST(PortableKernels, BatchFastPathGivesTheScalarBits) {
 }
 
 /// The trainer's fused rows give the scalar calls' bits: σ and σ' from one exp
-/// (sigmoid_and_grad), and for a logit and a target the loss and its gradient from one exp
+/// (sigmoid_and_grad), tanh and tanh' from one exp (tanh_and_grad), and for a logit and a target the loss and its gradient from one exp
 /// (bce_hard_rows), on both lane copies, every length mod 4. The gradient's reference here is
 /// dbl::bce_with_logits_grad without its MPFR branch (this file links no MPFR; the soft
 /// targets the lanes hand to it come back unchanged, which is what the test checks of them).
@@ -128,7 +130,8 @@ TEST(PortableKernels, FusedTrainerRowsGiveTheScalarBits) {
   namespace d = gradaudit::detail;
   const auto bits = [](double v) { return std::bit_cast<std::uint64_t>(v); };
   auto xs = inputs();
-  for (double v : {300.0, -300.0, std::nextafter(300.0, 301.0), std::nan(""), 1e-300, -0.0})
+  for (double v : {300.0, -300.0, std::nextafter(300.0, 301.0), std::nan(""), 1e-300, -0.0,
+                   150.0, -std::nextafter(150.0, 151.0), 0x1p-4, -std::nextafter(0x1p-4, 0.0)})
     xs.push_back(v);
   std::vector<double> ys(xs.size());
   for (std::size_t i = 0; i < ys.size(); ++i)  // mostly hard labels, some soft, one NaN
@@ -137,14 +140,17 @@ TEST(PortableKernels, FusedTrainerRowsGiveTheScalarBits) {
   for (bool two : {false, true}) {
     d::force_two_lanes() = two;
     for (std::size_t n : {xs.size(), xs.size() - 1, xs.size() - 2, xs.size() - 3}) {
-      std::vector<double> a(n), g(n), loss(n), grad(n);
+      std::vector<double> a(n), g(n), ta(n), tg(n), loss(n), grad(n);
       d::sigmoid_and_grad(xs.data(), a.data(), g.data(), n);
+      d::tanh_and_grad(xs.data(), ta.data(), tg.data(), n);
       d::bce_hard_rows(xs.data(), ys.data(), loss.data(), grad.data(), n, dbl::bce_with_logits,
                        bce_grad_hard);
       for (std::size_t i = 0; i < n; ++i) {
         const double x = xs[i], y = ys[i];
         ASSERT_EQ(bits(a[i]), bits(dbl::sigmoid(x))) << two << " sigmoid at " << x;
         ASSERT_EQ(bits(g[i]), bits(dbl::sigmoid_grad(x))) << two << " sigmoid_grad at " << x;
+        ASSERT_EQ(bits(ta[i]), bits(dbl::tanh(x))) << two << " tanh at " << x;
+        ASSERT_EQ(bits(tg[i]), bits(dbl::tanh_grad(x))) << two << " tanh_grad at " << x;
         ASSERT_EQ(bits(loss[i]), bits(dbl::bce_with_logits(x, y))) << two << " loss at " << x;
         ASSERT_EQ(bits(grad[i]), bits(bce_grad_hard(x, y))) << two << " grad at " << x;
       }

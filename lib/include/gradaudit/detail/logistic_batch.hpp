@@ -1,6 +1,6 @@
 #pragma once
 /// \file logistic_batch.hpp
-/// Batch forms of the fast-path kernels σ, σ', tanh' and log σ (logistic.hpp) over arrays of
+/// Batch forms of the fast-path kernels σ, σ', tanh, tanh' and log σ (logistic.hpp) over arrays of
 /// double, several values per instruction, with results bitwise equal to the scalar calls.
 ///
 /// How. The fast path (exp_fast, one_plus, div, mul, log1p_dd and Ziv's test rounds_to_hi) is
@@ -9,7 +9,8 @@
 /// doing exactly the scalar operations (the exact products by Veltkamp splitting or a hardware
 /// FMA, which give the same exact product; the lanes' table entries loaded one by one). Lanes
 /// outside the
-/// fast range (|x| > fast_cut = 300 for σ, σ', log σ; |2x| > fast_cut for tanh'; NaN) are
+/// fast range (|x| > fast_cut = 300 for σ, σ', log σ; |2x| > fast_cut for tanh'; for tanh also
+/// |x| < tanh_fast_low = 1/16; NaN) are
 /// computed on 0 and then redone by the scalar kernel, as are lanes whose rounding test fails
 /// (about 1 in 256): the scalar kernel takes the same fast path (and the same test) or its full
 /// path, so every output is the scalar call's bits.
@@ -47,7 +48,7 @@
 namespace gradaudit::detail {
 
 /// The kernels with a batch fast path.
-enum class fast_kernel { sigmoid, sigmoid_grad, tanh_grad, log_sigmoid };
+enum class fast_kernel { sigmoid, sigmoid_grad, tanh, tanh_grad, log_sigmoid };
 
 /// One function of a batch form: the scalar kernel, for every lane the vector path leaves.
 using scalar_kernel = double (*)(double);
@@ -147,10 +148,10 @@ __attribute__((target("avx2,fma"))) void map4(const double* x, double* out, std:
   avx2_fma::map<F, 4>(x, out, n, f);
 }
 
-__attribute__((target("avx2,fma"))) inline void sigmoid_pair4(const double* x, double* a,
-                                                              double* g, std::size_t n,
-                                                              scalar_kernel s, scalar_kernel d) {
-  avx2_fma::map_sigmoid_pair<4>(x, a, g, n, s, d);
+template <bool Tanh>
+__attribute__((target("avx2,fma"))) void pair4(const double* x, double* a, double* g,
+                                               std::size_t n, scalar_kernel s, scalar_kernel d) {
+  avx2_fma::map_pair<4, Tanh>(x, a, g, n, s, d);
 }
 __attribute__((target("avx2,fma"))) inline void bce_hard4(const double* z, const double* y,
                                                           double* loss, double* grad,
@@ -166,9 +167,10 @@ inline bool have_avx2_fma() {
 }
 #endif
 
-inline void sigmoid_pair2(const double* x, double* a, double* g, std::size_t n, scalar_kernel s,
-                          scalar_kernel d) {
-  base::map_sigmoid_pair<2>(x, a, g, n, s, d);
+template <bool Tanh>
+void pair2(const double* x, double* a, double* g, std::size_t n, scalar_kernel s,
+           scalar_kernel d) {
+  base::map_pair<2, Tanh>(x, a, g, n, s, d);
 }
 inline void bce_hard2(const double* z, const double* y, double* loss, double* grad, std::size_t n,
                       pair_kernel loss_of, pair_kernel grad_of) {
@@ -199,13 +201,30 @@ inline void sigmoid_and_grad(const double* x, double* a, double* g, std::size_t 
 #if GRADAUDIT_VECTOR_KERNELS
 #if defined(__x86_64__)
   if (lanes::have_avx2_fma())
-    return lanes::sigmoid_pair4(x, a, g, n, dbl::sigmoid, dbl::sigmoid_grad);
+    return lanes::pair4<false>(x, a, g, n, dbl::sigmoid, dbl::sigmoid_grad);
 #endif
-  lanes::sigmoid_pair2(x, a, g, n, dbl::sigmoid, dbl::sigmoid_grad);
+  lanes::pair2<false>(x, a, g, n, dbl::sigmoid, dbl::sigmoid_grad);
 #else
   for (std::size_t i = 0; i < n; ++i) {
     a[i] = dbl::sigmoid(x[i]);
     g[i] = dbl::sigmoid_grad(x[i]);
+  }
+#endif
+}
+
+/// a[i] = dbl::tanh(x[i]) and g[i] = dbl::tanh_grad(x[i]) for i < n, bitwise, from one exp
+/// (e^{-2|x|}) per value where the fast paths settle both (the trainer's tanh layers; for
+/// |x| < 1/16 tanh is the scalar kernel's, tanh' still the lanes'). a and g may not alias x.
+inline void tanh_and_grad(const double* x, double* a, double* g, std::size_t n) {
+#if GRADAUDIT_VECTOR_KERNELS
+#if defined(__x86_64__)
+  if (lanes::have_avx2_fma()) return lanes::pair4<true>(x, a, g, n, dbl::tanh, dbl::tanh_grad);
+#endif
+  lanes::pair2<true>(x, a, g, n, dbl::tanh, dbl::tanh_grad);
+#else
+  for (std::size_t i = 0; i < n; ++i) {
+    a[i] = dbl::tanh(x[i]);
+    g[i] = dbl::tanh_grad(x[i]);
   }
 #endif
 }

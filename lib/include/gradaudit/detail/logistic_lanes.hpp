@@ -173,6 +173,18 @@ GRADAUDIT_LANE_INLINE vdd<V> sigmoid_grad_from(const vdd<V>& e) {
   return div(e, mul(d, d));
 }
 
+/// tanh|x| from e = e^{-2|x|} as tanh_fast_dd: (1 - e)/(1 + e).
+template <class V>
+GRADAUDIT_LANE_INLINE vdd<V> tanh_from(const vdd<V>& e) {
+  return div(add(vdd<V>{-e.hi, -e.lo}, V{} + 1.0), one_plus(e));
+}
+
+/// |t| with the sign of x (tanh's odd symmetry; t >= 0).
+template <class V, class I>
+GRADAUDIT_LANE_INLINE box<V> with_sign_of(const V& t, const V& x) {
+  return {(V)((I)t | ((I)x & (I{} + std::numeric_limits<std::int64_t>::min())))};
+}
+
 /// The argument of a fast-path kernel and e = exp_fast(-|arg|): ok is false where |arg| >
 /// fast_cut or NaN (those lanes compute on 0 and are redone by the scalar kernel).
 template <int N, class V = typename vec<N>::d, class I = typename vec<N>::i>
@@ -191,13 +203,19 @@ GRADAUDIT_LANE_INLINE vdd<V> log_sigmoid_from(const V& arg, const vdd<V>& e, con
   return pick<V, I>(arg >= 0, neg, shifted);
 }
 
-/// The four fast-path kernels per lane: the candidate result and whether it is final.
+/// The five fast-path kernels per lane: the candidate result and whether it is final.
 template <fn F, int N, class V = typename vec<N>::d, class I = typename vec<N>::i>
 GRADAUDIT_LANE_INLINE box<V> kernel(const V& x, I& ok) {
-  const V arg = F == fn::tanh_grad ? 2.0 * x : x;
+  constexpr bool doubled = F == fn::tanh_grad || F == fn::tanh;
+  const V arg = doubled ? 2.0 * x : x;
   const vdd<V> e = exp_neg_abs<N>(arg, ok);
   vdd<V> r;
-  if constexpr (F == fn::sigmoid) {
+  if constexpr (F == fn::tanh) {
+    ok &= vabs<V, I>(x).v >= dbl::tanh_fast_low;
+    r = tanh_from(e);
+    ok &= rounds_to_hi<V, I>(r).v;
+    return with_sign_of<V, I>(r.hi, x);
+  } else if constexpr (F == fn::sigmoid) {
     r = sigmoid_from(arg >= 0, e);
   } else if constexpr (F == fn::log_sigmoid) {
     r = log_sigmoid_from<N>(arg, e, ok);
@@ -227,6 +245,20 @@ GRADAUDIT_LANE_INLINE void sigmoid_pair(const V& x, V& s, I& ok_s, V& g, I& ok_g
   ok_g = ok & rounds_to_hi<V, I>(gv).v;
   s = sv.hi;
   g = gv.hi;
+}
+
+/// tanh(x) and tanh'(x) = 4σ'(2x) per lane from one exp, e = e^{-2|x|}: the candidates of
+/// tanh_fast_dd (|x| >= tanh_fast_low) and of tanh_grad's sigmoid_grad_fast_dd, with their own
+/// rounding tests.
+template <int N, class V = typename vec<N>::d, class I = typename vec<N>::i>
+GRADAUDIT_LANE_INLINE void tanh_pair(const V& x, V& t, I& ok_t, V& g, I& ok_g) {
+  I ok;
+  const vdd<V> e = exp_neg_abs<N>(2.0 * x, ok);
+  const vdd<V> tv = tanh_from(e), gv = sigmoid_grad_from(e);
+  ok_t = ok & (vabs<V, I>(x).v >= dbl::tanh_fast_low) & rounds_to_hi<V, I>(tv).v;
+  ok_g = ok & rounds_to_hi<V, I>(gv).v;
+  t = with_sign_of<V, I>(tv.hi, x).v;
+  g = gv.hi * 4.0;
 }
 
 /// For hard labels, t = (y == 1 ? z : -z): the loss -log σ(t) and the gradient ±σ(-t) (- for
@@ -264,14 +296,15 @@ GRADAUDIT_LANE_INLINE void map(const double* x, double* out, std::size_t n, scal
   map_scalar(x + i, out + i, n - i, f);
 }
 
-/// a[i] = σ(x[i]) and g[i] = σ'(x[i]) for i < n, the scalar calls' bits: sigmoid_pair N lanes at
-/// a time, the lanes it does not settle and the last n mod N values by the scalar kernels s_of
-/// and d_of (dbl::sigmoid and dbl::sigmoid_grad, passed as pointers so that they are not
+/// a[i] = f(x[i]) and g[i] = f'(x[i]) for i < n, f = σ (Tanh false) or tanh (true), the scalar
+/// calls' bits: sigmoid_pair or tanh_pair N lanes at a time, the lanes it does not settle and
+/// the last n mod N values by the scalar kernels s_of and d_of (dbl::sigmoid and
+/// dbl::sigmoid_grad, or dbl::tanh and dbl::tanh_grad, passed as pointers so that they are not
 /// inlined here: in the AVX2 + FMA copy the compiler could fuse their products, see
 /// detail::opaque). a and g may not alias x.
-template <int N>
-GRADAUDIT_LANE_INLINE void map_sigmoid_pair(const double* x, double* a, double* g, std::size_t n,
-                                            scalar_kernel s_of, scalar_kernel d_of) {
+template <int N, bool Tanh>
+GRADAUDIT_LANE_INLINE void map_pair(const double* x, double* a, double* g, std::size_t n,
+                                    scalar_kernel s_of, scalar_kernel d_of) {
   using V = typename vec<N>::d;
   using I = typename vec<N>::i;
   std::size_t i = 0;
@@ -279,7 +312,10 @@ GRADAUDIT_LANE_INLINE void map_sigmoid_pair(const double* x, double* a, double* 
     V v, s, d;
     std::memcpy(&v, x + i, sizeof v);
     I ok_s, ok_g;
-    sigmoid_pair<N>(v, s, ok_s, d, ok_g);
+    if constexpr (Tanh)
+      tanh_pair<N>(v, s, ok_s, d, ok_g);
+    else
+      sigmoid_pair<N>(v, s, ok_s, d, ok_g);
     std::memcpy(a + i, &s, sizeof s);
     std::memcpy(g + i, &d, sizeof d);
     if (!all_set<N>(ok_s & ok_g))

@@ -62,8 +62,7 @@ T activate_grad(activation a, const T& z) {
 }
 
 /// out[s] = f(z[s]) for s < n, f = act (derivative = false) or act' (true). One switch per
-/// row. double: the batch forms of the 1-ULP kernels (tanh has no vector fast path yet: its
-/// scalar kernel per value); float: Eigen packets; other scalars: the scalar kernels.
+/// row. double: the batch forms of the 1-ULP kernels; float: Eigen packets; other scalars: the scalar kernels.
 template <Real T>
 void activation_row(activation a, bool derivative, const T* z, T* out, std::size_t n) {
   if constexpr (std::is_same_v<T, double>) {
@@ -74,7 +73,7 @@ void activation_row(activation a, bool derivative, const T* z, T* out, std::size
     }
     if (a == activation::tanh) {
       if (derivative) return map_fast<fast_kernel::tanh_grad>(z, out, n, dbl::tanh_grad);
-      return map_scalar(z, out, n, dbl::tanh);
+      return map_fast<fast_kernel::tanh>(z, out, n, dbl::tanh);
     }
   } else if constexpr (std::is_same_v<T, float>) {
     using row = Eigen::Array<T, 1, Eigen::Dynamic>;
@@ -123,13 +122,15 @@ void activation_row(activation a, bool derivative, const T* z, T* out, std::size
 
 /// a[s] = act(z[s]) and g[s] = act'(z[s]) for s < n: a hidden layer's forward pass keeps both
 /// (the backward pass multiplies by g). double: σ and σ' from one exp (two divisions) per
-/// value (sigmoid_and_grad), each bitwise its scalar call; the other activations as
+/// value (sigmoid_and_grad), tanh and tanh' from one exp of -2|z| (tanh_and_grad), each bitwise
+/// its scalar call; the other activations as
 /// activation_row's two rows. float: g = a(1 - a) and 1 - a² from the packets' a. Other
 /// scalars: activation_row's rows from z. a and g may not alias z.
 template <Real T>
 void activation_rows(activation act, const T* z, T* a, T* g, std::size_t n) {
   if constexpr (std::is_same_v<T, double>) {
     if (act == activation::sigmoid) return sigmoid_and_grad(z, a, g, n);
+    if (act == activation::tanh) return tanh_and_grad(z, a, g, n);
   } else if constexpr (std::is_same_v<T, float>) {
     if (act == activation::sigmoid || act == activation::tanh) {
       activation_row<T>(act, false, z, a, n);
