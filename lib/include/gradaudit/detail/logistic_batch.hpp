@@ -9,8 +9,8 @@
 /// doing exactly the scalar operations (the exact products by Veltkamp splitting or a hardware
 /// FMA, which give the same exact product; the lanes' table entries loaded one by one). Lanes
 /// outside the
-/// fast range (|x| > fast_cut = 300 for σ, σ', log σ; |2x| > fast_cut for tanh'; for tanh also
-/// |x| < tanh_fast_low = 1/16; NaN) are
+/// fast range (|x| > fast_cut = 300 for σ, σ', log σ; |2x| > fast_cut for tanh' and tanh; for
+/// tanh also |x| < tanh_small_low = 2^-28; NaN) are
 /// computed on 0 and then redone by the scalar kernel, as are lanes whose rounding test fails
 /// (about 1 in 256): the scalar kernel takes the same fast path (and the same test) or its full
 /// path, so every output is the scalar call's bits.
@@ -214,7 +214,7 @@ inline void sigmoid_and_grad(const double* x, double* a, double* g, std::size_t 
 
 /// a[i] = dbl::tanh(x[i]) and g[i] = dbl::tanh_grad(x[i]) for i < n, bitwise, from one exp
 /// (e^{-2|x|}) per value where the fast paths settle both (the trainer's tanh layers; for
-/// |x| < 1/16 tanh is the scalar kernel's, tanh' still the lanes'). a and g may not alias x.
+/// |x| < 1/16 tanh comes from its series on the lanes, tanh_small_dd). a and g may not alias x.
 inline void tanh_and_grad(const double* x, double* a, double* g, std::size_t n) {
 #if GRADAUDIT_VECTOR_KERNELS
 #if defined(__x86_64__)

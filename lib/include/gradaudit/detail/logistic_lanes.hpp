@@ -179,6 +179,22 @@ GRADAUDIT_LANE_INLINE vdd<V> tanh_from(const vdd<V>& e) {
   return div(add(vdd<V>{-e.hi, -e.lo}, V{} + 1.0), one_plus(e));
 }
 
+/// tanh a for 2^-28 <= a < 1/16 as tanh_small_dd: a + a·c, c = a²·(-1/3 + a²·R(a²)).
+template <class V>
+GRADAUDIT_LANE_INLINE vdd<V> tanh_small(const V& a) {
+  const vdd<V> s = two_product(a, a);
+  const V h = s.hi;
+  const V r =
+      h * (0x1.1111111111111p-3 +
+           h * (-0x1.ba1ba1ba1ba1cp-5 +
+                h * (0x1.664f4882c10fap-6 +
+                     h * (-0x1.226e355e6c23dp-7 +
+                          h * (0x1.d6d3d0e157de0p-9 + h * -0x1.7da36452b75e3p-10)))));
+  const vdd<V> third{V{} - 0x1.5555555555555p-2, V{} - 0x1.5555555555555p-56};
+  const vdd<V> c = mul(s, add(third, r));
+  return add(mul(c, vdd<V>{a, V{}}), a);
+}
+
 /// |t| with the sign of x (tanh's odd symmetry; t >= 0).
 template <class V, class I>
 GRADAUDIT_LANE_INLINE box<V> with_sign_of(const V& t, const V& x) {
@@ -203,6 +219,28 @@ GRADAUDIT_LANE_INLINE vdd<V> log_sigmoid_from(const V& arg, const vdd<V>& e, con
   return pick<V, I>(arg >= 0, neg, shifted);
 }
 
+/// Whether any lane of a mask is set.
+template <int N, class I>
+GRADAUDIT_LANE_INLINE bool any_set(const I& m) {
+  bool any = false;
+  for (int l = 0; l < N; ++l) any = any || m[l] != 0;
+  return any;
+}
+
+/// tanh(x) per lane as dbl::tanh's first try: tanh_fast_dd from e = e^{-2|x|} for |x| >= 1/16
+/// (where ok_exp, i.e. |2x| <= fast_cut), tanh_small_dd for 2^-28 <= |x| < 1/16 (computed only
+/// when some lane needs it); ok_t: which lanes that settles (the test passes).
+template <int N, class V = typename vec<N>::d, class I = typename vec<N>::i>
+GRADAUDIT_LANE_INLINE box<V> tanh_of(const V& x, const vdd<V>& e, const I& ok_exp, I& ok_t) {
+  const V ax = vabs<V, I>(x).v;
+  const I fast = ax >= dbl::tanh_fast_low;
+  const I small = (ax < dbl::tanh_fast_low) & (ax >= dbl::tanh_small_low);  // false for NaN
+  vdd<V> r = tanh_from(e);
+  if (any_set<N>(small)) r = pick<V, I>(fast, r, tanh_small(ax));
+  ok_t = ((ok_exp & fast) | small) & rounds_to_hi<V, I>(r).v;
+  return with_sign_of<V, I>(r.hi, x);
+}
+
 /// The five fast-path kernels per lane: the candidate result and whether it is final.
 template <fn F, int N, class V = typename vec<N>::d, class I = typename vec<N>::i>
 GRADAUDIT_LANE_INLINE box<V> kernel(const V& x, I& ok) {
@@ -211,10 +249,7 @@ GRADAUDIT_LANE_INLINE box<V> kernel(const V& x, I& ok) {
   const vdd<V> e = exp_neg_abs<N>(arg, ok);
   vdd<V> r;
   if constexpr (F == fn::tanh) {
-    ok &= vabs<V, I>(x).v >= dbl::tanh_fast_low;
-    r = tanh_from(e);
-    ok &= rounds_to_hi<V, I>(r).v;
-    return with_sign_of<V, I>(r.hi, x);
+    return tanh_of<N>(x, e, ok, ok);
   } else if constexpr (F == fn::sigmoid) {
     r = sigmoid_from(arg >= 0, e);
   } else if constexpr (F == fn::log_sigmoid) {
@@ -248,16 +283,14 @@ GRADAUDIT_LANE_INLINE void sigmoid_pair(const V& x, V& s, I& ok_s, V& g, I& ok_g
 }
 
 /// tanh(x) and tanh'(x) = 4σ'(2x) per lane from one exp, e = e^{-2|x|}: the candidates of
-/// tanh_fast_dd (|x| >= tanh_fast_low) and of tanh_grad's sigmoid_grad_fast_dd, with their own
-/// rounding tests.
+/// tanh_of and of tanh_grad's sigmoid_grad_fast_dd, with their own rounding tests.
 template <int N, class V = typename vec<N>::d, class I = typename vec<N>::i>
 GRADAUDIT_LANE_INLINE void tanh_pair(const V& x, V& t, I& ok_t, V& g, I& ok_g) {
   I ok;
   const vdd<V> e = exp_neg_abs<N>(2.0 * x, ok);
-  const vdd<V> tv = tanh_from(e), gv = sigmoid_grad_from(e);
-  ok_t = ok & (vabs<V, I>(x).v >= dbl::tanh_fast_low) & rounds_to_hi<V, I>(tv).v;
+  const vdd<V> gv = sigmoid_grad_from(e);
+  t = tanh_of<N>(x, e, ok, ok_t).v;
   ok_g = ok & rounds_to_hi<V, I>(gv).v;
-  t = with_sign_of<V, I>(tv.hi, x).v;
   g = gv.hi * 4.0;
 }
 
