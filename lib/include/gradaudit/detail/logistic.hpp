@@ -199,9 +199,9 @@ inline dd tanh_small_dd(double a) {
   return add(mul(c, dd{a, 0}), a);
 }
 
-/// tanh x. tanh_fast_low <= |x| <= fast_cut/2: ±tanh_fast_dd(|x|), tanh_small_low <= |x| <
-/// tanh_fast_low: ±tanh_small_dd(|x|), each when Ziv's test passes (about 255 inputs in 256;
-/// the negation is exact). Otherwise:
+/// tanh x. |x| > 20: ±1 (below). tanh_fast_low <= |x| <= 20: ±tanh_fast_dd(|x|),
+/// tanh_small_low <= |x| < tanh_fast_low: ±tanh_small_dd(|x|), each when Ziv's test passes
+/// (about 255 inputs in 256; the negation is exact). Otherwise:
 /// tanh x = sign(x)·(-m)/(2 + m), m = expm1(-2|x|) in dd (< 2^-68, expm1_dd; -2|x| is exact
 /// below |x| = 2^1022). The quotient: 2u² + 16u² more. |x| > 20: 1 - tanh|x| < 2e^{-40} <
 /// 2^-56 is below half the spacing under 1: ±1 exactly. |x| < 2^-28: tanh x = x(1 - x²/3 + …)
@@ -212,12 +212,12 @@ inline dd tanh_small_dd(double a) {
 /// absolute) then rounds to the same double.
 inline double tanh(double x) {
   const double a = std::abs(x);
-  if (a >= tanh_small_low && a <= fast_cut / 2) {  // false for NaN
+  if (a > 20) return std::copysign(1.0, x);  // first: the lanes' accepted values there are ±1 too
+  if (a >= tanh_small_low) {                 // false for NaN
     const dd fast = a >= tanh_fast_low ? tanh_fast_dd(a) : tanh_small_dd(a);
     if (rounds_to_hi(fast)) return std::copysign(fast.hi, x);
   }
   if (std::isnan(x)) return x;
-  if (a > 20) return std::copysign(1.0, x);
   if (a < 0x1p-28) return x;
   const dd m = expm1_dd(-2 * a);
   return std::copysign(round(div(negate(m), add(m, 2.0))), x);
