@@ -243,8 +243,8 @@ TEST(Network, DistinctUnitsComparesBitwise) {
 
 // The forward pass keeps act'(z) beside act(z) for the backward pass (activation_rows): for
 // double, σ and σ' from one exp per value on the vector lanes (sigmoid_and_grad), and tanh and
-// tanh' by their batch forms, each bitwise the scalar 1-ULP call, for every row length and
-// alignment, on the AVX2 copy (where the CPU has it) and on the portable 2-lane copy.
+// tanh' from one exp of -2|z| (tanh_and_grad), each bitwise the scalar 1-ULP call, for every
+// row length and alignment, on the AVX2 copy (where the CPU has it) and on the 2-lane copy.
 RC_GTEST_PROP(Network, ActivationRowsAreTheScalarKernelsBitwise, ()) {
   using gradaudit::activation;
   namespace dbl = gradaudit::detail::dbl;
