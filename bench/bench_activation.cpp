@@ -111,6 +111,59 @@ void add_batch2(const std::string& function, int range, double (*f)(double)) {
 #endif
 }
 
+/// The trainer's fused rows (detail/logistic_batch.hpp), items = values: σ and σ' of a hidden
+/// layer (sigmoid_and_grad), tanh and tanh' of one (tanh_and_grad), and the loss and ∂L/∂z
+/// of an output unit with hard labels (bce_hard_rows, y alternating 1, 0); `naive_batch` the
+/// same pairs by the naive formulas (σ and s(1 - s); std::tanh and 1 - t²; PyTorch's max(z,0) - z·y + log1p(exp(-|z|)) and σ(z) - y).
+void add_trainer_rows(int range) {
+  namespace d = gradaudit::detail;
+  auto reg = [range](const std::string& name, auto body) {
+    const std::string full = name + "/x" + std::to_string(range);
+    benchmark::RegisterBenchmark(full.c_str(), [range, body](benchmark::State& state) {
+      const auto& xs = inputs<double>(range);
+      std::vector<double> y(xs.size()), a(xs.size()), g(xs.size());
+      for (std::size_t i = 0; i < y.size(); ++i) y[i] = static_cast<double>(i % 2);
+      for (auto _ : state) {
+        body(xs, y, a, g);
+        benchmark::DoNotOptimize(a.data());
+        benchmark::DoNotOptimize(g.data());
+        benchmark::ClobberMemory();
+      }
+      state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) *
+                              static_cast<std::int64_t>(xs.size()));
+    });
+  };
+  using vec = std::vector<double>;
+  reg("sigmoid_and_grad/ours_batch", [](const vec& x, const vec&, vec& a, vec& g) {
+    d::sigmoid_and_grad(x.data(), a.data(), g.data(), x.size());
+  });
+  reg("sigmoid_and_grad/naive_batch", [](const vec& x, const vec&, vec& a, vec& g) {
+    for (std::size_t i = 0; i < x.size(); ++i) {
+      a[i] = naive::sigmoid(x[i]);
+      g[i] = a[i] * (1 - a[i]);
+    }
+  });
+  reg("tanh_and_grad/ours_batch", [](const vec& x, const vec&, vec& a, vec& g) {
+    d::tanh_and_grad(x.data(), a.data(), g.data(), x.size());
+  });
+  reg("tanh_and_grad/naive_batch", [](const vec& x, const vec&, vec& a, vec& g) {
+    for (std::size_t i = 0; i < x.size(); ++i) {
+      a[i] = std::tanh(x[i]);
+      g[i] = 1 - a[i] * a[i];
+    }
+  });
+  reg("bce_with_logits_and_grad/ours_batch", [](const vec& z, const vec& y, vec& l, vec& g) {
+    d::bce_hard_rows(z.data(), y.data(), l.data(), g.data(), z.size(), d::dbl::bce_with_logits,
+                     d::dbl::bce_with_logits_grad);
+  });
+  reg("bce_with_logits_and_grad/naive_batch", [](const vec& z, const vec& y, vec& l, vec& g) {
+    for (std::size_t i = 0; i < z.size(); ++i) {
+      l[i] = naive::bce_with_logits(z[i], y[i]);
+      g[i] = naive::bce_with_logits_grad(z[i], y[i]);
+    }
+  });
+}
+
 /// Soft targets: y from a fixed sequence in (0, 1).
 double soft_y(double x) { return 0.5 + 0.49 * std::sin(x); }
 
@@ -128,6 +181,9 @@ const bool registered = [] {
               [](std::span<const double> x, std::span<double> o) { ga::log_sigmoid(x, o); });
     add_batch("log_sigmoid", "naive_batch", r,
               naive_loop([](double x) { return naive::log_sigmoid(x); }));
+    add_batch("tanh", "ours_batch", r,
+              [](std::span<const double> x, std::span<double> o) { ga::tanh(x, o); });
+    add_batch("tanh", "naive_batch", r, naive_loop([](double x) { return std::tanh(x); }));
     add_batch("tanh_grad", "ours_batch", r,
               [](std::span<const double> x, std::span<double> o) { ga::tanh_grad(x, o); });
     add_batch("tanh_grad", "naive_batch", r,
@@ -137,8 +193,10 @@ const bool registered = [] {
       add_batch2<d::fast_kernel::sigmoid>("sigmoid", r, d::dbl::sigmoid);
       add_batch2<d::fast_kernel::sigmoid_grad>("sigmoid_grad", r, d::dbl::sigmoid_grad);
       add_batch2<d::fast_kernel::log_sigmoid>("log_sigmoid", r, d::dbl::log_sigmoid);
+      add_batch2<d::fast_kernel::tanh>("tanh", r, d::dbl::tanh);
       add_batch2<d::fast_kernel::tanh_grad>("tanh_grad", r, d::dbl::tanh_grad);
     }
+    add_trainer_rows(r);
 
     add<double>("bce_with_logits_soft", "ours_double", r,
                 [](double z) { return ga::bce_with_logits<double>(z, soft_y(z)); });
@@ -198,6 +256,8 @@ const bool registered = [] {
     add<float>("bce_with_logits_grad_y1", "naive_float", r,
                [](float z) { return naive::bce_with_logits_grad(z, 1.0f); });
 
+    add<double>("tanh", "ours_double", r, [](double x) { return ga::tanh<double>(x); });
+    add<double>("tanh", "naive_double", r, [](double x) { return std::tanh(x); });
     add<double>("tanh_grad", "ours_double", r, [](double x) { return ga::tanh_grad<double>(x); });
     add<double>("tanh_grad", "naive_double", r, [](double x) { return naive::tanh_grad(x); });
     add<float>("tanh_grad", "ours_float", r, [](float x) { return ga::tanh_grad<float>(x); });

@@ -7,18 +7,21 @@
 //   side_by_side.py --unit-costs units.json ...
 //
 // The bound's terms (items/s of each row; side_by_side.py reads the medians):
-//   exp/eigen_packet     Eigen's packet exp over a chunk-long row: the exp the trainer calls
-//                        (activation_row's `(-z).exp()` and bce_logit_rows' pexp);
-//   log/eigen_packet     Eigen's packet log over a row: bce_logit_rows' plog;
+//   exp/fast_lanes       the 1-ULP kernels' exp (exp_fast with its low part) on the vector
+//                        lanes the batch forms choose: the exp of the trainer's σ rows and
+//                        loss rows (detail/logistic_lanes.hpp);
+//   log/fast_lanes       their log1p (with its low part): the loss row's log σ;
 //   mul/peak, add/peak   independent packet multiplies, adds, from registers: with
 //                        -ffp-contract=off and no FMA a multiply-add is one of each, on
 //                        separate pipes, so the core's peak multiply-add rate in this build is
-//                        the smaller of the two;
+//                        the smaller of the two (the trainer's multiply-adds are Eigen packets);
 //   clock/dependent_add  a chain of dependent integer adds (1 cycle each): the clock.
 // Not in the bound, measured to say where a step's time goes beyond it:
-//   div/eigen_packet     1/z over a row (the σ of activation_row and of bce_logit_rows divide);
-//   sigmoid_row/trainer, sigmoid_grad_row/trainer, bce_logit_rows/trainer: the trainer's own
-//                        kernels (detail/network_kernels.hpp) per value;
+//   exp/eigen_packet, log/eigen_packet  Eigen's packet exp and log (the float trainer's);
+//   div/eigen_packet     1/z over a row (each σ divides once);
+//   sigmoid_row/trainer, bce_logit_rows/trainer: the trainer's own kernels
+//                        (detail/network_kernels.hpp) per value: σ and σ' of a hidden unit,
+//                        the loss and ∂L/∂z of an output unit;
 //   axpy_row/trainer     z += w·a over a row, as forward() and backward()'s propagation write it;
 //   dot_row/trainer      a row's dot product, as backward()'s weight gradient writes it.
 // Rows are chunk_size (1024) values in L1, inputs drawn once from a fixed seed.
@@ -29,6 +32,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <random>
 #include <vector>
 
@@ -68,7 +72,60 @@ void exp_eigen_packet(benchmark::State& state) {
   per_value(state);
 }
 
-/// Products of 16 factors t = 1 + e ∈ [1, 2], as bce_logit_rows takes their log.
+/// The 1-ULP kernels' exp and log on the vector lanes, the units of the trainer's σ rows and
+/// loss rows (logistic_lanes.hpp): exp_fast(t) and log1p(e) with their low parts, per value,
+/// in the copy the batch forms choose (AVX2 + FMA where the CPU has it, else 2 lanes).
+namespace ln = gradaudit::detail::lanes;
+
+/// out = exp_fast(t) (log = false) or log1p(t + t·2^-60) (log = true), hi + lo, N lanes at a
+/// time in the copy NS (a macro: the AVX2 copy's bodies must be compiled under its target).
+#define GRADAUDIT_LANE_ROW(NAME, NS, N, CALL)                                    \
+  void NAME(const double* t, double* out, std::size_t n) {                       \
+    using V = ln::vec<N>::d;                                                     \
+    for (std::size_t i = 0; i + N <= n; i += N) {                                \
+      V v;                                                                       \
+      std::memcpy(&v, t + i, sizeof v);                                          \
+      const auto e = CALL;                                                       \
+      const V s = e.hi + e.lo;                                                   \
+      std::memcpy(out + i, &s, sizeof s);                                        \
+    }                                                                            \
+  }
+
+#if GRADAUDIT_VECTOR_KERNELS && defined(__x86_64__)
+__attribute__((target("avx2,fma")))
+GRADAUDIT_LANE_ROW(exp_fast4, avx2_fma, 4, ln::avx2_fma::exp_fast<4>(v))
+__attribute__((target("avx2,fma")))
+GRADAUDIT_LANE_ROW(log1p4, avx2_fma, 4, (ln::avx2_fma::log1p<4>(ln::vdd<V>{v, v * 0x1p-60})))
+#endif
+#if GRADAUDIT_VECTOR_KERNELS
+GRADAUDIT_LANE_ROW(exp_fast2, base, 2, ln::base::exp_fast<2>(v))
+GRADAUDIT_LANE_ROW(log1p2, base, 2, (ln::base::log1p<2>(ln::vdd<V>{v, v * 0x1p-60})))
+#endif
+
+/// One of the two copies over a row, as the batch forms choose.
+template <bool log>
+void lanes_row(benchmark::State& state) {
+#if GRADAUDIT_VECTOR_KERNELS
+  const row t = log ? draw(0, 1, 11) : draw(-40, 0, 12);
+  row o(t.size());
+  auto* f = log ? log1p2 : exp_fast2;
+#if defined(__x86_64__)
+  if (gradaudit::detail::lanes::have_avx2_fma()) f = log ? log1p4 : exp_fast4;
+#endif
+  for (auto _ : state) {
+    f(t.data(), o.data(), chunk_size);
+    benchmark::DoNotOptimize(o.data());
+    benchmark::ClobberMemory();
+  }
+  per_value(state);
+#else
+  state.SkipWithError("no vector kernels in this build");
+#endif
+}
+void exp_fast_lanes(benchmark::State& s) { lanes_row<false>(s); }
+void log1p_lanes(benchmark::State& s) { lanes_row<true>(s); }
+
+/// Products of 16 factors t = 1 + e ∈ [1, 2], as bce_logit_packets (float) takes their log.
 void log_eigen_packet(benchmark::State& state) {
   const row t = draw(1, 65536, 2);
   row o(t.size());
@@ -146,42 +203,29 @@ void clock_dependent_add(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * steps);
 }
 
-/// forward()'s σ row (activation_row: one exp and one division per value).
+/// forward()'s σ row of a hidden layer: σ and σ' from one exp per value (activation_rows).
 void sigmoid_row_trainer(benchmark::State& state) {
   const row z = draw(-5, 5, 4);
-  row o(z.size());
+  row a(z.size()), g(z.size());
   for (auto _ : state) {
-    gradaudit::detail::activation_row<double>(gradaudit::activation::sigmoid, false, z.data(),
-                                              o.data(), chunk_size);
-    benchmark::DoNotOptimize(o.data());
+    gradaudit::detail::activation_rows<double>(gradaudit::activation::sigmoid, z.data(), a.data(),
+                                               g.data(), chunk_size);
+    benchmark::DoNotOptimize(a.data());
+    benchmark::DoNotOptimize(g.data());
     benchmark::ClobberMemory();
   }
   per_value(state);
 }
 
-/// backward()'s σ' row: a(1 - a) from the forward's a (activation_grad_row; no exp).
-void sigmoid_grad_row_trainer(benchmark::State& state) {
-  const row z = draw(-5, 5, 4);
-  row a(z.size()), o(z.size());
-  gradaudit::detail::activation_row<double>(gradaudit::activation::sigmoid, false, z.data(),
-                                            a.data(), chunk_size);
-  for (auto _ : state) {
-    gradaudit::detail::activation_grad_row<double>(gradaudit::activation::sigmoid, z.data(),
-                                                   a.data(), o.data(), chunk_size);
-    benchmark::DoNotOptimize(o.data());
-    benchmark::ClobberMemory();
-  }
-  per_value(state);
-}
-
-/// The output layer's loss and ∂L/∂z of one unit over a chunk (labels 0/1).
+/// The output layer's loss and ∂L/∂z of one unit over a chunk (labels 0/1): bce_logit_rows.
 void bce_logit_rows_trainer(benchmark::State& state) {
   const row z = draw(-5, 5, 5);
   row y = draw(0, 1, 6);
   for (auto& v : y) v = v > 0.5 ? 1 : 0;
-  row g(z.size());
+  row g(z.size()), terms(z.size());
   for (auto _ : state) {
-    double loss = gradaudit::detail::bce_logit_rows(z.data(), y.data(), g.data(), z.size());
+    double loss = gradaudit::detail::bce_logit_rows(z.data(), y.data(), g.data(), terms.data(),
+                                                    chunk_size);
     benchmark::DoNotOptimize(loss);
     benchmark::ClobberMemory();
   }
@@ -215,6 +259,8 @@ void dot_row_trainer(benchmark::State& state) {
   per_value(state);
 }
 
+BENCHMARK(exp_fast_lanes)->Name("exp/fast_lanes");
+BENCHMARK(log1p_lanes)->Name("log/fast_lanes");
 BENCHMARK(exp_eigen_packet)->Name("exp/eigen_packet");
 BENCHMARK(log_eigen_packet)->Name("log/eigen_packet");
 BENCHMARK(mul_peak)->Name("mul/peak");
@@ -222,7 +268,6 @@ BENCHMARK(add_peak)->Name("add/peak");
 BENCHMARK(clock_dependent_add)->Name("clock/dependent_add");
 BENCHMARK(div_eigen_packet)->Name("div/eigen_packet");
 BENCHMARK(sigmoid_row_trainer)->Name("sigmoid_row/trainer");
-BENCHMARK(sigmoid_grad_row_trainer)->Name("sigmoid_grad_row/trainer");
 BENCHMARK(bce_logit_rows_trainer)->Name("bce_logit_rows/trainer");
 BENCHMARK(axpy_row_trainer)->Name("axpy_row/trainer");
 BENCHMARK(dot_row_trainer)->Name("dot_row/trainer");

@@ -25,15 +25,16 @@ or failing binary is reported and torch's times are still reported (exit 0).
 
 --unit-costs UNITS.json (Google Benchmark's JSON of gradaudit_unit_costs, run just before in
 the same session) also prints each run as a fraction of a lower bound on our epoch:
-  bound (1 core) = exps x (ns per value of Eigen's packet exp, the exp the trainer calls)
-                 + logs x (ns per value of Eigen's packet log)
+  bound (1 core) = exps x (ns per value of the 1-ULP kernels' exp_fast on the vector lanes,
+                          the exp the trainer's sigmoid and loss rows start from)
+                 + logs x (ns per value of their log1p on the lanes, the loss row's log)
                  + multiply-adds / (the peak multiply-adds per ns of this build: the smaller of
                    the measured packet multiply and packet add rates, as without FMA a
                    multiply-add is one of each, on separate pipes),
 with the operations counted as the trainer performs them (epoch_counts below), and over t
 threads bound / t. --exp-ns, --log-ns, --madds-per-ns give or override the unit costs by hand.
-Beside it, what the bound leaves out: the divisions (the sigmoid's 1/(1+e)), and a model of
-the epoch from the trainer's own row kernels (sigmoid, sigmoid', BCE rows, z += w.a, dot),
+Beside it, what the bound leaves out: the divisions (two per hidden unit, one per output), and a model
+of the epoch from the trainer's own row kernels (sigmoid with sigmoid', BCE rows, z += w.a, dot),
 each row of gradaudit_unit_costs times its count.
 
 Output: text on stdout; with --json OUT, everything as JSON (atomically).
@@ -107,10 +108,9 @@ def benchmark_rates(path):
 
 
 # gradaudit_unit_costs rows: the bound's terms, then the trainer's row kernels.
-UNIT_ROWS = {"exp_ns": "exp/eigen_packet", "log_ns": "log/eigen_packet", "div_ns": "div/eigen_packet",
-             "sigmoid_row_ns": "sigmoid_row/trainer", "sigmoid_grad_row_ns": "sigmoid_grad_row/trainer",
-             "bce_rows_ns": "bce_logit_rows/trainer", "axpy_ns": "axpy_row/trainer",
-             "dot_ns": "dot_row/trainer"}
+UNIT_ROWS = {"exp_ns": "exp/fast_lanes", "log_ns": "log/fast_lanes", "div_ns": "div/eigen_packet",
+             "sigmoid_row_ns": "sigmoid_row/trainer", "bce_rows_ns": "bce_logit_rows/trainer",
+             "axpy_ns": "axpy_row/trainer", "dot_ns": "dot_row/trainer"}
 
 
 def unit_costs(args):
@@ -126,7 +126,7 @@ def unit_costs(args):
             units["madds_per_ns"] = min(rates["mul/peak"], rates["add/peak"]) / 1e9
         if rates.get("clock/dependent_add"):
             units["clock_ghz"] = rates["clock/dependent_add"] / 1e9
-        lanes = counters.get("exp/eigen_packet", {}).get("lanes")
+        lanes = counters.get("mul/peak", {}).get("lanes")
         if isinstance(lanes, (int, float)) and lanes >= 1:
             units["lanes"] = int(lanes)
     for key in ("exp_ns", "log_ns", "madds_per_ns"):
@@ -144,40 +144,40 @@ def unit_costs(args):
     return units
 
 
-def epoch_counts(widths, samples, lanes, chunk=1024, block=16):
+def epoch_counts(widths, samples, lanes, chunk=1024):
     """Operations of one training step (full batch, BCE on a sigmoid output, sigmoid hidden
     layers) as the trainer performs them (lib/include/gradaudit/detail/chunk_sums.hpp and
     network_kernels.hpp). Per chunk of m <= chunk samples, over its padded width p = 8*ceil(m/8):
       forward: per layer, out*in multiply-adds (z += w*a, one row per unit) per column; each
-        hidden unit's sigmoid (1 exp, 1 division); the output layer's sigmoid is not computed;
-      loss and dL/dz (bce_logit_rows, per output unit over m samples in packets of `lanes`):
-        1 exp and 1 division per packet lane, and the log of a product of `block` packets,
-        i.e. one log per block*lanes samples, plus the log of the last partial product;
+        hidden unit's sigmoid and sigmoid' from one exp and two divisions (activation_rows, the
+        1-ULP kernels on the vector lanes); the output layer's sigmoid is not computed;
+      loss and dL/dz (bce_logit_rows, per output unit over m samples): 1 exp, 1 log (log1p)
+        and 1 division per sample (the 1-ULP kernels on the lanes);
       backward: per layer, out*in multiply-adds for dL/dW (dot products), out adds for dL/db,
-        and for layers above the first out*in multiply-adds to propagate dL/dz down, then
-        sigmoid'(z) of the layer below as a(1 - a) from the forward's a (one subtraction and
-        one multiplication per hidden unit, counted as a multiply-add; no exp, no division);
+        and for layers above the first out*in multiply-adds to propagate dL/dz down, then the
+        product by the forward's sigmoid' (one multiply per hidden unit, counted as a
+        multiply-add);
       update: one multiply-add per parameter per step (not per sample).
+    `lanes` (the multiply-adds' packet width) does not enter the counts.
     Returns per epoch: exps, logs, divs, madds, and the values through each row kernel."""
+    del lanes
     pairs = list(zip(widths, widths[1:]))
     macs = sum(a * b for a, b in pairs)              # forward, and again the weight gradient
     prop = sum(a * b for a, b in pairs[1:])          # propagation to the layers below
     hidden = sum(widths[1:-1])
     k = widths[-1]
-    c = {"exps": 0, "logs": 0, "divs": 0, "madds": 0, "sigmoid_row": 0, "sigmoid_grad_row": 0,
-         "bce_rows": 0, "axpy": 0, "dot": 0}
+    c = {"exps": 0, "logs": 0, "divs": 0, "madds": 0, "sigmoid_row": 0, "bce_rows": 0, "axpy": 0,
+         "dot": 0}
     for begin in range(0, samples, chunk):
         m = min(chunk, samples - begin)
         p = (m + 7) // 8 * 8
-        packets = -(-m // lanes)
         c["sigmoid_row"] += hidden * p
-        c["sigmoid_grad_row"] += hidden * p
         c["bce_rows"] += k * m
         c["axpy"] += (macs + prop) * p
         c["dot"] += macs * p
-        c["exps"] += hidden * p + k * packets * lanes
-        c["divs"] += hidden * p + k * packets * lanes
-        c["logs"] += k * lanes * (packets // block + 1)
+        c["exps"] += hidden * p + k * m
+        c["divs"] += 2 * hidden * p + k * m
+        c["logs"] += k * m
         c["madds"] += (2 * macs + prop + hidden) * p
     c["madds"] += sum(a * b + b for a, b in pairs)  # the update
     return c
@@ -192,8 +192,8 @@ def epoch_bound(case, samples, units):
     out = {"counts": n, "terms_ns": terms, "bound_ns": sum(terms.values())}
     if "div_ns" in units:
         out["divisions_ns"] = n["divs"] * units["div_ns"]
-    kernels = {"sigmoid_row": "sigmoid_row_ns", "sigmoid_grad_row": "sigmoid_grad_row_ns",
-               "bce_rows": "bce_rows_ns", "axpy": "axpy_ns", "dot": "dot_ns"}
+    kernels = {"sigmoid_row": "sigmoid_row_ns", "bce_rows": "bce_rows_ns", "axpy": "axpy_ns",
+               "dot": "dot_ns"}
     if all(v in units for v in kernels.values()):
         out["model_ns"] = {k: n[k] * units[v] for k, v in kernels.items()}
     return out

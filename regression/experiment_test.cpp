@@ -8,8 +8,10 @@
 // λmax <= λmax(E[x̃x̃ᵀ])/4, so ‖I - lr·H̄_k‖₂ <= 1 when lr·λmax(E[x̃x̃ᵀ])/4 <= 2 (checked).
 // Hence ‖δ_K‖₂ <= Σ_k (lr·‖e_k‖₂ + ‖r_k‖₂), where
 //  - e_k, the error of the double gradient: each term (σ(z) - y)·x̃_i comes from at most 16
-//    roundings, counting Eigen's exp as 4 (its polynomial is within 2 ULP; we allow twice
-//    that), each term at most max|x̃_i| since |σ - y| <= 1; a chunk sums <= 1024 terms
+//    roundings (generous: z = w·x + b takes 4, the trainer's σ(z) - y for hard labels is the
+//    1-ULP kernel, within 0.5 + 2^-11 ULP, i.e. about one rounding, and the product one more;
+//    the bound was derived when σ came from Eigen's exp, counted as 4, and still holds),
+//    each term at most max|x̃_i| since |σ - y| <= 1; a chunk sums <= 1024 terms
 //    (Eigen's reduction, <= 1023 additions), <= 10 chunks are added, the mean scales once:
 //    |e_k,i| <= (16 + 1024 + 10 + 1)·u·max_s |x̃_s,i|, u = 2^-53;
 //  - r_k, the rounding of θ - lr·g: two roundings, <= 2u(|θ̃_k,i| + lr|g_i|) per component.

@@ -80,14 +80,17 @@ TEST(PortableKernels, SameBitsOnEveryTarget) {
 }
 
 /// The batch fast path (logistic_batch.hpp: 2 lanes, or 4 with AVX2 where the CPU has it) gives
-/// the scalar calls' bits for σ, σ', tanh' and log σ on the hash's inputs, every length mod 4
+/// the scalar calls' bits for σ, σ', tanh, tanh' and log σ on the hash's inputs, every length mod 4
 /// (the scalar tail) and in place; under ci/cross this runs the NEON lanes (aarch64), SSE2 or
 /// AVX2 lanes (x86-64) and the lanes beside a hardware-FMA scalar kernel (-march=native).
 TEST(PortableKernels, BatchFastPathGivesTheScalarBits) {
   namespace d = gradaudit::detail;
   auto xs = inputs();
-  for (double v : {300.0, -300.0, 150.0, -150.0, std::nextafter(300.0, 301.0), 1e-300, -0.0})
+  for (double v : {300.0, -300.0, 150.0, -150.0, std::nextafter(300.0, 301.0), 1e-300, -0.0,
+                   std::nextafter(150.0, 151.0), 0x1p-4, -0x1p-4, std::nextafter(0x1p-4, 0.0)})
     xs.push_back(v);
+  for (int k = 1; k < 600; ++k)  // tanh's series range [2^-28, 1/16) and its edge, densely
+    xs.push_back((k % 2 ? 1 : -1) * std::ldexp(1 + k / 611.0, -4 - k % 25));
   const auto check = [&](auto run, double (*f)(double), const char* name) {
     for (std::size_t n : {xs.size(), xs.size() - 1, xs.size() - 2, xs.size() - 3}) {
       std::vector<double> out(n);
@@ -102,10 +105,60 @@ TEST(PortableKernels, BatchFastPathGivesTheScalarBits) {
       ASSERT_EQ(std::bit_cast<std::uint64_t>(in_place[i]), std::bit_cast<std::uint64_t>(f(xs[i])))
           << name << " in place at " << std::hexfloat << xs[i];
   };
-  check(d::map_fast<d::fast_kernel::sigmoid>, dbl::sigmoid, "sigmoid");
-  check(d::map_fast<d::fast_kernel::sigmoid_grad>, dbl::sigmoid_grad, "sigmoid_grad");
-  check(d::map_fast<d::fast_kernel::tanh_grad>, dbl::tanh_grad, "tanh_grad");
-  check(d::map_fast<d::fast_kernel::log_sigmoid>, dbl::log_sigmoid, "log_sigmoid");
+  for (bool two : {false, true}) {  // the AVX2 copy where the CPU has it, then the 2-lane copy
+    d::force_two_lanes() = two;
+    check(d::map_fast<d::fast_kernel::sigmoid>, dbl::sigmoid, "sigmoid");
+    check(d::map_fast<d::fast_kernel::sigmoid_grad>, dbl::sigmoid_grad, "sigmoid_grad");
+    check(d::map_fast<d::fast_kernel::tanh>, dbl::tanh, "tanh");
+    check(d::map_fast<d::fast_kernel::tanh_grad>, dbl::tanh_grad, "tanh_grad");
+    check(d::map_fast<d::fast_kernel::log_sigmoid>, dbl::log_sigmoid, "log_sigmoid");
+  }
+  d::force_two_lanes() = false;
+}
+
+/// The trainer's fused rows give the scalar calls' bits: σ and σ' from one exp
+/// (sigmoid_and_grad), tanh and tanh' from one exp (tanh_and_grad), and for a logit and a target the loss and its gradient from one exp
+/// (bce_hard_rows), on both lane copies, every length mod 4. The gradient's reference here is
+/// dbl::bce_with_logits_grad without its MPFR branch (this file links no MPFR; the soft
+/// targets the lanes hand to it come back unchanged, which is what the test checks of them).
+double bce_grad_hard(double z, double y) {
+  if (std::isnan(z) || std::isnan(y)) return z + y;
+  if (y == 1) return -dbl::sigmoid(-z);
+  if (y == 0) return dbl::sigmoid(z);
+  return dbl::sigmoid_minus_target_dd(z, y).value_or(-1234.5);
+}
+
+TEST(PortableKernels, FusedTrainerRowsGiveTheScalarBits) {
+  namespace d = gradaudit::detail;
+  const auto bits = [](double v) { return std::bit_cast<std::uint64_t>(v); };
+  auto xs = inputs();
+  for (double v : {300.0, -300.0, std::nextafter(300.0, 301.0), std::nan(""), 1e-300, -0.0,
+                   150.0, -std::nextafter(150.0, 151.0), 0x1p-4, -std::nextafter(0x1p-4, 0.0)})
+    xs.push_back(v);
+  std::vector<double> ys(xs.size());
+  for (std::size_t i = 0; i < ys.size(); ++i)  // mostly hard labels, some soft, one NaN
+    ys[i] = i % 7 == 6 ? (static_cast<double>(i % 997) + 0.5) / 997 : static_cast<double>(i % 2);
+  ys[5] = std::nan("");
+  for (bool two : {false, true}) {
+    d::force_two_lanes() = two;
+    for (std::size_t n : {xs.size(), xs.size() - 1, xs.size() - 2, xs.size() - 3}) {
+      std::vector<double> a(n), g(n), ta(n), tg(n), loss(n), grad(n);
+      d::sigmoid_and_grad(xs.data(), a.data(), g.data(), n);
+      d::tanh_and_grad(xs.data(), ta.data(), tg.data(), n);
+      d::bce_hard_rows(xs.data(), ys.data(), loss.data(), grad.data(), n, dbl::bce_with_logits,
+                       bce_grad_hard);
+      for (std::size_t i = 0; i < n; ++i) {
+        const double x = xs[i], y = ys[i];
+        ASSERT_EQ(bits(a[i]), bits(dbl::sigmoid(x))) << two << " sigmoid at " << x;
+        ASSERT_EQ(bits(g[i]), bits(dbl::sigmoid_grad(x))) << two << " sigmoid_grad at " << x;
+        ASSERT_EQ(bits(ta[i]), bits(dbl::tanh(x))) << two << " tanh at " << x;
+        ASSERT_EQ(bits(tg[i]), bits(dbl::tanh_grad(x))) << two << " tanh_grad at " << x;
+        ASSERT_EQ(bits(loss[i]), bits(dbl::bce_with_logits(x, y))) << two << " loss at " << x;
+        ASSERT_EQ(bits(grad[i]), bits(bce_grad_hard(x, y))) << two << " grad at " << x;
+      }
+    }
+  }
+  d::force_two_lanes() = false;
 }
 
 /// detail::div, not inlined: GCC 12 at -O3 with FMA (-march=native) SLP-paired the two halves

@@ -241,22 +241,57 @@ TEST(Network, DistinctUnitsComparesBitwise) {
   EXPECT_THROW((void)distinct_units(net, 1), std::invalid_argument);
 }
 
-// The backward pass takes σ' = a(1 - a) and tanh' = 1 - a² from the forward's a instead of a
-// second exp or tanh per value: the same bits as the derivative row it replaced, for every row
-// length and alignment (Eigen splits a row into packets and a scalar remainder by the
-// destination's alignment, so the lengths and offsets are the ones to vary).
-RC_GTEST_PROP(Network, DerivativeFromTheOutputIsTheDerivativeRowBitwise, ()) {
+// The forward pass keeps act'(z) beside act(z) for the backward pass (activation_rows): for
+// double, σ and σ' from one exp per value on the vector lanes (sigmoid_and_grad), and tanh and
+// tanh' from one exp of -2|z| (tanh_and_grad), each bitwise the scalar 1-ULP call, for every
+// row length and alignment, on the AVX2 copy (where the CPU has it) and on the 2-lane copy.
+RC_GTEST_PROP(Network, ActivationRowsAreTheScalarKernelsBitwise, ()) {
   using gradaudit::activation;
+  namespace dbl = gradaudit::detail::dbl;
   const auto act = *rc::gen::element(activation::sigmoid, activation::tanh);
   const auto n = *rc::gen::inRange<std::size_t>(1, 40);
   const auto offset = *rc::gen::inRange<std::size_t>(0, 3);
-  std::vector<double> z(n + offset), a(n + offset), from_a(n + offset), row(n + offset);
+  const bool two_lanes = *rc::gen::arbitrary<bool>();
+  std::vector<double> z(n + offset), a(n + offset), g(n + offset);
   for (std::size_t s = 0; s < n; ++s)
     z[offset + s] = *rc::gen::oneOf(gradaudit::testing::gen::real_in(-40, 40),
                                     gradaudit::testing::gen::any_finite());
-  gradaudit::detail::activation_row<double>(act, false, &z[offset], &a[offset], n);
-  gradaudit::detail::activation_grad_row<double>(act, &z[offset], &a[offset], &from_a[offset], n);
-  gradaudit::detail::activation_row<double>(act, true, &z[offset], &row[offset], n);
-  for (std::size_t s = offset; s < n + offset; ++s)
-    RC_ASSERT(std::bit_cast<std::uint64_t>(from_a[s]) == std::bit_cast<std::uint64_t>(row[s]));
+  gradaudit::detail::force_two_lanes() = two_lanes;
+  gradaudit::detail::activation_rows<double>(act, &z[offset], &a[offset], &g[offset], n);
+  gradaudit::detail::force_two_lanes() = false;
+  const bool sig = act == activation::sigmoid;
+  for (std::size_t s = offset; s < n + offset; ++s) {
+    const double fa = sig ? dbl::sigmoid(z[s]) : dbl::tanh(z[s]);
+    const double fg = sig ? dbl::sigmoid_grad(z[s]) : dbl::tanh_grad(z[s]);
+    RC_ASSERT(std::bit_cast<std::uint64_t>(a[s]) == std::bit_cast<std::uint64_t>(fa));
+    RC_ASSERT(std::bit_cast<std::uint64_t>(g[s]) == std::bit_cast<std::uint64_t>(fg));
+  }
+}
+
+// The trainer's result does not depend on which copy of the vector kernels runs: 2-8-8-1 BCE
+// training (sigmoid layers, the loss on the logit) and 2-8-8-1 tanh MSE training on the AVX2 +
+// FMA copy and on the portable 2-lane copy give the same bits (on a CPU without AVX2 both runs
+// take the 2-lane copy).
+static void check_lane_copies(bool tanh_net) {
+  SCOPED_TRACE(tanh_net ? "tanh, mse" : "sigmoid, bce");
+  const auto data = article_data(1500, 11);
+  const activation act = tanh_net ? activation::tanh : activation::sigmoid;
+  auto a = random_network({2, 8, 8, 1}, act, act, 13), b = a;
+  train_options o;
+  o.epochs = 10;
+  o.learning_rate = tanh_net ? 0.1 : 0.5;
+  if (tanh_net) o.loss = loss_function::mse;
+  const auto ra = train(a, data, o);
+  gradaudit::detail::force_two_lanes() = true;
+  const auto rb = train(b, data, o);
+  gradaudit::detail::force_two_lanes() = false;
+  EXPECT_EQ(std::bit_cast<std::uint64_t>(ra.final_loss), std::bit_cast<std::uint64_t>(rb.final_loss));
+  for (std::size_t l = 0; l < a.layers.size(); ++l) {
+    EXPECT_TRUE((a.layers[l].weight.array() == b.layers[l].weight.array()).all()) << l;
+    EXPECT_TRUE((a.layers[l].bias.array() == b.layers[l].bias.array()).all()) << l;
+  }
+}
+
+TEST(Network, TrainingDoesNotDependOnTheLaneCopy) {
+  for (const bool tanh_net : {false, true}) check_lane_copies(tanh_net);
 }

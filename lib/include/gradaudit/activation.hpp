@@ -11,7 +11,7 @@
 /// reference.
 ///
 /// Batch forms (`sigmoid(std::span<const double>, std::span<double>)` etc.) give bitwise the
-/// same results as the scalar calls (σ, σ', log σ, tanh' several values per instruction:
+/// same results as the scalar calls (σ, σ', log σ, tanh, tanh' several values per instruction:
 /// detail/logistic_batch.hpp).
 ///
 /// NaN in gives NaN out. ±inf give the limits.
@@ -150,8 +150,8 @@ inline void check_batch(const char* function, std::span<const double> x, std::sp
 }  // namespace detail
 
 /// Batch forms: out[i] = f(x[i]) for f = sigmoid, sigmoid_grad, log_sigmoid, tanh, tanh_grad
-/// in double, bitwise equal to the scalar calls. `out` may be `x` itself. σ, σ', log σ and
-/// tanh' run their fast path several values at a time (detail/logistic_batch.hpp: 4 lanes with
+/// in double, bitwise equal to the scalar calls. `out` may be `x` itself. σ, σ', log σ, tanh
+/// and tanh' run their fast path several values at a time (detail/logistic_batch.hpp: 4 lanes with
 /// AVX2, else 2; the scalar kernel for the values it does not settle).
 inline void sigmoid(std::span<const double> x, std::span<double> out) {
   detail::check_batch("sigmoid", x, out);
@@ -170,7 +170,7 @@ inline void log_sigmoid(std::span<const double> x, std::span<double> out) {
 }
 inline void tanh(std::span<const double> x, std::span<double> out) {
   detail::check_batch("tanh", x, out);
-  detail::map_scalar(x.data(), out.data(), x.size(), detail::dbl::tanh);
+  detail::map_fast<detail::fast_kernel::tanh>(x.data(), out.data(), x.size(), detail::dbl::tanh);
 }
 inline void tanh_grad(std::span<const double> x, std::span<double> out) {
   detail::check_batch("tanh_grad", x, out);

@@ -23,9 +23,10 @@ inline std::size_t padded(std::size_t m) { return (m + 7) / 8 * 8; }
 template <Real T>
 struct chunk_buffers {
   using view = Eigen::Map<matrix<T>, Eigen::Unaligned, Eigen::OuterStride<>>;
-  std::vector<matrix<T>> zs, as, ds;
+  std::vector<matrix<T>> zs, as, ds, gs;
   std::vector<view> z, a, d;
-  vector<T> gact;
+  std::vector<view> g;  ///< act'(z) of the hidden layers, from the forward pass
+  vector<T> terms;      ///< the output row's per-sample losses (output_row's scratch)
   Eigen::Index width = 0;  ///< the chunk's padded width
 
   /// Sizes the buffers for `net` and a chunk of m samples of `data`.
@@ -48,16 +49,18 @@ struct chunk_buffers {
     };
     bind_one(zs, z, L, [&](std::size_t l) { return net.layers[l].weight.rows(); });
     bind_one(ds, d, L, [&](std::size_t l) { return net.layers[l].weight.rows(); });
+    bind_one(gs, g, L - 1, [&](std::size_t l) { return net.layers[l].weight.rows(); });
     bind_one(as, a, L + 1, [&](std::size_t l) {
       return l == 0 ? data.x.rows() : net.layers[l - 1].weight.rows();
     });
-    gact.resize(cap);
+    terms.resize(cap);
   }
 };
 
-/// Forward pass over samples [begin, begin + m): z = W a + b and a = act(z) for every layer
-/// (the padding columns see x = 0). With a BCE loss the output activation is not needed
-/// (the loss and gradient come from the logit) and is not computed.
+/// Forward pass over samples [begin, begin + m): z = W a + b and a = act(z) for every layer,
+/// and act'(z) for the hidden layers, for the backward pass (the padding columns see x = 0).
+/// With a BCE loss the output activation is not needed (the loss and gradient come from the
+/// logit) and is not computed.
 template <Real T>
 void forward(const network<T>& net, const batch<T>& data, loss_function loss, std::size_t begin,
              std::size_t m, chunk_buffers<T>& b) {
@@ -72,7 +75,10 @@ void forward(const network<T>& net, const batch<T>& data, loss_function loss, st
       auto zj = b.z[l].row(j);
       zj.setConstant(layer.bias(j));
       for (Eigen::Index i = 0; i < in; ++i) zj += layer.weight(j, i) * b.a[l].row(i);
-      if (l + 1 < L || loss == loss_function::mse)
+      if (l + 1 < L)
+        activation_rows<T>(layer.act, &b.z[l](j, 0), &b.a[l + 1](j, 0), &b.g[l](j, 0),
+                           static_cast<std::size_t>(w));
+      else if (loss == loss_function::mse)
         activation_row<T>(layer.act, false, &b.z[l](j, 0), &b.a[l + 1](j, 0),
                           static_cast<std::size_t>(w));
     }
@@ -93,18 +99,17 @@ T output_gradient(const network<T>& net, const batch<T>& data, loss_function los
   for (Eigen::Index j = 0; j < k; ++j) {
     // y's row of a row-major matrix is contiguous.
     const T* y = &data.y(j, static_cast<Eigen::Index>(begin));
-    sum += output_row<T>(loss, last, &b.z[L - 1](j, 0), &b.a[L](j, 0), y, &dz(j, 0), m);
+    sum += output_row<T>(loss, last, &b.z[L - 1](j, 0), &b.a[L](j, 0), y, &dz(j, 0),
+                         b.terms.data(), m);
   }
   return sum;
 }
 
 /// Backward pass: ∂L/∂W_l = Σ_s d_l a_l^T and ∂L/∂b_l = Σ_s d_l (row sums over the chunk), and
-/// d_{l-1} = (W_l^T d_l) ⊙ act'(z_{l-1}), act' from the forward's a = act(z) on the packet path
-/// (activation_grad_row), from the 1-ULP kernels on z otherwise.
+/// d_{l-1} = (W_l^T d_l) ⊙ act'(z_{l-1}), act' as the forward pass kept it (activation_rows).
 template <Real T>
 void backward(const network<T>& net, chunk_buffers<T>& b, loss_gradient<T>& r) {
   const std::size_t L = net.layers.size();
-  const Eigen::Index w = b.width;
   r.weight.resize(L);
   r.bias.resize(L);
   for (std::size_t l = L; l-- > 0;) {
@@ -119,15 +124,12 @@ void backward(const network<T>& net, chunk_buffers<T>& b, loss_gradient<T>& r) {
     }
     if (l == 0) break;
     auto& dprev = b.d[l - 1];
-    const auto& below = net.layers[l - 1];
     for (Eigen::Index i = 0; i < in; ++i) {
       auto di = dprev.row(i);
       // 0 + w·d, as when accumulating from a zeroed row (the + 0 turns a -0 into +0).
       di = ((layer.weight(0, i) * dl.row(0)).array() + T(0)).matrix();
       for (Eigen::Index j = 1; j < out; ++j) di += layer.weight(j, i) * dl.row(j);
-      activation_grad_row<T>(below.act, &b.z[l - 1](i, 0), &b.a[l](i, 0), b.gact.data(),
-                             static_cast<std::size_t>(w));
-      di = (di.array() * b.gact.head(w).transpose().array()).matrix();
+      di = (di.array() * b.g[l - 1].row(i).array()).matrix();
       // Padding columns carry no gradient (their dz is 0 at the output and stays 0).
     }
   }

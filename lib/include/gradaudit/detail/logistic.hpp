@@ -153,15 +153,71 @@ inline double log_sigmoid(double x) {
 /// softplus(t) = log(1 + e^t) = -log σ(-t) >= 0; as log_sigmoid.
 inline double softplus(double t) { return -log_sigmoid(-t); }
 
+/// The exp path of tanh covers tanh_fast_low <= |x| <= fast_cut/2 (tanh_fast_dd); below it
+/// 1 - e^{-2|x|} cancels too much, and tanh_small_dd takes over.
+inline constexpr double tanh_fast_low = 0x1p-4;
+
+/// tanh a = (1 - e)/(1 + e), e = e^{-2a}, as dd for tanh_fast_low <= a <= fast_cut/2, from
+/// exp_fast (2a is exact): e = ε·(1 + δ), |δ| < 2^-66. 1 - e: two_sum(1, -e.hi) is exact and
+/// adding -e.lo rounds once, an absolute error <= u·(u(1 - e) + u·e) = u² against 1 - e >=
+/// 1 - e^{-1/8} > 2^-3.1: relative < 2^-102.9; one_plus 2^-105; div 16u² = 2^-102. δ enters
+/// with tanh's relative sensitivity to a relative change of e, 2e/(1 - e²) = 1/sinh(2a) <=
+/// 1/sinh(1/8) < 7.98 (first order; the exact factor is that times (1 + 2^-65)): < 2^-63.0.
+/// In all < 2^-63.0 + 2^-100.9 < 2^-62.9, inside rounds_to_hi's margin (it needs < 2^-62: the
+/// margin b·2^-61 with b > |hi|/2); at a = 1/32 the sensitivity would be 16, 2^-62 itself, hence
+/// the cut at 1/16. Range facts as fast_cut's: e >= 2^-433; the exact products are exp_fast's
+/// and q·(1 + e) with q ≈ tanh a >= 2^-4.1; the result is in [2^-4.1, 1].
+inline dd tanh_fast_dd(double a) {
+  const dd e = exp_fast(-2 * a);
+  return div(add(negate(e), 1.0), one_plus(e));
+}
+
+/// Below tanh_fast_low, down to tanh_small_low, tanh comes first from its series (tanh_small_dd).
+inline constexpr double tanh_small_low = 0x1p-28;
+
+/// tanh a = a + a·c(s), s = a², c(s) = -s/3 + s²·R(s), as dd for 2^-28 <= a < 1/16 (s < 2^-8),
+/// with R(s) = 2/15 - 17/315 s + 62/2835 s² - 1382/155925 s³ + 21844/6081075 s⁴ -
+/// 929569/638512875 s⁵ (Taylor; the coefficients alternate and shrink by ~4/π² each, so the
+/// first dropped term bounds the tail: 6404582/10854718875 s⁸ < 2^-10.7·2^-64 = 2^-74.7
+/// relative). s = a² exactly (two_product). r = RN(s.hi·R(s.hi)) by Horner: |r| < 2^-10.9; its
+/// error (s.lo dropped u, the coefficients' and Horner's roundings ~2.1u, the product u) is
+/// < 5u·|r| < 2^-61.6 absolute. A = -1/3 + r in dd (1/3 = T_hi + T_lo to 2^-110; add's 2u²):
+/// |A| > 0.332, relative error < 2^-60.0. c = s·A (mul, 7u²) has that relative error too, and
+/// |c| < 2^-9.6, so a·c (mul, 7u²) carries < 2^-69.6·a; the final sum a + a·c (add, 2u²) is
+/// >= 0.998a: relative error < 2^-74.7 + 2^-69.5 + 2^-100 < 2^-69.4. Every exact product is
+/// >= 2^-86 (a·c at a = 2^-28) and the result >= 2^-28.
+inline dd tanh_small_dd(double a) {
+  const dd s = two_product(a, a);
+  const double h = s.hi;
+  const double r =
+      h * (0x1.1111111111111p-3 +
+           h * (-0x1.ba1ba1ba1ba1cp-5 +
+                h * (0x1.664f4882c10fap-6 +
+                     h * (-0x1.226e355e6c23dp-7 +
+                          h * (0x1.d6d3d0e157de0p-9 + h * -0x1.7da36452b75e3p-10)))));
+  const dd c = mul(s, add(dd{-0x1.5555555555555p-2, -0x1.5555555555555p-56}, r));
+  return add(mul(c, dd{a, 0}), a);
+}
+
+/// tanh x. |x| > 20: ±1 (below). tanh_fast_low <= |x| <= 20: ±tanh_fast_dd(|x|),
+/// tanh_small_low <= |x| < tanh_fast_low: ±tanh_small_dd(|x|), each when Ziv's test passes
+/// (about 255 inputs in 256; the negation is exact). Otherwise:
 /// tanh x = sign(x)·(-m)/(2 + m), m = expm1(-2|x|) in dd (< 2^-68, expm1_dd; -2|x| is exact
 /// below |x| = 2^1022). The quotient: 2u² + 16u² more. |x| > 20: 1 - tanh|x| < 2e^{-40} <
 /// 2^-56 is below half the spacing under 1: ±1 exactly. |x| < 2^-28: tanh x = x(1 - x²/3 + …)
 /// with x²/3 < 2^-57.5, below half the spacing under |x| (2^-54 relative at worst): x.
-/// tanh(±inf) = ±1, tanh(±0) = ±0, NaN -> NaN. Error <= 0.5 + 2^-11 ULP.
+/// tanh(±inf) = ±1, tanh(±0) = ±0, NaN -> NaN. Error <= 0.5 + 2^-11 ULP. The fast path returns
+/// what the full path returned before it: it keeps a value only when the exact tanh is more
+/// than b·2^-62 from a rounding boundary, and the full path's dd (< 2^-64 relative, < b·2^-63
+/// absolute) then rounds to the same double.
 inline double tanh(double x) {
-  if (std::isnan(x)) return x;
   const double a = std::abs(x);
-  if (a > 20) return std::copysign(1.0, x);
+  if (a > 20) return std::copysign(1.0, x);  // first: the lanes' accepted values there are ±1 too
+  if (a >= tanh_small_low) {                 // false for NaN
+    const dd fast = a >= tanh_fast_low ? tanh_fast_dd(a) : tanh_small_dd(a);
+    if (rounds_to_hi(fast)) return std::copysign(fast.hi, x);
+  }
+  if (std::isnan(x)) return x;
   if (a < 0x1p-28) return x;
   const dd m = expm1_dd(-2 * a);
   return std::copysign(round(div(negate(m), add(m, 2.0))), x);

@@ -1,6 +1,6 @@
 #pragma once
 /// \file logistic_batch.hpp
-/// Batch forms of the fast-path kernels σ, σ', tanh' and log σ (logistic.hpp) over arrays of
+/// Batch forms of the fast-path kernels σ, σ', tanh, tanh' and log σ (logistic.hpp) over arrays of
 /// double, several values per instruction, with results bitwise equal to the scalar calls.
 ///
 /// How. The fast path (exp_fast, one_plus, div, mul, log1p_dd and Ziv's test rounds_to_hi) is
@@ -9,7 +9,8 @@
 /// doing exactly the scalar operations (the exact products by Veltkamp splitting or a hardware
 /// FMA, which give the same exact product; the lanes' table entries loaded one by one). Lanes
 /// outside the
-/// fast range (|x| > fast_cut = 300 for σ, σ', log σ; |2x| > fast_cut for tanh'; NaN) are
+/// fast range (|x| > fast_cut = 300 for σ, σ', log σ; |2x| > fast_cut for tanh' and tanh; for
+/// tanh also |x| < tanh_small_low = 2^-28; NaN) are
 /// computed on 0 and then redone by the scalar kernel, as are lanes whose rounding test fails
 /// (about 1 in 256): the scalar kernel takes the same fast path (and the same test) or its full
 /// path, so every output is the scalar call's bits.
@@ -32,6 +33,7 @@
 
 #include "gradaudit/detail/logistic.hpp"
 
+#include <atomic>
 #include <bit>
 #include <cstddef>
 #include <cstdint>
@@ -46,10 +48,20 @@
 namespace gradaudit::detail {
 
 /// The kernels with a batch fast path.
-enum class fast_kernel { sigmoid, sigmoid_grad, tanh_grad, log_sigmoid };
+enum class fast_kernel { sigmoid, sigmoid_grad, tanh, tanh_grad, log_sigmoid };
 
 /// One function of a batch form: the scalar kernel, for every lane the vector path leaves.
 using scalar_kernel = double (*)(double);
+
+/// A scalar kernel of a logit and a target (bce_with_logits and its gradient).
+using pair_kernel = double (*)(double, double);
+
+/// Test hook: while set, the batch forms take the portable 2-lane copy even on a CPU that runs
+/// the AVX2 + FMA copy (lib/test/network_test.cpp trains with both and compares the bits).
+inline std::atomic<bool>& force_two_lanes() {
+  static std::atomic<bool> yes{false};
+  return yes;
+}
 
 /// out[i] = f(x[i]) with the scalar kernel (the fall-back and the non-vector build).
 inline void map_scalar(const double* x, double* out, std::size_t n, scalar_kernel f) {
@@ -136,12 +148,34 @@ __attribute__((target("avx2,fma"))) void map4(const double* x, double* out, std:
   avx2_fma::map<F, 4>(x, out, n, f);
 }
 
-/// Whether this CPU runs the AVX2 + FMA copy (asked once).
+template <bool Tanh>
+__attribute__((target("avx2,fma"))) void pair4(const double* x, double* a, double* g,
+                                               std::size_t n, scalar_kernel s, scalar_kernel d) {
+  avx2_fma::map_pair<4, Tanh>(x, a, g, n, s, d);
+}
+__attribute__((target("avx2,fma"))) inline void bce_hard4(const double* z, const double* y,
+                                                          double* loss, double* grad,
+                                                          std::size_t n, pair_kernel loss_of,
+                                                          pair_kernel grad_of) {
+  avx2_fma::map_bce_hard<4>(z, y, loss, grad, n, loss_of, grad_of);
+}
+
+/// Whether this CPU runs the AVX2 + FMA copy (asked once), and the test hook does not forbid it.
 inline bool have_avx2_fma() {
   static const bool yes = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-  return yes;
+  return yes && !force_two_lanes().load(std::memory_order_relaxed);
 }
 #endif
+
+template <bool Tanh>
+void pair2(const double* x, double* a, double* g, std::size_t n, scalar_kernel s,
+           scalar_kernel d) {
+  base::map_pair<2, Tanh>(x, a, g, n, s, d);
+}
+inline void bce_hard2(const double* z, const double* y, double* loss, double* grad, std::size_t n,
+                      pair_kernel loss_of, pair_kernel grad_of) {
+  base::map_bce_hard<2>(z, y, loss, grad, n, loss_of, grad_of);
+}
 
 }  // namespace lanes
 #endif  // GRADAUDIT_VECTOR_KERNELS
@@ -157,6 +191,60 @@ void map_fast(const double* x, double* out, std::size_t n, scalar_kernel f) {
   lanes::map2<F>(x, out, n, f);
 #else
   map_scalar(x, out, n, f);
+#endif
+}
+
+/// a[i] = dbl::sigmoid(x[i]) and g[i] = dbl::sigmoid_grad(x[i]) for i < n, bitwise, from one
+/// exp per value where the fast path settles both (the trainer's sigmoid
+/// layers: the forward pass needs σ, the backward pass σ'). a and g may not alias x.
+inline void sigmoid_and_grad(const double* x, double* a, double* g, std::size_t n) {
+#if GRADAUDIT_VECTOR_KERNELS
+#if defined(__x86_64__)
+  if (lanes::have_avx2_fma())
+    return lanes::pair4<false>(x, a, g, n, dbl::sigmoid, dbl::sigmoid_grad);
+#endif
+  lanes::pair2<false>(x, a, g, n, dbl::sigmoid, dbl::sigmoid_grad);
+#else
+  for (std::size_t i = 0; i < n; ++i) {
+    a[i] = dbl::sigmoid(x[i]);
+    g[i] = dbl::sigmoid_grad(x[i]);
+  }
+#endif
+}
+
+/// a[i] = dbl::tanh(x[i]) and g[i] = dbl::tanh_grad(x[i]) for i < n, bitwise, from one exp
+/// (e^{-2|x|}) per value where the fast paths settle both (the trainer's tanh layers; for
+/// |x| < 1/16 tanh comes from its series on the lanes, tanh_small_dd). a and g may not alias x.
+inline void tanh_and_grad(const double* x, double* a, double* g, std::size_t n) {
+#if GRADAUDIT_VECTOR_KERNELS
+#if defined(__x86_64__)
+  if (lanes::have_avx2_fma()) return lanes::pair4<true>(x, a, g, n, dbl::tanh, dbl::tanh_grad);
+#endif
+  lanes::pair2<true>(x, a, g, n, dbl::tanh, dbl::tanh_grad);
+#else
+  for (std::size_t i = 0; i < n; ++i) {
+    a[i] = dbl::tanh(x[i]);
+    g[i] = dbl::tanh_grad(x[i]);
+  }
+#endif
+}
+
+/// loss[i] = loss_of(z[i], y[i]) and grad[i] = grad_of(z[i], y[i]) for i < n, where loss_of and
+/// grad_of are dbl::bce_with_logits and dbl::bce_with_logits_grad (passed in: their headers
+/// include this one's): hard labels through one exp per sample on the lanes, the rest by
+/// the scalar kernels; bitwise the scalar calls. The outputs may not alias the inputs.
+inline void bce_hard_rows(const double* z, const double* y, double* loss, double* grad,
+                          std::size_t n, pair_kernel loss_of, pair_kernel grad_of) {
+#if GRADAUDIT_VECTOR_KERNELS
+#if defined(__x86_64__)
+  if (lanes::have_avx2_fma()) return lanes::bce_hard4(z, y, loss, grad, n, loss_of, grad_of);
+#endif
+  lanes::bce_hard2(z, y, loss, grad, n, loss_of, grad_of);
+#else
+  for (std::size_t i = 0; i < n; ++i) {
+    loss[i] = loss_of(z[i], y[i]);
+    grad[i] = grad_of(z[i], y[i]);
+  }
 #endif
 }
 

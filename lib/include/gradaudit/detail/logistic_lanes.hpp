@@ -153,32 +153,160 @@ GRADAUDIT_LANE_INLINE box<I> rounds_to_hi(const vdd<V>& a) {
   return {vabs<V, I>(a.lo).v + b * 0x1p-61 < h};
 }
 
-/// The four fast-path kernels per lane: the candidate result and whether it is final.
+/// mask ? a : b for dd lanes.
+template <class V, class I>
+GRADAUDIT_LANE_INLINE vdd<V> pick(const I& mask, const vdd<V>& a, const vdd<V>& b) {
+  return {select<V>(mask, a.hi, b.hi).v, select<V>(mask, a.lo, b.lo).v};
+}
 
-template <fn F, int N, class V = typename vec<N>::d, class I = typename vec<N>::i>
-GRADAUDIT_LANE_INLINE box<V> kernel(const V& x, I& ok) {
-  const V arg = F == fn::tanh_grad ? 2.0 * x : x;
+/// σ(x) from e = e^{-|x|} as sigmoid_fast_dd: (x >= 0 ? 1 : e)/(1 + e); pos = (x >= 0).
+template <class V, class I>
+GRADAUDIT_LANE_INLINE vdd<V> sigmoid_from(const I& pos, const vdd<V>& e) {
+  const vdd<V> num{select<V>(pos, V{} + 1, e.hi).v, select<V>(pos, V{}, e.lo).v};
+  return div(num, one_plus(e));
+}
+
+/// σ'(x) from e = e^{-|x|} as sigmoid_grad_fast_dd: e/((1 + e)(1 + e)).
+template <class V>
+GRADAUDIT_LANE_INLINE vdd<V> sigmoid_grad_from(const vdd<V>& e) {
+  const vdd<V> d = one_plus(e);
+  return div(e, mul(d, d));
+}
+
+/// tanh|x| from e = e^{-2|x|} as tanh_fast_dd: (1 - e)/(1 + e).
+template <class V>
+GRADAUDIT_LANE_INLINE vdd<V> tanh_from(const vdd<V>& e) {
+  return div(add(vdd<V>{-e.hi, -e.lo}, V{} + 1.0), one_plus(e));
+}
+
+/// tanh a for 2^-28 <= a < 1/16 as tanh_small_dd: a + a·c, c = a²·(-1/3 + a²·R(a²)).
+template <class V>
+GRADAUDIT_LANE_INLINE vdd<V> tanh_small(const V& a) {
+  const vdd<V> s = two_product(a, a);
+  const V h = s.hi;
+  const V r =
+      h * (0x1.1111111111111p-3 +
+           h * (-0x1.ba1ba1ba1ba1cp-5 +
+                h * (0x1.664f4882c10fap-6 +
+                     h * (-0x1.226e355e6c23dp-7 +
+                          h * (0x1.d6d3d0e157de0p-9 + h * -0x1.7da36452b75e3p-10)))));
+  const vdd<V> third{V{} - 0x1.5555555555555p-2, V{} - 0x1.5555555555555p-56};
+  const vdd<V> c = mul(s, add(third, r));
+  return add(mul(c, vdd<V>{a, V{}}), a);
+}
+
+/// |t| with the sign of x (tanh's odd symmetry; t >= 0).
+template <class V, class I>
+GRADAUDIT_LANE_INLINE box<V> with_sign_of(const V& t, const V& x) {
+  return {(V)((I)t | ((I)x & (I{} + std::numeric_limits<std::int64_t>::min())))};
+}
+
+/// The argument of a fast-path kernel and e = exp_fast(-|arg|): ok is false where |arg| >
+/// fast_cut or NaN (those lanes compute on 0 and are redone by the scalar kernel).
+template <int N, class V = typename vec<N>::d, class I = typename vec<N>::i>
+GRADAUDIT_LANE_INLINE vdd<V> exp_neg_abs(const V& arg, I& ok) {
   const V a = vabs<V, I>(arg).v;
   ok = a <= dbl::fast_cut;  // false for NaN
-  const V ax = select<V>(ok, a, V{}).v;
-  const vdd<V> e = exp_fast<N>(-ax);
+  return exp_fast<N>(-select<V>(ok, a, V{}).v);
+}
+
+/// log σ(arg) from e = e^{-|arg|}, as log_sigmoid_fast_dd (arg finite where ok).
+template <int N, class V = typename vec<N>::d, class I = typename vec<N>::i>
+GRADAUDIT_LANE_INLINE vdd<V> log_sigmoid_from(const V& arg, const vdd<V>& e, const I& ok) {
+  const vdd<V> l = log1p<N>(e);
+  const vdd<V> neg{-l.hi, -l.lo};
+  const vdd<V> shifted = add(neg, select<V>(ok, arg, V{}).v);
+  return pick<V, I>(arg >= 0, neg, shifted);
+}
+
+/// Whether any lane of a mask is set.
+template <int N, class I>
+GRADAUDIT_LANE_INLINE bool any_set(const I& m) {
+  bool any = false;
+  for (int l = 0; l < N; ++l) any = any || m[l] != 0;
+  return any;
+}
+
+/// tanh(x) per lane as dbl::tanh's first try: tanh_fast_dd from e = e^{-2|x|} for |x| >= 1/16
+/// (where ok_exp, i.e. |2x| <= fast_cut), tanh_small_dd for 2^-28 <= |x| < 1/16 (computed only
+/// when some lane needs it); ok_t: which lanes that settles (the test passes).
+template <int N, class V = typename vec<N>::d, class I = typename vec<N>::i>
+GRADAUDIT_LANE_INLINE box<V> tanh_of(const V& x, const vdd<V>& e, const I& ok_exp, I& ok_t) {
+  const V ax = vabs<V, I>(x).v;
+  const I fast = ax >= dbl::tanh_fast_low;
+  const I small = (ax < dbl::tanh_fast_low) & (ax >= dbl::tanh_small_low);  // false for NaN
+  vdd<V> r = tanh_from(e);
+  if (any_set<N>(small)) r = pick<V, I>(fast, r, tanh_small(ax));
+  ok_t = ((ok_exp & fast) | small) & rounds_to_hi<V, I>(r).v;
+  return with_sign_of<V, I>(r.hi, x);
+}
+
+/// The five fast-path kernels per lane: the candidate result and whether it is final.
+template <fn F, int N, class V = typename vec<N>::d, class I = typename vec<N>::i>
+GRADAUDIT_LANE_INLINE box<V> kernel(const V& x, I& ok) {
+  constexpr bool doubled = F == fn::tanh_grad || F == fn::tanh;
+  const V arg = doubled ? 2.0 * x : x;
+  const vdd<V> e = exp_neg_abs<N>(arg, ok);
   vdd<V> r;
-  if constexpr (F == fn::sigmoid) {
-    const I pos = arg >= 0;
-    const vdd<V> num{select<V>(pos, V{} + 1, e.hi).v, select<V>(pos, V{}, e.lo).v};
-    r = div(num, one_plus(e));
+  if constexpr (F == fn::tanh) {
+    return tanh_of<N>(x, e, ok, ok);
+  } else if constexpr (F == fn::sigmoid) {
+    r = sigmoid_from(arg >= 0, e);
   } else if constexpr (F == fn::log_sigmoid) {
-    const vdd<V> l = log1p<N>(e);
-    const vdd<V> neg{-l.hi, -l.lo};
-    const vdd<V> shifted = add(neg, select<V>(ok, arg, V{}).v);
-    const I pos = arg >= 0;
-    r = {select<V>(pos, neg.hi, shifted.hi).v, select<V>(pos, neg.lo, shifted.lo).v};
+    r = log_sigmoid_from<N>(arg, e, ok);
   } else {
-    const vdd<V> d = one_plus(e);
-    r = div(e, mul(d, d));
+    r = sigmoid_grad_from(e);
   }
   ok &= rounds_to_hi<V, I>(r).v;
   return {F == fn::tanh_grad ? r.hi * 4.0 : r.hi};
+}
+
+/// Whether every lane of a mask is set.
+template <int N, class I>
+GRADAUDIT_LANE_INLINE bool all_set(const I& m) {
+  bool all = true;
+  for (int l = 0; l < N; ++l) all = all && m[l] != 0;
+  return all;
+}
+
+/// σ(x) and σ'(x) per lane from one exp (and 1 + e): the candidates of sigmoid_fast_dd and
+/// sigmoid_grad_fast_dd, with their own rounding tests.
+template <int N, class V = typename vec<N>::d, class I = typename vec<N>::i>
+GRADAUDIT_LANE_INLINE void sigmoid_pair(const V& x, V& s, I& ok_s, V& g, I& ok_g) {
+  I ok;
+  const vdd<V> e = exp_neg_abs<N>(x, ok);
+  const vdd<V> sv = sigmoid_from(x >= 0, e), gv = sigmoid_grad_from(e);
+  ok_s = ok & rounds_to_hi<V, I>(sv).v;
+  ok_g = ok & rounds_to_hi<V, I>(gv).v;
+  s = sv.hi;
+  g = gv.hi;
+}
+
+/// tanh(x) and tanh'(x) = 4σ'(2x) per lane from one exp, e = e^{-2|x|}: the candidates of
+/// tanh_of and of tanh_grad's sigmoid_grad_fast_dd, with their own rounding tests.
+template <int N, class V = typename vec<N>::d, class I = typename vec<N>::i>
+GRADAUDIT_LANE_INLINE void tanh_pair(const V& x, V& t, I& ok_t, V& g, I& ok_g) {
+  I ok;
+  const vdd<V> e = exp_neg_abs<N>(2.0 * x, ok);
+  const vdd<V> gv = sigmoid_grad_from(e);
+  t = tanh_of<N>(x, e, ok, ok_t).v;
+  ok_g = ok & rounds_to_hi<V, I>(gv).v;
+  g = gv.hi * 4.0;
+}
+
+/// For hard labels, t = (y == 1 ? z : -z): the loss -log σ(t) and the gradient ±σ(-t) (- for
+/// y = 1) of bce on the logit z, per lane from one exp: the candidates of log_sigmoid_fast_dd
+/// at t and sigmoid_fast_dd at -t (e^{-|t|} is the same e), with their rounding tests.
+template <int N, class V = typename vec<N>::d, class I = typename vec<N>::i>
+GRADAUDIT_LANE_INLINE void bce_hard(const V& t, V& loss, I& ok_loss, V& sig, I& ok_sig) {
+  I ok;
+  const vdd<V> e = exp_neg_abs<N>(t, ok);
+  const vdd<V> sv = sigmoid_from(-t >= 0, e);
+  const vdd<V> lv = log_sigmoid_from<N>(t, e, ok);
+  ok_sig = ok & rounds_to_hi<V, I>(sv).v;
+  ok_loss = ok & rounds_to_hi<V, I>(lv).v;
+  sig = sv.hi;
+  loss = -lv.hi;
 }
 
 /// out[i] = the kernel F at x[i] for i < n, N lanes at a time; the lanes the fast path does not
@@ -194,13 +322,83 @@ GRADAUDIT_LANE_INLINE void map(const double* x, double* out, std::size_t n, scal
     I ok;
     const V r = kernel<F, N>(v, ok).v;
     std::memcpy(out + i, &r, sizeof r);
-    bool all = true;
-    for (int l = 0; l < N; ++l) all = all && ok[l] != 0;
-    if (!all)
+    if (!all_set<N>(ok))
       for (int l = 0; l < N; ++l)
         if (ok[l] == 0) out[i + l] = f(v[l]);
   }
   map_scalar(x + i, out + i, n - i, f);
+}
+
+/// a[i] = f(x[i]) and g[i] = f'(x[i]) for i < n, f = σ (Tanh false) or tanh (true), the scalar
+/// calls' bits: sigmoid_pair or tanh_pair N lanes at a time, the lanes it does not settle and
+/// the last n mod N values by the scalar kernels s_of and d_of (dbl::sigmoid and
+/// dbl::sigmoid_grad, or dbl::tanh and dbl::tanh_grad, passed as pointers so that they are not
+/// inlined here: in the AVX2 + FMA copy the compiler could fuse their products, see
+/// detail::opaque). a and g may not alias x.
+template <int N, bool Tanh>
+GRADAUDIT_LANE_INLINE void map_pair(const double* x, double* a, double* g, std::size_t n,
+                                    scalar_kernel s_of, scalar_kernel d_of) {
+  using V = typename vec<N>::d;
+  using I = typename vec<N>::i;
+  std::size_t i = 0;
+  for (; i + N <= n; i += N) {
+    V v, s, d;
+    std::memcpy(&v, x + i, sizeof v);
+    I ok_s, ok_g;
+    if constexpr (Tanh)
+      tanh_pair<N>(v, s, ok_s, d, ok_g);
+    else
+      sigmoid_pair<N>(v, s, ok_s, d, ok_g);
+    std::memcpy(a + i, &s, sizeof s);
+    std::memcpy(g + i, &d, sizeof d);
+    if (!all_set<N>(ok_s & ok_g))
+      for (int l = 0; l < N; ++l) {
+        if (ok_s[l] == 0) a[i + l] = s_of(v[l]);
+        if (ok_g[l] == 0) g[i + l] = d_of(v[l]);
+      }
+  }
+  for (; i < n; ++i) {
+    a[i] = s_of(x[i]);
+    g[i] = d_of(x[i]);
+  }
+}
+
+/// For logits z and targets y: loss[i] = dbl::bce_with_logits(z[i], y[i]) and
+/// grad[i] = dbl::bce_with_logits_grad(z[i], y[i]) for i < n, bitwise. Hard labels take
+/// bce_hard N lanes at a time (y = 1: loss -log σ(z), gradient -σ(-z); y = 0: -log σ(-z) and
+/// σ(z), as the scalar kernels form them); soft or NaN targets, NaN logits, the lanes whose
+/// rounding test fails and the last n mod N samples take loss_of and grad_of (the scalar
+/// kernels, passed in: their header includes this one's).
+template <int N>
+GRADAUDIT_LANE_INLINE void map_bce_hard(const double* z, const double* y, double* loss,
+                                        double* grad, std::size_t n, pair_kernel loss_of,
+                                        pair_kernel grad_of) {
+  using V = typename vec<N>::d;
+  using I = typename vec<N>::i;
+  std::size_t i = 0;
+  for (; i + N <= n; i += N) {
+    V zv, yv, l, s;
+    std::memcpy(&zv, z + i, sizeof zv);
+    std::memcpy(&yv, y + i, sizeof yv);
+    const I one = yv == 1.0;
+    const I hard = one | (yv == 0.0);
+    I ok_l, ok_s;
+    bce_hard<N>(select<V>(one, zv, -zv).v, l, ok_l, s, ok_s);
+    const V g = select<V>(one, -s, s).v;
+    std::memcpy(loss + i, &l, sizeof l);
+    std::memcpy(grad + i, &g, sizeof g);
+    ok_l &= hard;
+    ok_s &= hard;
+    if (!all_set<N>(ok_l & ok_s))
+      for (int k = 0; k < N; ++k) {
+        if (ok_l[k] == 0) loss[i + k] = loss_of(zv[k], yv[k]);
+        if (ok_s[k] == 0) grad[i + k] = grad_of(zv[k], yv[k]);
+      }
+  }
+  for (; i < n; ++i) {
+    loss[i] = loss_of(z[i], y[i]);
+    grad[i] = grad_of(z[i], y[i]);
+  }
 }
 
 #undef GRADAUDIT_LANE_INLINE

@@ -1,15 +1,15 @@
 #pragma once
 /// \file network_kernels.hpp
 /// Element-wise kernels of the trainer on rows of samples: the activations, their
-/// derivatives, and the output layer's loss and ∂L/∂z. For double and float they run in SIMD
-/// packets (Eigen's vectorised exp/log: a few ULP, identical for identical inputs, so units
-/// that are equal stay bitwise equal and every thread count gives the same bits). The 1-ULP
-/// scalar kernels (detail/logistic.hpp) are not used here: as scalar loops they cost ~28 ns
-/// per value against ~1-5 ns, which made training 9x slower (measured, bench/README.md); a
-/// vectorised form of them is future work. For other scalars (long double, the reference
-/// type) the generic stable formulas.
-
+/// derivatives, and the output layer's loss and ∂L/∂z. For double they are the library's
+/// 1-ULP kernels in their batch forms (detail/logistic_batch.hpp: the fast path on vector
+/// lanes, AVX2 + FMA or SSE2/NEON, the scalar kernel for the values it does not settle), so
+/// every value is bitwise the scalar call's (within 0.5 + 2^-11 ULP of the exact value) whatever
+/// the lane width, the row length or the thread count: the trainer computes what the library
+/// promises. For float: Eigen's packet exp (a few ULP). For other scalars (long double, the
+/// reference type) the generic stable formulas.
 #include "gradaudit/activation.hpp"
+#include "gradaudit/detail/logistic_batch.hpp"
 #include "gradaudit/loss.hpp"
 
 #include <Eigen/Core>
@@ -62,10 +62,20 @@ T activate_grad(activation a, const T& z) {
 }
 
 /// out[s] = f(z[s]) for s < n, f = act (derivative = false) or act' (true). One switch per
-/// row, then a loop over the samples that calls the inline kernel.
+/// row. double: the batch forms of the 1-ULP kernels; float: Eigen packets; other scalars: the scalar kernels.
 template <Real T>
 void activation_row(activation a, bool derivative, const T* z, T* out, std::size_t n) {
-  if constexpr (std::is_floating_point_v<T> && !std::is_same_v<T, long double>) {
+  if constexpr (std::is_same_v<T, double>) {
+    if (a == activation::sigmoid) {
+      if (derivative)
+        return map_fast<fast_kernel::sigmoid_grad>(z, out, n, dbl::sigmoid_grad);
+      return map_fast<fast_kernel::sigmoid>(z, out, n, dbl::sigmoid);
+    }
+    if (a == activation::tanh) {
+      if (derivative) return map_fast<fast_kernel::tanh_grad>(z, out, n, dbl::tanh_grad);
+      return map_fast<fast_kernel::tanh>(z, out, n, dbl::tanh);
+    }
+  } else if constexpr (std::is_same_v<T, float>) {
     using row = Eigen::Array<T, 1, Eigen::Dynamic>;
     const Eigen::Map<const row> zr(z, static_cast<Eigen::Index>(n));
     Eigen::Map<row> o(out, static_cast<Eigen::Index>(n));
@@ -74,22 +84,12 @@ void activation_row(activation a, bool derivative, const T* z, T* out, std::size
         o = (T(1) + (-zr).exp()).inverse();
         if (derivative) o = o * (T(1) - o);
         return;
-      case activation::identity:
-        if (derivative)
-          o.setOnes();
-        else
-          o = zr;
-        return;
-      case activation::relu:
-        if (derivative)
-          o = (zr > T(0)).template cast<T>();
-        else
-          o = zr.max(T(0));
-        return;
       case activation::tanh:
         o = zr.tanh();
         if (derivative) o = T(1) - o * o;
         return;
+      default:
+        break;
     }
   }
   auto each = [&](auto f) {
@@ -120,43 +120,56 @@ void activation_row(activation a, bool derivative, const T* z, T* out, std::size
   }
 }
 
-/// out[s] = act'(z[s]) for s < n, where a[s] = act(z[s]) is the layer's output from
-/// activation_row. The packet path (double, float) forms σ' = a(1 - a) and tanh' = 1 - a² from
-/// a, the values its derivative row would form after a second exp or tanh per value (the
-/// backward pass of a sigmoid network spent half its exps there); relu and identity read z.
-/// Other scalars: activation_row's 1-ULP derivative kernels from z, as before.
+/// a[s] = act(z[s]) and g[s] = act'(z[s]) for s < n: a hidden layer's forward pass keeps both
+/// (the backward pass multiplies by g). double: σ and σ' from one exp (two divisions) per
+/// value (sigmoid_and_grad), tanh and tanh' from one exp of -2|z| (tanh_and_grad), each bitwise
+/// its scalar call; the other activations as
+/// activation_row's two rows. float: g = a(1 - a) and 1 - a² from the packets' a. Other
+/// scalars: activation_row's rows from z. a and g may not alias z.
 template <Real T>
-void activation_grad_row(activation act, const T* z, const T* a, T* out, std::size_t n) {
-  if constexpr (std::is_floating_point_v<T> && !std::is_same_v<T, long double>) {
+void activation_rows(activation act, const T* z, T* a, T* g, std::size_t n) {
+  if constexpr (std::is_same_v<T, double>) {
+    if (act == activation::sigmoid) return sigmoid_and_grad(z, a, g, n);
+    if (act == activation::tanh) return tanh_and_grad(z, a, g, n);
+  } else if constexpr (std::is_same_v<T, float>) {
     if (act == activation::sigmoid || act == activation::tanh) {
-      using row = Eigen::Array<T, 1, Eigen::Dynamic>;
-      const Eigen::Map<const row> ar(a, static_cast<Eigen::Index>(n));
-      Eigen::Map<row> o(out, static_cast<Eigen::Index>(n));
-      if (act == activation::sigmoid)
-        o = ar * (T(1) - ar);
-      else
-        o = T(1) - ar * ar;
+      activation_row<T>(act, false, z, a, n);
+      for (std::size_t s = 0; s < n; ++s)
+        g[s] = act == activation::sigmoid ? a[s] * (T(1) - a[s]) : T(1) - a[s] * a[s];
       return;
     }
   }
-  activation_row<T>(act, true, z, out, n);
+  activation_row<T>(act, false, z, a, n);
+  activation_row<T>(act, true, z, g, n);
 }
 
-/// For z (logits) and y of m samples: g = σ(z) - y and the sum over the samples of the BCE
-/// loss max(z,0) - z·y + log(1 + e^-|z|) (PyTorch's BCEWithLogits formula), with one exp per
-/// sample: e = e^-|z|, σ(z) = (z >= 0 ? 1 : e)/(1 + e). For bce on a sigmoid output this is
-/// -(y log σ + (1-y) log(1-σ)) without the log of a rounded σ. One pass in SIMD packets.
+/// For logits z and hard or soft targets y of m samples (double): g = ∂L/∂z =
+/// bce_with_logits_grad(z, y) and the returned sum of the losses bce_with_logits(z, y), each
+/// term bitwise the scalar call (within 0.5 + 2^-11 ULP; hard labels by one exp per sample on
+/// the lanes, detail::bce_hard_rows), the terms summed in four interleaved partial sums
+/// (sample s into sum s mod 4, then (s0 + s1) + (s2 + s3)): a grouping fixed by the sample's
+/// place in its chunk, so the same bits for every lane width and thread count. The terms
+/// are >= 0, so the sum's relative error is below (m - 1)·u plus the terms' own 2^-53·1.0005.
+/// `terms` is scratch room for m values.
+inline double bce_logit_rows(const double* z, const double* y, double* g, double* terms,
+                             std::size_t m) {
+  bce_hard_rows(z, y, terms, g, m, dbl::bce_with_logits, dbl::bce_with_logits_grad);
+  double part[4] = {0, 0, 0, 0};
+  for (std::size_t s = 0; s < m; ++s) part[s & 3] += terms[s];
+  return (part[0] + part[1]) + (part[2] + part[3]);
+}
+
+/// float: g = σ(z) - y and the sum of the BCE losses max(z,0) - z·y + log(1 + e^-|z|) with one
+/// exp per sample in Eigen packets: e = e^-|z|, σ(z) = (z >= 0 ? 1 : e)/(1 + e).
 ///
 /// The log terms are summed as the log of products: each lane multiplies the t = 1 + e ∈ [1, 2]
 /// of `block` consecutive packets (so a product stays below 2^block, far from overflow) and
-/// takes one log per block; the log was half of a training step's time. Error of a block of n
-/// samples per lane: the n - 1 roundings of the product are a relative error ≤ (n-1)u, i.e. an
-/// absolute error ≤ (n-1)u in its log, plus the log's own few ULP of a value ≤ n·ln 2, i.e.
-/// ≤ 3·ulp(n ln 2) ≤ 3·n·u for n = 16 (ulp(11.1) = 2^-49 = 16u): ≤ 4u per sample, against
-/// ≈ 2u per sample (rounding of 1 + e, then of its log) for a log per sample. Deterministic:
-/// the grouping depends only on the sample's place in its chunk.
+/// takes one log per block. Error of a block of n samples per lane: the n - 1 roundings of the
+/// product are a relative error ≤ (n-1)u, i.e. an absolute error ≤ (n-1)u in its log, plus the
+/// log's own few ULP of a value ≤ n·ln 2, i.e. ≤ 3·ulp(n ln 2) ≤ 3·n·u for n = 16: ≤ 4u per
+/// sample. Deterministic: the grouping depends only on the sample's place in its chunk.
 template <Real T>
-T bce_logit_rows(const T* z, const T* y, T* g, Eigen::Index m) {
+T bce_logit_packets(const T* z, const T* y, T* g, Eigen::Index m) {
   namespace ei = Eigen::internal;
   using P = typename ei::packet_traits<T>::type;
   constexpr Eigen::Index W = ei::packet_traits<T>::size;
@@ -201,13 +214,15 @@ T bce_logit_rows(const T* z, const T* y, T* g, Eigen::Index m) {
 }
 
 /// The output layer of one output unit over n samples: g[s] = ∂L_s/∂z_s (before the mean's
-/// 1/(n·k)) and the returned sum of the per-sample losses L_s, summed in sample order.
-///  - mse: L = mse(a, y), g = mse_grad(a, y)·act'(z);
+/// 1/(n·k)) and the returned sum of the per-sample losses L_s.
+///  - mse: L = mse(a, y), g = mse_grad(a, y)·act'(z), summed in sample order;
 ///  - bce (sigmoid output) and bce_with_logits (identity output): L = bce_with_logits(z, y),
-///    g = bce_with_logits_grad(z, y), from the logit z (no log of a rounded σ).
+///    g = bce_with_logits_grad(z, y), from the logit z (no log of a rounded σ); double:
+///    bce_logit_rows (the 1-ULP kernels; `terms` is its scratch room for n values), float:
+///    bce_logit_packets.
 template <Real T>
 T output_row(loss_function loss, activation last, const T* z, const T* a, const T* y, T* g,
-             std::size_t n) {
+             T* terms, std::size_t n) {
   T sum = 0;
   if (loss == loss_function::mse) {
     for (std::size_t s = 0; s < n; ++s) {
@@ -216,8 +231,10 @@ T output_row(loss_function loss, activation last, const T* z, const T* a, const 
     }
     return sum;
   }
-  if constexpr (std::is_floating_point_v<T> && !std::is_same_v<T, long double>) {
-    return bce_logit_rows(z, y, g, static_cast<Eigen::Index>(n));
+  if constexpr (std::is_same_v<T, double>) {
+    return bce_logit_rows(z, y, g, terms, n);
+  } else if constexpr (std::is_same_v<T, float>) {
+    return bce_logit_packets(z, y, g, static_cast<Eigen::Index>(n));
   }
   for (std::size_t s = 0; s < n; ++s) {
     if constexpr (binary_kernel_type<T>) {
