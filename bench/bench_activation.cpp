@@ -114,7 +114,8 @@ void add_batch2(const std::string& function, int range, double (*f)(double)) {
 /// The trainer's fused rows (detail/logistic_batch.hpp), items = values: σ and σ' of a hidden
 /// layer (sigmoid_and_grad), tanh and tanh' of one (tanh_and_grad), and the loss and ∂L/∂z
 /// of an output unit with hard labels (bce_hard_rows, y alternating 1, 0); `naive_batch` the
-/// same pairs by the naive formulas (σ and s(1 - s); std::tanh and 1 - t²; PyTorch's max(z,0) - z·y + log1p(exp(-|z|)) and σ(z) - y).
+/// same pairs by the naive formulas (σ and s(1 - s); std::tanh and 1 - t²; PyTorch's max(z,0) - z·y
+/// + log1p(exp(-|z|)) and σ(z) - y).
 void add_trainer_rows(int range) {
   namespace d = gradaudit::detail;
   auto reg = [range](const std::string& name, auto body) {

@@ -79,32 +79,32 @@ namespace ln = gradaudit::detail::lanes;
 
 /// out = exp_fast(t) (log = false) or log1p(t + t·2^-60) (log = true), hi + lo, N lanes at a
 /// time in the copy NS (a macro: the AVX2 copy's bodies must be compiled under its target).
-#define GRADAUDIT_LANE_ROW(NAME, NS, N, CALL)                                    \
-  void NAME(const double* t, double* out, std::size_t n) {                       \
-    using V = ln::vec<N>::d;                                                     \
-    for (std::size_t i = 0; i + N <= n; i += N) {                                \
-      V v;                                                                       \
-      std::memcpy(&v, t + i, sizeof v);                                          \
-      const auto e = CALL;                                                       \
-      const V s = e.hi + e.lo;                                                   \
-      std::memcpy(out + i, &s, sizeof s);                                        \
-    }                                                                            \
+#define GRADAUDIT_LANE_ROW(NAME, NS, N, CALL)              \
+  void NAME(const double* t, double* out, std::size_t n) { \
+    using V = ln::vec<N>::d;                               \
+    for (std::size_t i = 0; i + N <= n; i += N) {          \
+      V v;                                                 \
+      std::memcpy(&v, t + i, sizeof v);                    \
+      const auto e = CALL;                                 \
+      const V s = e.hi + e.lo;                             \
+      std::memcpy(out + i, &s, sizeof s);                  \
+    }                                                      \
   }
 
 #if GRADAUDIT_VECTOR_KERNELS && defined(__x86_64__)
 __attribute__((target("avx2,fma")))
 GRADAUDIT_LANE_ROW(exp_fast4, avx2_fma, 4, ln::avx2_fma::exp_fast<4>(v))
-__attribute__((target("avx2,fma")))
-GRADAUDIT_LANE_ROW(log1p4, avx2_fma, 4, (ln::avx2_fma::log1p<4>(ln::vdd<V>{v, v * 0x1p-60})))
+    __attribute__((target("avx2,fma")))
+    GRADAUDIT_LANE_ROW(log1p4, avx2_fma, 4, (ln::avx2_fma::log1p<4>(ln::vdd<V>{v, v * 0x1p-60})))
 #endif
 #if GRADAUDIT_VECTOR_KERNELS
-GRADAUDIT_LANE_ROW(exp_fast2, base, 2, ln::base::exp_fast<2>(v))
-GRADAUDIT_LANE_ROW(log1p2, base, 2, (ln::base::log1p<2>(ln::vdd<V>{v, v * 0x1p-60})))
+        GRADAUDIT_LANE_ROW(exp_fast2, base, 2, ln::base::exp_fast<2>(v))
+            GRADAUDIT_LANE_ROW(log1p2, base, 2, (ln::base::log1p<2>(ln::vdd<V>{v, v * 0x1p-60})))
 #endif
 
-/// One of the two copies over a row, as the batch forms choose.
-template <bool log>
-void lanes_row(benchmark::State& state) {
+    /// One of the two copies over a row, as the batch forms choose.
+    template <bool log>
+    void lanes_row(benchmark::State& state) {
 #if GRADAUDIT_VECTOR_KERNELS
   const row t = log ? draw(0, 1, 11) : draw(-40, 0, 12);
   row o(t.size());
@@ -224,8 +224,8 @@ void bce_logit_rows_trainer(benchmark::State& state) {
   for (auto& v : y) v = v > 0.5 ? 1 : 0;
   row g(z.size()), terms(z.size());
   for (auto _ : state) {
-    double loss = gradaudit::detail::bce_logit_rows(z.data(), y.data(), g.data(), terms.data(),
-                                                    chunk_size);
+    double loss =
+        gradaudit::detail::bce_logit_rows(z.data(), y.data(), g.data(), terms.data(), chunk_size);
     benchmark::DoNotOptimize(loss);
     benchmark::ClobberMemory();
   }

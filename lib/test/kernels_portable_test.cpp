@@ -117,10 +117,11 @@ TEST(PortableKernels, BatchFastPathGivesTheScalarBits) {
 }
 
 /// The trainer's fused rows give the scalar calls' bits: σ and σ' from one exp
-/// (sigmoid_and_grad), tanh and tanh' from one exp (tanh_and_grad), and for a logit and a target the loss and its gradient from one exp
-/// (bce_hard_rows), on both lane copies, every length mod 4. The gradient's reference here is
-/// dbl::bce_with_logits_grad without its MPFR branch (this file links no MPFR; the soft
-/// targets the lanes hand to it come back unchanged, which is what the test checks of them).
+/// (sigmoid_and_grad), tanh and tanh' from one exp (tanh_and_grad), and for a logit and a target
+/// the loss and its gradient from one exp (bce_hard_rows), on both lane copies, every length mod 4.
+/// The gradient's reference here is dbl::bce_with_logits_grad without its MPFR branch (this file
+/// links no MPFR; the soft targets the lanes hand to it come back unchanged, which is what the test
+/// checks of them).
 double bce_grad_hard(double z, double y) {
   if (std::isnan(z) || std::isnan(y)) return z + y;
   if (y == 1) return -dbl::sigmoid(-z);
@@ -132,8 +133,8 @@ TEST(PortableKernels, FusedTrainerRowsGiveTheScalarBits) {
   namespace d = gradaudit::detail;
   const auto bits = [](double v) { return std::bit_cast<std::uint64_t>(v); };
   auto xs = inputs();
-  for (double v : {300.0, -300.0, std::nextafter(300.0, 301.0), std::nan(""), 1e-300, -0.0,
-                   150.0, -std::nextafter(150.0, 151.0), 0x1p-4, -std::nextafter(0x1p-4, 0.0)})
+  for (double v : {300.0, -300.0, std::nextafter(300.0, 301.0), std::nan(""), 1e-300, -0.0, 150.0,
+                   -std::nextafter(150.0, 151.0), 0x1p-4, -std::nextafter(0x1p-4, 0.0)})
     xs.push_back(v);
   std::vector<double> ys(xs.size());
   for (std::size_t i = 0; i < ys.size(); ++i)  // mostly hard labels, some soft, one NaN

@@ -285,7 +285,8 @@ static void check_lane_copies(bool tanh_net) {
   gradaudit::detail::force_two_lanes() = true;
   const auto rb = train(b, data, o);
   gradaudit::detail::force_two_lanes() = false;
-  EXPECT_EQ(std::bit_cast<std::uint64_t>(ra.final_loss), std::bit_cast<std::uint64_t>(rb.final_loss));
+  EXPECT_EQ(std::bit_cast<std::uint64_t>(ra.final_loss),
+            std::bit_cast<std::uint64_t>(rb.final_loss));
   for (std::size_t l = 0; l < a.layers.size(); ++l) {
     EXPECT_TRUE((a.layers[l].weight.array() == b.layers[l].weight.array()).all()) << l;
     EXPECT_TRUE((a.layers[l].bias.array() == b.layers[l].bias.array()).all()) << l;

@@ -25,8 +25,8 @@ struct chunk_buffers {
   using view = Eigen::Map<matrix<T>, Eigen::Unaligned, Eigen::OuterStride<>>;
   std::vector<matrix<T>> zs, as, ds, gs;
   std::vector<view> z, a, d;
-  std::vector<view> g;  ///< act'(z) of the hidden layers, from the forward pass
-  vector<T> terms;      ///< the output row's per-sample losses (output_row's scratch)
+  std::vector<view> g;     ///< act'(z) of the hidden layers, from the forward pass
+  vector<T> terms;         ///< the output row's per-sample losses (output_row's scratch)
   Eigen::Index width = 0;  ///< the chunk's padded width
 
   /// Sizes the buffers for `net` and a chunk of m samples of `data`.
@@ -99,8 +99,8 @@ T output_gradient(const network<T>& net, const batch<T>& data, loss_function los
   for (Eigen::Index j = 0; j < k; ++j) {
     // y's row of a row-major matrix is contiguous.
     const T* y = &data.y(j, static_cast<Eigen::Index>(begin));
-    sum += output_row<T>(loss, last, &b.z[L - 1](j, 0), &b.a[L](j, 0), y, &dz(j, 0),
-                         b.terms.data(), m);
+    sum += output_row<T>(loss, last, &b.z[L - 1](j, 0), &b.a[L](j, 0), y, &dz(j, 0), b.terms.data(),
+                         m);
   }
   return sum;
 }

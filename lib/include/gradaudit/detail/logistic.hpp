@@ -189,12 +189,11 @@ inline constexpr double tanh_small_low = 0x1p-28;
 inline dd tanh_small_dd(double a) {
   const dd s = two_product(a, a);
   const double h = s.hi;
-  const double r =
-      h * (0x1.1111111111111p-3 +
-           h * (-0x1.ba1ba1ba1ba1cp-5 +
-                h * (0x1.664f4882c10fap-6 +
-                     h * (-0x1.226e355e6c23dp-7 +
-                          h * (0x1.d6d3d0e157de0p-9 + h * -0x1.7da36452b75e3p-10)))));
+  const double r = h * (0x1.1111111111111p-3 +
+                        h * (-0x1.ba1ba1ba1ba1cp-5 +
+                             h * (0x1.664f4882c10fap-6 +
+                                  h * (-0x1.226e355e6c23dp-7 +
+                                       h * (0x1.d6d3d0e157de0p-9 + h * -0x1.7da36452b75e3p-10)))));
   const dd c = mul(s, add(dd{-0x1.5555555555555p-2, -0x1.5555555555555p-56}, r));
   return add(mul(c, dd{a, 0}), a);
 }

@@ -149,13 +149,13 @@ __attribute__((target("avx2,fma"))) void map4(const double* x, double* out, std:
 }
 
 template <bool Tanh>
-__attribute__((target("avx2,fma"))) void pair4(const double* x, double* a, double* g,
-                                               std::size_t n, scalar_kernel s, scalar_kernel d) {
+__attribute__((target("avx2,fma"))) void pair4(const double* x, double* a, double* g, std::size_t n,
+                                               scalar_kernel s, scalar_kernel d) {
   avx2_fma::map_pair<4, Tanh>(x, a, g, n, s, d);
 }
 __attribute__((target("avx2,fma"))) inline void bce_hard4(const double* z, const double* y,
-                                                          double* loss, double* grad,
-                                                          std::size_t n, pair_kernel loss_of,
+                                                          double* loss, double* grad, std::size_t n,
+                                                          pair_kernel loss_of,
                                                           pair_kernel grad_of) {
   avx2_fma::map_bce_hard<4>(z, y, loss, grad, n, loss_of, grad_of);
 }
@@ -168,8 +168,7 @@ inline bool have_avx2_fma() {
 #endif
 
 template <bool Tanh>
-void pair2(const double* x, double* a, double* g, std::size_t n, scalar_kernel s,
-           scalar_kernel d) {
+void pair2(const double* x, double* a, double* g, std::size_t n, scalar_kernel s, scalar_kernel d) {
   base::map_pair<2, Tanh>(x, a, g, n, s, d);
 }
 inline void bce_hard2(const double* z, const double* y, double* loss, double* grad, std::size_t n,

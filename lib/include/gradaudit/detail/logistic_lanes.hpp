@@ -184,12 +184,11 @@ template <class V>
 GRADAUDIT_LANE_INLINE vdd<V> tanh_small(const V& a) {
   const vdd<V> s = two_product(a, a);
   const V h = s.hi;
-  const V r =
-      h * (0x1.1111111111111p-3 +
-           h * (-0x1.ba1ba1ba1ba1cp-5 +
-                h * (0x1.664f4882c10fap-6 +
-                     h * (-0x1.226e355e6c23dp-7 +
-                          h * (0x1.d6d3d0e157de0p-9 + h * -0x1.7da36452b75e3p-10)))));
+  const V r = h * (0x1.1111111111111p-3 +
+                   h * (-0x1.ba1ba1ba1ba1cp-5 +
+                        h * (0x1.664f4882c10fap-6 +
+                             h * (-0x1.226e355e6c23dp-7 +
+                                  h * (0x1.d6d3d0e157de0p-9 + h * -0x1.7da36452b75e3p-10)))));
   const vdd<V> third{V{} - 0x1.5555555555555p-2, V{} - 0x1.5555555555555p-56};
   const vdd<V> c = mul(s, add(third, r));
   return add(mul(c, vdd<V>{a, V{}}), a);

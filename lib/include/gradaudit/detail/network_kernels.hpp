@@ -62,13 +62,13 @@ T activate_grad(activation a, const T& z) {
 }
 
 /// out[s] = f(z[s]) for s < n, f = act (derivative = false) or act' (true). One switch per
-/// row. double: the batch forms of the 1-ULP kernels; float: Eigen packets; other scalars: the scalar kernels.
+/// row. double: the batch forms of the 1-ULP kernels; float: Eigen packets; other scalars: the
+/// scalar kernels.
 template <Real T>
 void activation_row(activation a, bool derivative, const T* z, T* out, std::size_t n) {
   if constexpr (std::is_same_v<T, double>) {
     if (a == activation::sigmoid) {
-      if (derivative)
-        return map_fast<fast_kernel::sigmoid_grad>(z, out, n, dbl::sigmoid_grad);
+      if (derivative) return map_fast<fast_kernel::sigmoid_grad>(z, out, n, dbl::sigmoid_grad);
       return map_fast<fast_kernel::sigmoid>(z, out, n, dbl::sigmoid);
     }
     if (a == activation::tanh) {
