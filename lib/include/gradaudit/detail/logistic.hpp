@@ -175,6 +175,12 @@ inline dd tanh_fast_dd(double a) {
 /// Below tanh_fast_low, down to tanh_small_low, tanh comes first from its series (tanh_small_dd).
 inline constexpr double tanh_small_low = 0x1p-28;
 
+/// -1/3 in dd, and R's coefficients 2/15, -17/315, … (the lanes' tanh_small uses the same).
+inline constexpr dd tanh_minus_third{-0x1.5555555555555p-2, -0x1.5555555555555p-56};
+inline constexpr double tanh_series[6] = {0x1.1111111111111p-3, -0x1.ba1ba1ba1ba1cp-5,
+                                          0x1.664f4882c10fap-6, -0x1.226e355e6c23dp-7,
+                                          0x1.d6d3d0e157de0p-9, -0x1.7da36452b75e3p-10};
+
 /// tanh a = a + a·c(s), s = a², c(s) = -s/3 + s²·R(s), as dd for 2^-28 <= a < 1/16 (s < 2^-8),
 /// with R(s) = 2/15 - 17/315 s + 62/2835 s² - 1382/155925 s³ + 21844/6081075 s⁴ -
 /// 929569/638512875 s⁵ (Taylor; the coefficients alternate and shrink by ~4/π² each, so the
@@ -189,12 +195,9 @@ inline constexpr double tanh_small_low = 0x1p-28;
 inline dd tanh_small_dd(double a) {
   const dd s = two_product(a, a);
   const double h = s.hi;
-  const double r = h * (0x1.1111111111111p-3 +
-                        h * (-0x1.ba1ba1ba1ba1cp-5 +
-                             h * (0x1.664f4882c10fap-6 +
-                                  h * (-0x1.226e355e6c23dp-7 +
-                                       h * (0x1.d6d3d0e157de0p-9 + h * -0x1.7da36452b75e3p-10)))));
-  const dd c = mul(s, add(dd{-0x1.5555555555555p-2, -0x1.5555555555555p-56}, r));
+  const auto& k = tanh_series;
+  const double r = h * (k[0] + h * (k[1] + h * (k[2] + h * (k[3] + h * (k[4] + h * k[5])))));
+  const dd c = mul(s, add(tanh_minus_third, r));
   return add(mul(c, dd{a, 0}), a);
 }
 

@@ -193,39 +193,36 @@ void map_fast(const double* x, double* out, std::size_t n, scalar_kernel f) {
 #endif
 }
 
+/// The same for a value and its derivative from one exp: a[i] = s(x[i]), g[i] = d(x[i])
+/// bitwise, with s, d = σ, σ' (Tanh false) or tanh, tanh' (Tanh true).
+template <bool Tanh>
+void pair_fast(const double* x, double* a, double* g, std::size_t n, scalar_kernel s,
+               scalar_kernel d) {
+#if GRADAUDIT_VECTOR_KERNELS
+#if defined(__x86_64__)
+  if (lanes::have_avx2_fma()) return lanes::pair4<Tanh>(x, a, g, n, s, d);
+#endif
+  lanes::pair2<Tanh>(x, a, g, n, s, d);
+#else
+  for (std::size_t i = 0; i < n; ++i) {
+    a[i] = s(x[i]);
+    g[i] = d(x[i]);
+  }
+#endif
+}
+
 /// a[i] = dbl::sigmoid(x[i]) and g[i] = dbl::sigmoid_grad(x[i]) for i < n, bitwise, from one
 /// exp per value where the fast path settles both (the trainer's sigmoid
 /// layers: the forward pass needs σ, the backward pass σ'). a and g may not alias x.
 inline void sigmoid_and_grad(const double* x, double* a, double* g, std::size_t n) {
-#if GRADAUDIT_VECTOR_KERNELS
-#if defined(__x86_64__)
-  if (lanes::have_avx2_fma())
-    return lanes::pair4<false>(x, a, g, n, dbl::sigmoid, dbl::sigmoid_grad);
-#endif
-  lanes::pair2<false>(x, a, g, n, dbl::sigmoid, dbl::sigmoid_grad);
-#else
-  for (std::size_t i = 0; i < n; ++i) {
-    a[i] = dbl::sigmoid(x[i]);
-    g[i] = dbl::sigmoid_grad(x[i]);
-  }
-#endif
+  pair_fast<false>(x, a, g, n, dbl::sigmoid, dbl::sigmoid_grad);
 }
 
 /// a[i] = dbl::tanh(x[i]) and g[i] = dbl::tanh_grad(x[i]) for i < n, bitwise, from one exp
 /// (e^{-2|x|}) per value where the fast paths settle both (the trainer's tanh layers; for
 /// |x| < 1/16 tanh comes from its series on the lanes, tanh_small_dd). a and g may not alias x.
 inline void tanh_and_grad(const double* x, double* a, double* g, std::size_t n) {
-#if GRADAUDIT_VECTOR_KERNELS
-#if defined(__x86_64__)
-  if (lanes::have_avx2_fma()) return lanes::pair4<true>(x, a, g, n, dbl::tanh, dbl::tanh_grad);
-#endif
-  lanes::pair2<true>(x, a, g, n, dbl::tanh, dbl::tanh_grad);
-#else
-  for (std::size_t i = 0; i < n; ++i) {
-    a[i] = dbl::tanh(x[i]);
-    g[i] = dbl::tanh_grad(x[i]);
-  }
-#endif
+  pair_fast<true>(x, a, g, n, dbl::tanh, dbl::tanh_grad);
 }
 
 /// loss[i] = loss_of(z[i], y[i]) and grad[i] = grad_of(z[i], y[i]) for i < n, where loss_of and

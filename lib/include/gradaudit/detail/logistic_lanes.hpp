@@ -184,12 +184,9 @@ template <class V>
 GRADAUDIT_LANE_INLINE vdd<V> tanh_small(const V& a) {
   const vdd<V> s = two_product(a, a);
   const V h = s.hi;
-  const V r = h * (0x1.1111111111111p-3 +
-                   h * (-0x1.ba1ba1ba1ba1cp-5 +
-                        h * (0x1.664f4882c10fap-6 +
-                             h * (-0x1.226e355e6c23dp-7 +
-                                  h * (0x1.d6d3d0e157de0p-9 + h * -0x1.7da36452b75e3p-10)))));
-  const vdd<V> third{V{} - 0x1.5555555555555p-2, V{} - 0x1.5555555555555p-56};
+  const auto& k = dbl::tanh_series;
+  const V r = h * (k[0] + h * (k[1] + h * (k[2] + h * (k[3] + h * (k[4] + h * k[5])))));
+  const vdd<V> third{V{} + dbl::tanh_minus_third.hi, V{} + dbl::tanh_minus_third.lo};
   const vdd<V> c = mul(s, add(third, r));
   return add(mul(c, vdd<V>{a, V{}}), a);
 }
