@@ -143,6 +143,7 @@ inline scaled_dd exp_scaled(double t, double tl = 0) {
 /// relative to e^t >= 2^-967. Below t = -670 that grows (at t = -700, 2^-65: kernels_test.cpp
 /// found it), so the domain stops at -670. The kernels use it for t >= -300 (fast_cut). NaN:
 /// callers handle it first.
+template <bool Fma = GRADAUDIT_HAS_FMA>
 inline dd exp_fast(double t) {
   constexpr double inv_ln2_128 = 0x1.71547652b82fep+7;  // as reduce_exp
   constexpr double shift = 0x1.8p52;
@@ -150,7 +151,7 @@ inline dd exp_fast(double t) {
   const double shifted = t * inv_ln2_128 + shift;
   const std::int64_t k = std::bit_cast<std::int64_t>(shifted) - std::bit_cast<std::int64_t>(shift);
   const double kd = shifted - shift;
-  const dd r = two_sum(t - kd * c1, -(kd * c2));
+  const dd r = two_sum<Fma>(t - kd * c1, -(kd * c2));
   const double rr = r.hi, rt = r.lo;
   const double h =
       0.5 + rr * (0x1.5555555555555p-3 +
@@ -160,10 +161,10 @@ inline dd exp_fast(double t) {
   const double q = rt + (rr * rt + (rr * rr) * h);
   const std::size_t j = static_cast<std::size_t>(k & 127);
   const double th = tables::exp2_hi[j], tl = tables::exp2_lo[j];
-  const dd p = two_product(th, rr);
-  const dd s = fast_two_sum(th, p.hi);
+  const dd p = two_product<Fma>(th, rr);
+  const dd s = fast_two_sum<Fma>(th, p.hi);
   const double lo = s.lo + (p.lo + (th * q + tl * (1 + rr)));
-  const dd v = fast_two_sum(s.hi, lo);
+  const dd v = fast_two_sum<Fma>(s.hi, lo);
   const double f = exp2i(static_cast<int>(k >> 7));  // floor(k/128) >= -967
   return {v.hi * f, v.lo * f};
 }
@@ -195,18 +196,19 @@ inline dd expm1_dd(double t) {
 /// < 2^-68 relative to |v|. For j = 0 (c = 1) v = e exactly and that is the bound. For j != 0,
 /// |e| >= 2^-9 and |log(1 + e)| >= |v|·(1 - 2^-8): the table (2^-106), v's error and log1p(v)'s
 /// give < 2^-66.5 relative.
+template <bool Fma = GRADAUDIT_HAS_FMA>
 inline dd log1p_dd(dd e) {
   constexpr double shift = 0x1.8p52;
   const double shifted = e.hi * 256 + shift;
   const std::int64_t j = std::bit_cast<std::int64_t>(shifted) - std::bit_cast<std::int64_t>(shift);
   const std::size_t i = static_cast<std::size_t>(j + 128);
   const double c = tables::log_c[i];
-  const dd p = two_product(c, e.hi);
-  const dd v0 = two_sum(c - 1, p.hi);
-  const dd v = two_sum(v0.hi, v0.lo + (p.lo + c * e.lo));
+  const dd p = two_product<Fma>(c, e.hi);
+  const dd v0 = two_sum<Fma>(c - 1, p.hi);
+  const dd v = two_sum<Fma>(v0.hi, v0.lo + (p.lo + c * e.lo));
   const double vh = v.hi, vl = v.lo;
-  const dd sq = two_product(vh, vh);
-  const dd a = two_sum(vh, -0.5 * sq.hi);
+  const dd sq = two_product<Fma>(vh, vh);
+  const dd a = two_sum<Fma>(vh, -0.5 * sq.hi);
   const double poly =
       0x1.5555555555555p-2 +
       vh * (-0x1p-2 +
@@ -214,9 +216,9 @@ inline dd log1p_dd(dd e) {
                   vh * (-0x1.5555555555555p-3 +
                         vh * (0x1.2492492492492p-3 + vh * (-0x1p-3 + vh * 0x1.c71c71c71c71cp-4)))));
   const double lo = a.lo + ((vl - (0.5 * sq.lo + vh * vl)) + vh * sq.hi * poly);
-  const dd l1 = fast_two_sum(a.hi, lo);
+  const dd l1 = fast_two_sum<Fma>(a.hi, lo);
   if (j == 0) return l1;
-  return add(dd{tables::log_hi[i], tables::log_lo[i]}, l1);
+  return add<Fma>(dd{tables::log_hi[i], tables::log_lo[i]}, l1);
 }
 
 /// log x for a positive finite double x (subnormals included), as dd.
