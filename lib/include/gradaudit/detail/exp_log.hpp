@@ -125,6 +125,36 @@ inline scaled_dd exp_scaled(double t, double tl = 0) {
   return {fast_two_sum(s.hi, lo), m};
 }
 
+#if defined(__GNUC__)
+#define GRADAUDIT_SERIES_INLINE [[gnu::always_inline]] inline
+#else
+#define GRADAUDIT_SERIES_INLINE inline
+#endif
+
+/// H(r) = 1/2 + r/6 + r²/24 + r³/120 + r⁴/720 + r⁵/5040 by Horner (the coefficients rounded to
+/// nearest), into h, for a double or a GCC vector of doubles: exp_fast and its lanes
+/// (logistic_lanes.hpp) evaluate this one sequence of operations. Always inlined, so that the
+/// lanes' AVX2 copy compiles it under its own target (and h is an out-parameter: a 32-byte
+/// vector returned by value from a template defined outside that target draws -Wpsabi).
+template <class V>
+GRADAUDIT_SERIES_INLINE void exp_fast_series(const V& r, V& h) {
+  h = 0.5 + r * (0x1.5555555555555p-3 +
+                 r * (0x1.5555555555555p-5 +
+                      r * (0x1.1111111111111p-7 +
+                           r * (0x1.6c16c16c16c17p-10 + r * 0x1.a01a01a01a01ap-13))));
+}
+
+/// P(v) = 1/3 - v/4 + v²/5 - v³/6 + v⁴/7 - v⁵/8 + v⁶/9 by Horner, for a double or a GCC vector
+/// of doubles, into p: log1p_dd's v³·P(v) and its lanes' (as exp_fast_series).
+template <class V>
+GRADAUDIT_SERIES_INLINE void log1p_series(const V& v, V& p) {
+  p = 0x1.5555555555555p-2 +
+      v * (-0x1p-2 +
+           v * (0x1.999999999999ap-3 +
+                v * (-0x1.5555555555555p-3 +
+                     v * (0x1.2492492492492p-3 + v * (-0x1p-3 + v * 0x1.c71c71c71c71cp-4)))));
+}
+
 /// e^t for t in [-670, 0] as a dd (hi normal, |lo| <= ulp(hi)/2), relative error < 2^-66: the
 /// fast path of the kernels (one exact product where exp_dd takes three; the kernels check the
 /// rounding of what they build from it with rounds_to_hi and fall back to the exp_dd path).
@@ -153,11 +183,8 @@ inline dd exp_fast(double t) {
   const double kd = shifted - shift;
   const dd r = two_sum<Fma>(t - kd * c1, -(kd * c2));
   const double rr = r.hi, rt = r.lo;
-  const double h =
-      0.5 + rr * (0x1.5555555555555p-3 +
-                  rr * (0x1.5555555555555p-5 +
-                        rr * (0x1.1111111111111p-7 +
-                              rr * (0x1.6c16c16c16c17p-10 + rr * 0x1.a01a01a01a01ap-13))));
+  double h;
+  exp_fast_series(rr, h);
   const double q = rt + (rr * rt + (rr * rr) * h);
   const std::size_t j = static_cast<std::size_t>(k & 127);
   const double th = tables::exp2_hi[j], tl = tables::exp2_lo[j];
@@ -209,12 +236,8 @@ inline dd log1p_dd(dd e) {
   const double vh = v.hi, vl = v.lo;
   const dd sq = two_product<Fma>(vh, vh);
   const dd a = two_sum<Fma>(vh, -0.5 * sq.hi);
-  const double poly =
-      0x1.5555555555555p-2 +
-      vh * (-0x1p-2 +
-            vh * (0x1.999999999999ap-3 +
-                  vh * (-0x1.5555555555555p-3 +
-                        vh * (0x1.2492492492492p-3 + vh * (-0x1p-3 + vh * 0x1.c71c71c71c71cp-4)))));
+  double poly;
+  log1p_series(vh, poly);
   const double lo = a.lo + ((vl - (0.5 * sq.lo + vh * vl)) + vh * sq.hi * poly);
   const dd l1 = fast_two_sum<Fma>(a.hi, lo);
   if (j == 0) return l1;
