@@ -93,14 +93,15 @@ TEST(PortableKernels, SameBitsOnEveryTarget) {
 }
 
 /// The two copies of the scalar fast path (logistic.hpp: exact products by Veltkamp's split,
-/// and by a hardware FMA) give the same bits for σ, σ', tanh, tanh' and log σ, and so (through
-/// the public entry points, with the run-time copy and with force_portable_scalar) do softplus
-/// and the BCE-with-logits loss and gradient for hard labels. Inputs: inputs(), a dense grid
-/// over [-40, 40] (step 2^-9), the edges of the fast ranges, tanh's series range, and 60 000
-/// values of a second sequence over [-310, 310] and over every binade. Where the build has no
-/// run-time copy (aarch64, -march=native) the Fma = true copy is the default one and the
-/// Fma = false copy is compiled beside it; on an x86-64 CPU without FMA the Fma = true copy
-/// calls libm's fma (exact, slow): the comparison means the same everywhere.
+/// and by a hardware FMA with fused series steps, whose dd values may differ in their last
+/// bits but whose accepted results are the correctly rounded ones) give the same bits for σ, σ',
+/// tanh, tanh' and log σ, and so (through the public entry points, with the run-time copy and with
+/// force_portable_scalar) do softplus and the BCE-with-logits loss and gradient for hard labels.
+/// Inputs: inputs(), a dense grid over [-40, 40] (step 2^-9), the edges of the fast ranges, tanh's
+/// series range, and 60 000 values of a second sequence over [-310, 310] and over every binade.
+/// Where the build has no run-time copy (aarch64, -march=native) the Fma = true copy is the default
+/// one and the Fma = false copy is compiled beside it; on an x86-64 CPU without FMA the Fma = true
+/// copy calls libm's fma (exact, slow): the comparison means the same everywhere.
 TEST(PortableKernels, ScalarCopiesGiveTheSameBits) {
   auto xs = inputs();
   for (int k = -40 * 512; k <= 40 * 512; ++k) xs.push_back(k * 0x1p-9);

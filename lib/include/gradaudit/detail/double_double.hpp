@@ -19,7 +19,8 @@
 /// x86-64 baseline build (no FMA at compile time) the scalar kernels' fast path is instantiated
 /// both ways, the Fma = true copy inlined into functions compiled under target("avx2,fma") (where
 /// std::fma is one vfmsub instruction) and chosen at run time on a CPU that has FMA
-/// (logistic.hpp, scalar_fma); a call that uses the default gets the compile-time choice.
+/// (logistic.hpp, scalar_fma); a call that uses the default gets the compile-time choice. The
+/// Fma = true copy of exp_fast and log1p_dd (exp_log.hpp) also fuses its series' Horner steps.
 ///
 /// Range: the transformations are exact unless an intermediate overflows, or (for
 /// two_product) the low part a·b - RN(a·b) falls below 2^-1022 (|a·b| < 2^-969). The kernels

@@ -131,28 +131,56 @@ inline scaled_dd exp_scaled(double t, double tl = 0) {
 #define GRADAUDIT_SERIES_INLINE inline
 #endif
 
-/// H(r) = 1/2 + r/6 + r²/24 + r³/120 + r⁴/720 + r⁵/5040 by Horner (the coefficients rounded to
-/// nearest), into h, for a double or a GCC vector of doubles: exp_fast and its lanes
-/// (logistic_lanes.hpp) evaluate this one sequence of operations. Always inlined, so that the
-/// lanes' AVX2 copy compiles it under its own target (and h is an out-parameter: a 32-byte
-/// vector returned by value from a template defined outside that target draws -Wpsabi).
+/// H(r) = 1/2 + r/6 + r²/24 + r³/120 + r⁴/720 + r⁵/5040 (the coefficients rounded to nearest,
+/// c[k] for r^k) and P(v) = 1/3 - v/4 + v²/5 - v³/6 + v⁴/7 - v⁵/8 + v⁶/9 (log1p_dd's v³·P(v)).
+inline constexpr double exp_fast_coefficients[6] = {0.5,
+                                                    0x1.5555555555555p-3,
+                                                    0x1.5555555555555p-5,
+                                                    0x1.1111111111111p-7,
+                                                    0x1.6c16c16c16c17p-10,
+                                                    0x1.a01a01a01a01ap-13};
+inline constexpr double log1p_coefficients[7] = {
+    0x1.5555555555555p-2, -0x1p-2, 0x1.999999999999ap-3, -0x1.5555555555555p-3,
+    0x1.2492492492492p-3, -0x1p-3, 0x1.c71c71c71c71cp-4};
+
+/// H(r) by Horner, into h, for a double or a GCC vector of doubles: exp_fast's portable copy and
+/// its lanes (logistic_lanes.hpp) evaluate this one sequence of operations, each step
+/// c[k] + r·(…) rounded twice. Always inlined, so that the lanes' AVX2 copy compiles it under
+/// its own target (and h is an out-parameter: a 32-byte vector returned by value from a
+/// template defined outside that target draws -Wpsabi).
 template <class V>
 GRADAUDIT_SERIES_INLINE void exp_fast_series(const V& r, V& h) {
-  h = 0.5 + r * (0x1.5555555555555p-3 +
-                 r * (0x1.5555555555555p-5 +
-                      r * (0x1.1111111111111p-7 +
-                           r * (0x1.6c16c16c16c17p-10 + r * 0x1.a01a01a01a01ap-13))));
+  const auto& c = exp_fast_coefficients;
+  h = c[0] + r * (c[1] + r * (c[2] + r * (c[3] + r * (c[4] + r * c[5]))));
 }
 
-/// P(v) = 1/3 - v/4 + v²/5 - v³/6 + v⁴/7 - v⁵/8 + v⁶/9 by Horner, for a double or a GCC vector
-/// of doubles, into p: log1p_dd's v³·P(v) and its lanes' (as exp_fast_series).
+/// P(v) by Horner, into p, as exp_fast_series (log1p_dd's portable copy and its lanes).
 template <class V>
 GRADAUDIT_SERIES_INLINE void log1p_series(const V& v, V& p) {
-  p = 0x1.5555555555555p-2 +
-      v * (-0x1p-2 +
-           v * (0x1.999999999999ap-3 +
-                v * (-0x1.5555555555555p-3 +
-                     v * (0x1.2492492492492p-3 + v * (-0x1p-3 + v * 0x1.c71c71c71c71cp-4)))));
+  const auto& c = log1p_coefficients;
+  p = c[0] + v * (c[1] + v * (c[2] + v * (c[3] + v * (c[4] + v * (c[5] + v * c[6])))));
+}
+
+/// H(r) and P(v) by Horner with fused steps, fma(r, …, c[k]): one rounding per step where
+/// exp_fast_series takes two, for the FMA copy of the scalar fast path (Fma = true). The error
+/// of each step is then at most u of its result instead of u of the result plus u of the product,
+/// so every bound proved for the two-rounding Horner below (exp_fast: H's roundings ~1.1u
+/// relative; log1p_dd: a few u on a term < |v|·2^-17) holds for the fused one too. The value
+/// may differ from exp_fast_series's in its last bit, and with it the low part of the dd
+/// result; the kernels' results do not (logistic.hpp, fast_cut: both copies keep only values
+/// their rounding test proves correctly rounded).
+inline double exp_fast_series_fused(double r) {
+  const auto& c = exp_fast_coefficients;
+  return std::fma(
+      r, std::fma(r, std::fma(r, std::fma(r, std::fma(r, c[5], c[4]), c[3]), c[2]), c[1]), c[0]);
+}
+inline double log1p_series_fused(double v) {
+  const auto& c = log1p_coefficients;
+  return std::fma(
+      v,
+      std::fma(v, std::fma(v, std::fma(v, std::fma(v, std::fma(v, c[6], c[5]), c[4]), c[3]), c[2]),
+               c[1]),
+      c[0]);
 }
 
 /// e^t for t in [-670, 0] as a dd (hi normal, |lo| <= ulp(hi)/2), relative error < 2^-66: the
@@ -184,7 +212,11 @@ inline dd exp_fast(double t) {
   const dd r = two_sum<Fma>(t - kd * c1, -(kd * c2));
   const double rr = r.hi, rt = r.lo;
   double h;
-  exp_fast_series(rr, h);
+  if constexpr (Fma) {
+    h = exp_fast_series_fused(rr);
+  } else {
+    exp_fast_series(rr, h);
+  }
   const double q = rt + (rr * rt + (rr * rr) * h);
   const std::size_t j = static_cast<std::size_t>(k & 127);
   const double th = tables::exp2_hi[j], tl = tables::exp2_lo[j];
@@ -237,7 +269,11 @@ inline dd log1p_dd(dd e) {
   const dd sq = two_product<Fma>(vh, vh);
   const dd a = two_sum<Fma>(vh, -0.5 * sq.hi);
   double poly;
-  log1p_series(vh, poly);
+  if constexpr (Fma) {
+    poly = log1p_series_fused(vh);
+  } else {
+    log1p_series(vh, poly);
+  }
   const double lo = a.lo + ((vl - (0.5 * sq.lo + vh * vl)) + vh * sq.hi * poly);
   const dd l1 = fast_two_sum<Fma>(a.hi, lo);
   if (j == 0) return l1;

@@ -59,10 +59,15 @@ inline constexpr double fast_cut = 300;
 /// GRADAUDIT_FMA_COPY: flatten inlines the whole fast path into them, so std::fma is one
 /// vfmsub), chosen per call when the CPU has AVX2 and FMA (scalar_fma: asked once). Both copies
 /// form the same exact products (every product of the fast path is >= 2^-969 with factors
-/// below 2^995, above) from the same operations, so they give the same bits
-/// (kernels_portable_test.cpp, ScalarCopiesGiveTheSameBits); everything past the fast path is
-/// one out-of-line function (GRADAUDIT_FULL_PATH) that both call, so nothing outside the fast
-/// path is compiled with FMA available (see detail::opaque for what GCC may fuse there).
+/// below 2^995, above); the FMA copy also evaluates the two series H and P with fused steps
+/// (exp_fast_series_fused, log1p_series_fused: within the same error bounds, one rounding per
+/// step), so its dd values may differ from the portable copy's in the last bits of lo. The
+/// results do not: each copy keeps a value only when its rounding test proves it the correctly
+/// rounded one, RN(exact), which is also what the full path returns there (see tanh), and
+/// everything past the fast path is one out-of-line function (GRADAUDIT_FULL_PATH) that both
+/// call, so nothing outside the fast path is compiled with FMA available (see detail::opaque
+/// for what GCC may fuse there). kernels_portable_test.cpp (ScalarCopiesGiveTheSameBits,
+/// SameBitsOnEveryTarget with either copy) checks the bits.
 /// Elsewhere (aarch64, -march=native) there is one copy, with FMA.
 #if defined(__GNUC__) && defined(__x86_64__) && !GRADAUDIT_HAS_FMA
 #define GRADAUDIT_SCALAR_FMA_COPY 1
