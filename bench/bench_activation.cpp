@@ -72,6 +72,19 @@ void add(const std::string& function, const std::string& impl, int range, F f) {
                                [range, f](benchmark::State& s) { run<T>(s, inputs<T>(range), f); });
 }
 
+/// The same per-call row with the scalar kernels held to their compile-time copy of the fast
+/// path (force_portable_scalar: Veltkamp products on x86-64's baseline) instead of the FMA copy
+/// the CPU may run (detail/logistic.hpp, GRADAUDIT_SCALAR_FMA_COPY).
+template <class F>
+void add_portable(const std::string& function, int range, F f) {
+  const std::string name = function + "/ours_double_portable/x" + std::to_string(range);
+  benchmark::RegisterBenchmark(name.c_str(), [range, f](benchmark::State& s) {
+    gradaudit::detail::dbl::force_portable_scalar() = true;
+    run<double>(s, inputs<double>(range), f);
+    gradaudit::detail::dbl::force_portable_scalar() = false;
+  });
+}
+
 /// Batch form: one call over the whole input array into an output array (items = values).
 template <class F>
 void add_batch(const std::string& function, const std::string& impl, int range, F f) {
@@ -223,24 +236,29 @@ const bool registered = [] {
     });
 
     add<double>("sigmoid", "ours_double", r, [](double x) { return ga::sigmoid<double>(x); });
+    add_portable("sigmoid", r, [](double x) { return ga::sigmoid<double>(x); });
     add<double>("sigmoid", "naive_double", r, [](double x) { return naive::sigmoid(x); });
     add<float>("sigmoid", "ours_float", r, [](float x) { return ga::sigmoid<float>(x); });
     add<float>("sigmoid", "naive_float", r, [](float x) { return naive::sigmoid(x); });
 
     add<double>("sigmoid_grad", "ours_double", r,
                 [](double x) { return ga::sigmoid_grad<double>(x); });
+    add_portable("sigmoid_grad", r, [](double x) { return ga::sigmoid_grad<double>(x); });
     add<double>("sigmoid_grad", "naive_double", r, [](double x) { return naive::sigmoid_grad(x); });
     add<float>("sigmoid_grad", "ours_float", r, [](float x) { return ga::sigmoid_grad<float>(x); });
     add<float>("sigmoid_grad", "naive_float", r, [](float x) { return naive::sigmoid_grad(x); });
 
     add<double>("log_sigmoid", "ours_double", r,
                 [](double x) { return ga::log_sigmoid<double>(x); });
+    add_portable("log_sigmoid", r, [](double x) { return ga::log_sigmoid<double>(x); });
     add<double>("log_sigmoid", "naive_double", r, [](double x) { return naive::log_sigmoid(x); });
     add<float>("log_sigmoid", "ours_float", r, [](float x) { return ga::log_sigmoid<float>(x); });
     add<float>("log_sigmoid", "naive_float", r, [](float x) { return naive::log_sigmoid(x); });
 
     add<double>("bce_with_logits_y1", "ours_double", r,
                 [](double z) { return ga::bce_with_logits<double>(z, 1.0); });
+    add_portable("bce_with_logits_y1", r,
+                 [](double z) { return ga::bce_with_logits<double>(z, 1.0); });
     add<double>("bce_with_logits_y1", "naive_double", r,
                 [](double z) { return naive::bce_with_logits(z, 1.0); });
     add<float>("bce_with_logits_y1", "ours_float", r,
@@ -250,6 +268,8 @@ const bool registered = [] {
 
     add<double>("bce_with_logits_grad_y1", "ours_double", r,
                 [](double z) { return ga::bce_with_logits_grad<double>(z, 1.0); });
+    add_portable("bce_with_logits_grad_y1", r,
+                 [](double z) { return ga::bce_with_logits_grad<double>(z, 1.0); });
     add<double>("bce_with_logits_grad_y1", "naive_double", r,
                 [](double z) { return naive::bce_with_logits_grad(z, 1.0); });
     add<float>("bce_with_logits_grad_y1", "ours_float", r,
@@ -258,8 +278,10 @@ const bool registered = [] {
                [](float z) { return naive::bce_with_logits_grad(z, 1.0f); });
 
     add<double>("tanh", "ours_double", r, [](double x) { return ga::tanh<double>(x); });
+    add_portable("tanh", r, [](double x) { return ga::tanh<double>(x); });
     add<double>("tanh", "naive_double", r, [](double x) { return std::tanh(x); });
     add<double>("tanh_grad", "ours_double", r, [](double x) { return ga::tanh_grad<double>(x); });
+    add_portable("tanh_grad", r, [](double x) { return ga::tanh_grad<double>(x); });
     add<double>("tanh_grad", "naive_double", r, [](double x) { return naive::tanh_grad(x); });
     add<float>("tanh_grad", "ours_float", r, [](float x) { return ga::tanh_grad<float>(x); });
     add<float>("tanh_grad", "naive_float", r, [](float x) { return naive::tanh_grad(x); });

@@ -58,7 +58,8 @@ std::uint64_t mix(std::uint64_t h, double v) {
   return (h ^ b) * 0x100000001b3ULL;
 }
 
-TEST(PortableKernels, SameBitsOnEveryTarget) {
+/// The hash of every kernel on inputs(), by whichever scalar copy is in force.
+std::uint64_t kernel_hash() {
   std::uint64_t h = 0xcbf29ce484222325ULL;
   const auto xs = inputs();
   for (std::size_t i = 0; i < xs.size(); ++i) {
@@ -72,10 +73,79 @@ TEST(PortableKernels, SameBitsOnEveryTarget) {
           dbl::bce(p, y), dbl::bce_grad(p, y), dbl::mse(p, x)})
       h = mix(h, v);
   }
-  std::printf("kernel bits hash: 0x%016llx (FMA: %d)\n", static_cast<unsigned long long>(h),
-              GRADAUDIT_HAS_FMA);
-  if (kExpectedHash != 0) {
-    EXPECT_EQ(h, kExpectedHash) << std::hex << h;
+  return h;
+}
+
+/// The same hash by the run-time FMA copy of the scalar fast path (where the build has one and
+/// the CPU runs it) and by the compile-time copy (force_portable_scalar).
+TEST(PortableKernels, SameBitsOnEveryTarget) {
+  for (bool portable : {false, true}) {
+    dbl::force_portable_scalar() = portable;
+    const std::uint64_t h = kernel_hash();
+    std::printf("kernel bits hash: 0x%016llx (FMA: %d, FMA copy: %d, forced portable: %d)\n",
+                static_cast<unsigned long long>(h), GRADAUDIT_HAS_FMA, GRADAUDIT_SCALAR_FMA_COPY,
+                portable);
+    if (kExpectedHash != 0) {
+      EXPECT_EQ(h, kExpectedHash) << std::hex << h;
+    }
+  }
+  dbl::force_portable_scalar() = false;
+}
+
+/// The two copies of the scalar fast path (logistic.hpp: exact products by Veltkamp's split,
+/// and by a hardware FMA with fused series steps, whose dd values may differ in their last
+/// bits but whose accepted results are the correctly rounded ones) give the same bits for σ, σ',
+/// tanh, tanh' and log σ, and so (through the public entry points, with the run-time copy and with
+/// force_portable_scalar) do softplus and the BCE-with-logits loss and gradient for hard labels.
+/// Inputs: inputs(), a dense grid over [-40, 40] (step 2^-9), the edges of the fast ranges, tanh's
+/// series range, and 60 000 values of a second sequence over [-310, 310] and over every binade.
+/// Where the build has no run-time copy (aarch64, -march=native) the Fma = true copy is the default
+/// one and the Fma = false copy is compiled beside it; on an x86-64 CPU without FMA the Fma = true
+/// copy calls libm's fma (exact, slow): the comparison means the same everywhere.
+TEST(PortableKernels, ScalarCopiesGiveTheSameBits) {
+  auto xs = inputs();
+  for (int k = -40 * 512; k <= 40 * 512; ++k) xs.push_back(k * 0x1p-9);
+  for (double v : {300.0, -300.0, std::nextafter(300.0, 301.0), 150.0, -150.0,
+                   std::nextafter(150.0, 151.0), 20.0, std::nextafter(20.0, 21.0), 0x1p-4,
+                   std::nextafter(0x1p-4, 0.0), 0x1p-28, std::nextafter(0x1p-28, 0.0), 1e-300})
+    xs.push_back(v);
+  for (int k = 1; k < 2000; ++k)  // tanh's series range [2^-28, 1/16)
+    xs.push_back((k % 2 ? 1 : -1) * std::ldexp(1 + k / 2011.0, -4 - k % 25));
+  std::uint64_t s = 0x2545f4914f6cdd1dULL;
+  auto next = [&] {
+    s = s * 6364136223846793005ULL + 1442695040888963407ULL;
+    return static_cast<double>(s >> 11) * 0x1p-53;
+  };
+  for (int i = 0; i < 30000; ++i) {
+    xs.push_back(620 * next() - 310);
+    xs.push_back(std::ldexp(1 + next(), static_cast<int>(next() * 80) - 70) * (i % 2 ? -1 : 1));
+  }
+  const auto bits = [](double v) { return std::bit_cast<std::uint64_t>(v); };
+  std::size_t n = 0;
+  for (double x : xs) {
+    const double y = static_cast<double>(n++ % 2);  // hard labels
+    ASSERT_EQ(bits(dbl::sigmoid_copy<true>(x)), bits(dbl::sigmoid_copy<false>(x))) << x;
+    ASSERT_EQ(bits(dbl::scaled_sigmoid_grad_copy<true>(x, 0)),
+              bits(dbl::scaled_sigmoid_grad_copy<false>(x, 0)))
+        << x;
+    ASSERT_EQ(bits(dbl::scaled_sigmoid_grad_copy<true>(2 * x, 2)),
+              bits(dbl::scaled_sigmoid_grad_copy<false>(2 * x, 2)))
+        << x;
+    ASSERT_EQ(bits(dbl::log_sigmoid_copy<true>(x)), bits(dbl::log_sigmoid_copy<false>(x))) << x;
+    ASSERT_EQ(bits(dbl::tanh_copy<true>(x)), bits(dbl::tanh_copy<false>(x))) << x;
+    double by_copy[2][9];
+    for (int portable : {0, 1}) {
+      dbl::force_portable_scalar() = portable == 1;
+      double* v = by_copy[portable];
+      v[0] = dbl::sigmoid(x), v[1] = dbl::sigmoid_grad(x), v[2] = dbl::tanh_grad(x);
+      v[3] = dbl::log_sigmoid(x), v[4] = dbl::tanh(x), v[5] = dbl::softplus(x);
+      v[6] = dbl::bce_with_logits(x, y), v[7] = dbl::bce_with_logits(x, 1 - y);
+      v[8] = y == 1 ? -dbl::sigmoid(-x) : dbl::sigmoid(x);  // bce_with_logits_grad, hard y
+    }
+    dbl::force_portable_scalar() = false;
+    for (int f = 0; f < 9; ++f)
+      ASSERT_EQ(bits(by_copy[0][f]), bits(by_copy[1][f])) << "function " << f << " at " << x;
+    ASSERT_EQ(bits(by_copy[0][0]), bits(dbl::sigmoid_copy<false>(x))) << x;
   }
 }
 
@@ -105,8 +175,10 @@ TEST(PortableKernels, BatchFastPathGivesTheScalarBits) {
       ASSERT_EQ(std::bit_cast<std::uint64_t>(in_place[i]), std::bit_cast<std::uint64_t>(f(xs[i])))
           << name << " in place at " << std::hexfloat << xs[i];
   };
-  for (bool two : {false, true}) {  // the AVX2 copy where the CPU has it, then the 2-lane copy
-    d::force_two_lanes() = two;
+  for (int mode = 0; mode < 4; ++mode) {  // AVX2 lanes where the CPU has them, then 2 lanes;
+    const bool two = mode % 2 == 1;       // each beside both scalar copies (the reference and
+    d::force_two_lanes() = two;           // the lanes' fall-back)
+    dbl::force_portable_scalar() = mode >= 2;
     check(d::map_fast<d::fast_kernel::sigmoid>, dbl::sigmoid, "sigmoid");
     check(d::map_fast<d::fast_kernel::sigmoid_grad>, dbl::sigmoid_grad, "sigmoid_grad");
     check(d::map_fast<d::fast_kernel::tanh>, dbl::tanh, "tanh");
@@ -114,6 +186,7 @@ TEST(PortableKernels, BatchFastPathGivesTheScalarBits) {
     check(d::map_fast<d::fast_kernel::log_sigmoid>, dbl::log_sigmoid, "log_sigmoid");
   }
   d::force_two_lanes() = false;
+  dbl::force_portable_scalar() = false;
 }
 
 /// The trainer's fused rows give the scalar calls' bits: σ and σ' from one exp
@@ -140,8 +213,10 @@ TEST(PortableKernels, FusedTrainerRowsGiveTheScalarBits) {
   for (std::size_t i = 0; i < ys.size(); ++i)  // mostly hard labels, some soft, one NaN
     ys[i] = i % 7 == 6 ? (static_cast<double>(i % 997) + 0.5) / 997 : static_cast<double>(i % 2);
   ys[5] = std::nan("");
-  for (bool two : {false, true}) {
+  for (int mode = 0; mode < 4; ++mode) {  // both lane copies beside both scalar copies
+    const bool two = mode % 2 == 1;
     d::force_two_lanes() = two;
+    dbl::force_portable_scalar() = mode >= 2;
     for (std::size_t n : {xs.size(), xs.size() - 1, xs.size() - 2, xs.size() - 3}) {
       std::vector<double> a(n), g(n), ta(n), tg(n), loss(n), grad(n);
       d::sigmoid_and_grad(xs.data(), a.data(), g.data(), n);
@@ -160,6 +235,7 @@ TEST(PortableKernels, FusedTrainerRowsGiveTheScalarBits) {
     }
   }
   d::force_two_lanes() = false;
+  dbl::force_portable_scalar() = false;
 }
 
 /// detail::div, not inlined: GCC 12 at -O3 with FMA (-march=native) SLP-paired the two halves

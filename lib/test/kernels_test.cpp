@@ -81,7 +81,10 @@ TEST(ErrorFreeTransformations, ProductOfHugeFactorsIsExact) {
 // exp_fast, the kernels' fast path, keeps the relative error its comment proves (< 2^-66) on
 // the range the kernels use ([-300, 0], mostly [-50, 0]) and on the documented [-670, 0] (at
 // -700 its subnormal low part is 2^-65 off: this test found that and the domain stops at -670).
-TEST(FastPath, ExpFastWithinItsBound) {
+// Both copies: Veltkamp products and two-rounding series (Fma = false), and the FMA copy's
+// fused series steps (Fma = true; here std::fma is libm's, which gives the same bits).
+template <bool Fma>
+void exp_fast_within_its_bound() {
   std::mt19937_64 g(31);
   std::uniform_real_distribution<double> kernel_range(-50, 0), wide(-670, 0);
   double worst = 0;
@@ -89,14 +92,38 @@ TEST(FastPath, ExpFastWithinItsBound) {
     const double t = i % 4 == 3   ? wide(g)
                      : i % 4 == 2 ? std::ldexp(kernel_range(g), -i % 60)
                                   : kernel_range(g);
-    const auto e = gradaudit::detail::exp_fast(t);
+    const auto e = gradaudit::detail::exp_fast<Fma>(t);
     const ref_t exact = exp(ref_t(t));
     const double rel = static_cast<double>(abs((ref_t(e.hi) + ref_t(e.lo)) - exact) / exact);
-    ASSERT_LE(rel, 0x1p-66) << std::hexfloat << t;
+    ASSERT_LE(rel, 0x1p-66) << Fma << " " << std::hexfloat << t;
     ASSERT_LE(std::abs(e.lo), std::abs(e.hi) * 0x1p-53) << std::hexfloat << t;  // normalised
     worst = std::max(worst, rel);
   }
-  RecordProperty("worst_log2", std::to_string(std::log2(worst)));
+  ::testing::Test::RecordProperty(Fma ? "worst_log2_fma" : "worst_log2",
+                                  std::to_string(std::log2(worst)));
+}
+
+TEST(FastPath, ExpFastWithinItsBound) {
+  exp_fast_within_its_bound<false>();
+  exp_fast_within_its_bound<true>();
+}
+
+// log1p_dd keeps its proved relative error (< 2^-66.5) on what the fast path hands it,
+// e = e^{-a} for a in [0, 50] (the dd from exp_fast), in both copies (as above: the FMA copy's
+// fused series steps must stay within the same bound).
+TEST(FastPath, Log1pWithinItsBound) {
+  std::mt19937_64 g(34);
+  std::uniform_real_distribution<double> a_of(0, 50);
+  for (int i = 0; i < 20000; ++i) {
+    const double a = i % 3 == 2 ? std::ldexp(a_of(g), -i % 40) : a_of(g);
+    const gradaudit::detail::dd e = gradaudit::detail::exp_fast(-a);
+    const ref_t exact = log(1 + (ref_t(e.hi) + ref_t(e.lo)));  // 168 bits: 1 + e is exact
+    for (const auto l :
+         {gradaudit::detail::log1p_dd<false>(e), gradaudit::detail::log1p_dd<true>(e)}) {
+      const double rel = static_cast<double>(abs((ref_t(l.hi) + ref_t(l.lo)) - exact) / exact);
+      ASSERT_LE(rel, 0x1.6a09e667f3bcdp-67) << std::hexfloat << a;  // 2^-66.5 (to nearest)
+    }
+  }
 }
 
 // Ziv's rounding test: whenever it accepts a.hi, every real within 2^-62·|a.hi| of a.hi + a.lo

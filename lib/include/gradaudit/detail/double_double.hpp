@@ -14,6 +14,14 @@
 /// exact product a·b = p + e, so the choice never changes a result (only speed: std::fma
 /// without hardware FMA is a libm software routine, ~10x slower than splitting, measured).
 ///
+/// Two copies. The functions that form or add exact products take a template argument Fma
+/// (default GRADAUDIT_HAS_FMA): Fma = true uses std::fma, Fma = false Veltkamp's split. On an
+/// x86-64 baseline build (no FMA at compile time) the scalar kernels' fast path is instantiated
+/// both ways, the Fma = true copy inlined into functions compiled under target("avx2,fma") (where
+/// std::fma is one vfmsub instruction) and chosen at run time on a CPU that has FMA
+/// (logistic.hpp, scalar_fma); a call that uses the default gets the compile-time choice. The
+/// Fma = true copy of exp_fast and log1p_dd (exp_log.hpp) also fuses its series' Horner steps.
+///
 /// Range: the transformations are exact unless an intermediate overflows, or (for
 /// two_product) the low part a·b - RN(a·b) falls below 2^-1022 (|a·b| < 2^-969). The kernels
 /// document where they stay inside that range.
@@ -45,23 +53,28 @@ struct dd {
 /// error-free transformation is then no longer exact (detail::div was one ULP off in hi:
 /// lib/test/kernels_portable_test.cpp, DivisionIsNotFused). Passing the operands of the sums
 /// through opaque() makes each a value the vectoriser cannot see as a product, so nothing is
-/// fused. It costs no instruction but constrains the optimiser, so it is only there when the
-/// target has FMA (GRADAUDIT_HAS_FMA): without FMA nothing can be fused, and the portable
-/// x86-64 baseline compiles to the same code as before. Compilers without
+/// fused. It costs no instruction but constrains the optimiser, so it is only there in the
+/// Fma = true copy (the default where the target has FMA, GRADAUDIT_HAS_FMA; the run-time FMA
+/// copy of an x86-64 baseline build): without FMA nothing can be fused, and the portable copy
+/// compiles to the same code as before. Compilers without
 /// GNU asm get x unchanged (they must honour -ffp-contract=off, as MSVC's /fp:precise does).
+template <bool Fma = GRADAUDIT_HAS_FMA>
 inline double opaque(double x) {
-#if GRADAUDIT_HAS_FMA && defined(__GNUC__) && defined(__x86_64__)
-  __asm__("" : "+x"(x));
-#elif GRADAUDIT_HAS_FMA && defined(__GNUC__) && defined(__aarch64__)
-  __asm__("" : "+w"(x));
+  if constexpr (Fma) {
+#if defined(__GNUC__) && defined(__x86_64__)
+    __asm__("" : "+x"(x));
+#elif defined(__GNUC__) && defined(__aarch64__)
+    __asm__("" : "+w"(x));
 #endif
+  }
   return x;
 }
 
 /// s + e = a + b exactly, s = RN(a + b), for any finite a, b (Knuth's TwoSum, 6 flops).
+template <bool Fma = GRADAUDIT_HAS_FMA>
 inline dd two_sum(double a, double b) {
-  a = opaque(a);
-  b = opaque(b);
+  a = opaque<Fma>(a);
+  b = opaque<Fma>(b);
   const double s = a + b;
   const double bb = s - a;
   const double e = (a - (s - bb)) + (b - bb);
@@ -69,14 +82,14 @@ inline dd two_sum(double a, double b) {
 }
 
 /// s + e = a + b exactly, s = RN(a + b), provided a == 0 or |a| >= |b| (Dekker, 3 flops).
+template <bool Fma = GRADAUDIT_HAS_FMA>
 inline dd fast_two_sum(double a, double b) {
-  a = opaque(a);
-  b = opaque(b);
+  a = opaque<Fma>(a);
+  b = opaque<Fma>(b);
   const double s = a + b;
   return {s, b - (s - a)};
 }
 
-#if !GRADAUDIT_HAS_FMA
 /// a = h + l with h holding the high 26 bits (Veltkamp's split by 2^27 + 1); exact for
 /// |a| < 2^996.
 inline dd veltkamp_split(double a) {
@@ -84,58 +97,63 @@ inline dd veltkamp_split(double a) {
   const double h = c - (c - a);
   return {h, a - h};
 }
-#endif
 
-/// p + e = a·b exactly, p = RN(a·b) (|a·b| >= 2^-969, no overflow). With FMA: e = fma(a, b, -p).
-/// Without: Dekker's product of the Veltkamp halves, whose four partial products are exact (26 × 27
-/// bits).
+/// p + e = a·b exactly, p = RN(a·b) (|a·b| >= 2^-969, no overflow). Fma: e = fma(a, b, -p).
+/// Otherwise Dekker's product of the Veltkamp halves, whose four partial products are exact (26 ×
+/// 27 bits). (Outside that range the copies may differ: fma gives a NaN low part for an infinite
+/// product, the split 0; only the default copy is used there.)
+template <bool Fma = GRADAUDIT_HAS_FMA>
 inline dd two_product(double a, double b) {
   const double p = a * b;
-#if GRADAUDIT_HAS_FMA
-  return {p, std::fma(a, b, -p)};
-#else
-  // A zero or non-finite product needs no low part (a zero factor made 0·2e300 NaN through
-  // the split, which overflows for |a| >= 2^996); a factor that large is scaled down by 2^60
-  // first, which is exact, and so is scaling the low part back (FMA gives the same bits).
-  if (p == 0 || !std::isfinite(p)) return {p, 0};
-  if (std::abs(a) >= 0x1p995 || std::abs(b) >= 0x1p995) {
-    const bool a_big = std::abs(a) >= std::abs(b);
-    const dd s = two_product(a_big ? a * 0x1p-60 : a, a_big ? b : b * 0x1p-60);
-    return {p, s.lo * 0x1p60};
+  if constexpr (Fma) {
+    return {p, std::fma(a, b, -p)};
+  } else {
+    // A zero or non-finite product needs no low part (a zero factor made 0·2e300 NaN through
+    // the split, which overflows for |a| >= 2^996); a factor that large is scaled down by 2^60
+    // first, which is exact, and so is scaling the low part back (FMA gives the same bits).
+    if (p == 0 || !std::isfinite(p)) return {p, 0};
+    if (std::abs(a) >= 0x1p995 || std::abs(b) >= 0x1p995) {
+      const bool a_big = std::abs(a) >= std::abs(b);
+      const dd s = two_product<false>(a_big ? a * 0x1p-60 : a, a_big ? b : b * 0x1p-60);
+      return {p, s.lo * 0x1p60};
+    }
+    const dd x = veltkamp_split(a), y = veltkamp_split(b);
+    const double e = ((x.hi * y.hi - p) + x.hi * y.lo + x.lo * y.hi) + x.lo * y.lo;
+    return {p, e};
   }
-  const dd x = veltkamp_split(a), y = veltkamp_split(b);
-  const double e = ((x.hi * y.hi - p) + x.hi * y.lo + x.lo * y.hi) + x.lo * y.lo;
-  return {p, e};
-#endif
 }
 
 /// a + b for dd a, b (the "sloppy" sum would lose digits on cancellation; this is the
 /// accurate one: two two_sums). Relative error <= 3u^2 + 13u^3 whatever the signs (Joldes,
 /// Muller, Popescu, ACM TOMS 44(2), 2017, "AccurateDWPlusDW"). Bounds below cite the same
 /// paper (JMP); every kernel uses them only as "a few u^2" against a budget of 2^-64.
+template <bool Fma = GRADAUDIT_HAS_FMA>
 inline dd add(dd a, dd b) {
-  const dd s = two_sum(a.hi, b.hi);
-  const dd t = two_sum(a.lo, b.lo);
-  const dd u = fast_two_sum(s.hi, s.lo + t.hi);
-  return fast_two_sum(u.hi, u.lo + t.lo);
+  const dd s = two_sum<Fma>(a.hi, b.hi);
+  const dd t = two_sum<Fma>(a.lo, b.lo);
+  const dd u = fast_two_sum<Fma>(s.hi, s.lo + t.hi);
+  return fast_two_sum<Fma>(u.hi, u.lo + t.lo);
 }
 
 /// a + b for dd a and double b; relative error <= 2u^2 (JMP, DWPlusFP).
+template <bool Fma = GRADAUDIT_HAS_FMA>
 inline dd add(dd a, double b) {
-  const dd s = two_sum(a.hi, b);
-  return fast_two_sum(s.hi, s.lo + a.lo);
+  const dd s = two_sum<Fma>(a.hi, b);
+  return fast_two_sum<Fma>(s.hi, s.lo + a.lo);
 }
 
 /// a·b for dd a and double b; relative error <= 2u^2 (JMP, DWTimesFP1: 1.5u^2 + 4u^3).
+template <bool Fma = GRADAUDIT_HAS_FMA>
 inline dd mul(dd a, double b) {
-  const dd p = two_product(a.hi, b);
-  return fast_two_sum(p.hi, p.lo + a.lo * b);
+  const dd p = two_product<Fma>(a.hi, b);
+  return fast_two_sum<Fma>(p.hi, p.lo + a.lo * b);
 }
 
 /// a·b for dd a, b (lo·lo dropped); relative error <= 7u^2 (JMP, DWTimesDW1).
+template <bool Fma = GRADAUDIT_HAS_FMA>
 inline dd mul(dd a, dd b) {
-  const dd p = two_product(a.hi, b.hi);
-  return fast_two_sum(p.hi, p.lo + (a.hi * b.lo + a.lo * b.hi));
+  const dd p = two_product<Fma>(a.hi, b.hi);
+  return fast_two_sum<Fma>(p.hi, p.lo + (a.hi * b.lo + a.lo * b.hi));
 }
 
 /// a/b for dd a, b (b != 0, no overflow): one division. i = RN(1/b.hi), q = RN(a.hi·i)
@@ -144,12 +162,13 @@ inline dd mul(dd a, dd b) {
 /// q + ρ·i: ρ·i carries (1 + 2u)(1 + u) against ρ/b, i.e. <= 3u·3u|q| = 9u², plus the dropped
 /// b.lo/b.hi second-order term (<= u·3u) and the final fast_two_sum: relative error < 16u²
 /// (the same order as the two-division DWDivDW of JMP, 15u² + 56u³).
+template <bool Fma = GRADAUDIT_HAS_FMA>
 inline dd div(dd a, dd b) {
   const double i = 1 / b.hi;
   const double q = a.hi * i;
-  const dd p = two_product(q, b.hi);
+  const dd p = two_product<Fma>(q, b.hi);
   const double r = ((a.hi - p.hi) - p.lo + a.lo) - q * b.lo;
-  return fast_two_sum(q, r * i);
+  return fast_two_sum<Fma>(q, r * i);
 }
 
 /// RN(hi + lo): the double nearest the dd value (addition is correctly rounded).

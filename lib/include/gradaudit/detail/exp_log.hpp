@@ -125,6 +125,64 @@ inline scaled_dd exp_scaled(double t, double tl = 0) {
   return {fast_two_sum(s.hi, lo), m};
 }
 
+#if defined(__GNUC__)
+#define GRADAUDIT_SERIES_INLINE [[gnu::always_inline]] inline
+#else
+#define GRADAUDIT_SERIES_INLINE inline
+#endif
+
+/// H(r) = 1/2 + r/6 + r²/24 + r³/120 + r⁴/720 + r⁵/5040 (the coefficients rounded to nearest,
+/// c[k] for r^k) and P(v) = 1/3 - v/4 + v²/5 - v³/6 + v⁴/7 - v⁵/8 + v⁶/9 (log1p_dd's v³·P(v)).
+inline constexpr double exp_fast_coefficients[6] = {0.5,
+                                                    0x1.5555555555555p-3,
+                                                    0x1.5555555555555p-5,
+                                                    0x1.1111111111111p-7,
+                                                    0x1.6c16c16c16c17p-10,
+                                                    0x1.a01a01a01a01ap-13};
+inline constexpr double log1p_coefficients[7] = {
+    0x1.5555555555555p-2, -0x1p-2, 0x1.999999999999ap-3, -0x1.5555555555555p-3,
+    0x1.2492492492492p-3, -0x1p-3, 0x1.c71c71c71c71cp-4};
+
+/// H(r) by Horner, into h, for a double or a GCC vector of doubles: exp_fast's portable copy and
+/// its lanes (logistic_lanes.hpp) evaluate this one sequence of operations, each step
+/// c[k] + r·(…) rounded twice. Always inlined, so that the lanes' AVX2 copy compiles it under
+/// its own target (and h is an out-parameter: a 32-byte vector returned by value from a
+/// template defined outside that target draws -Wpsabi).
+template <class V>
+GRADAUDIT_SERIES_INLINE void exp_fast_series(const V& r, V& h) {
+  const auto& c = exp_fast_coefficients;
+  h = c[0] + r * (c[1] + r * (c[2] + r * (c[3] + r * (c[4] + r * c[5]))));
+}
+
+/// P(v) by Horner, into p, as exp_fast_series (log1p_dd's portable copy and its lanes).
+template <class V>
+GRADAUDIT_SERIES_INLINE void log1p_series(const V& v, V& p) {
+  const auto& c = log1p_coefficients;
+  p = c[0] + v * (c[1] + v * (c[2] + v * (c[3] + v * (c[4] + v * (c[5] + v * c[6])))));
+}
+
+/// H(r) and P(v) by Horner with fused steps, fma(r, …, c[k]): one rounding per step where
+/// exp_fast_series takes two, for the FMA copy of the scalar fast path (Fma = true). The error
+/// of each step is then at most u of its result instead of u of the result plus u of the product,
+/// so every bound proved for the two-rounding Horner below (exp_fast: H's roundings ~1.1u
+/// relative; log1p_dd: a few u on a term < |v|·2^-17) holds for the fused one too. The value
+/// may differ from exp_fast_series's in its last bit, and with it the low part of the dd
+/// result; the kernels' results do not (logistic.hpp, fast_cut: both copies keep only values
+/// their rounding test proves correctly rounded).
+inline double exp_fast_series_fused(double r) {
+  const auto& c = exp_fast_coefficients;
+  return std::fma(
+      r, std::fma(r, std::fma(r, std::fma(r, std::fma(r, c[5], c[4]), c[3]), c[2]), c[1]), c[0]);
+}
+inline double log1p_series_fused(double v) {
+  const auto& c = log1p_coefficients;
+  return std::fma(
+      v,
+      std::fma(v, std::fma(v, std::fma(v, std::fma(v, std::fma(v, c[6], c[5]), c[4]), c[3]), c[2]),
+               c[1]),
+      c[0]);
+}
+
 /// e^t for t in [-670, 0] as a dd (hi normal, |lo| <= ulp(hi)/2), relative error < 2^-66: the
 /// fast path of the kernels (one exact product where exp_dd takes three; the kernels check the
 /// rounding of what they build from it with rounds_to_hi and fall back to the exp_dd path).
@@ -143,6 +201,7 @@ inline scaled_dd exp_scaled(double t, double tl = 0) {
 /// relative to e^t >= 2^-967. Below t = -670 that grows (at t = -700, 2^-65: kernels_test.cpp
 /// found it), so the domain stops at -670. The kernels use it for t >= -300 (fast_cut). NaN:
 /// callers handle it first.
+template <bool Fma = GRADAUDIT_HAS_FMA>
 inline dd exp_fast(double t) {
   constexpr double inv_ln2_128 = 0x1.71547652b82fep+7;  // as reduce_exp
   constexpr double shift = 0x1.8p52;
@@ -150,20 +209,21 @@ inline dd exp_fast(double t) {
   const double shifted = t * inv_ln2_128 + shift;
   const std::int64_t k = std::bit_cast<std::int64_t>(shifted) - std::bit_cast<std::int64_t>(shift);
   const double kd = shifted - shift;
-  const dd r = two_sum(t - kd * c1, -(kd * c2));
+  const dd r = two_sum<Fma>(t - kd * c1, -(kd * c2));
   const double rr = r.hi, rt = r.lo;
-  const double h =
-      0.5 + rr * (0x1.5555555555555p-3 +
-                  rr * (0x1.5555555555555p-5 +
-                        rr * (0x1.1111111111111p-7 +
-                              rr * (0x1.6c16c16c16c17p-10 + rr * 0x1.a01a01a01a01ap-13))));
+  double h;
+  if constexpr (Fma) {
+    h = exp_fast_series_fused(rr);
+  } else {
+    exp_fast_series(rr, h);
+  }
   const double q = rt + (rr * rt + (rr * rr) * h);
   const std::size_t j = static_cast<std::size_t>(k & 127);
   const double th = tables::exp2_hi[j], tl = tables::exp2_lo[j];
-  const dd p = two_product(th, rr);
-  const dd s = fast_two_sum(th, p.hi);
+  const dd p = two_product<Fma>(th, rr);
+  const dd s = fast_two_sum<Fma>(th, p.hi);
   const double lo = s.lo + (p.lo + (th * q + tl * (1 + rr)));
-  const dd v = fast_two_sum(s.hi, lo);
+  const dd v = fast_two_sum<Fma>(s.hi, lo);
   const double f = exp2i(static_cast<int>(k >> 7));  // floor(k/128) >= -967
   return {v.hi * f, v.lo * f};
 }
@@ -195,28 +255,29 @@ inline dd expm1_dd(double t) {
 /// < 2^-68 relative to |v|. For j = 0 (c = 1) v = e exactly and that is the bound. For j != 0,
 /// |e| >= 2^-9 and |log(1 + e)| >= |v|·(1 - 2^-8): the table (2^-106), v's error and log1p(v)'s
 /// give < 2^-66.5 relative.
+template <bool Fma = GRADAUDIT_HAS_FMA>
 inline dd log1p_dd(dd e) {
   constexpr double shift = 0x1.8p52;
   const double shifted = e.hi * 256 + shift;
   const std::int64_t j = std::bit_cast<std::int64_t>(shifted) - std::bit_cast<std::int64_t>(shift);
   const std::size_t i = static_cast<std::size_t>(j + 128);
   const double c = tables::log_c[i];
-  const dd p = two_product(c, e.hi);
-  const dd v0 = two_sum(c - 1, p.hi);
-  const dd v = two_sum(v0.hi, v0.lo + (p.lo + c * e.lo));
+  const dd p = two_product<Fma>(c, e.hi);
+  const dd v0 = two_sum<Fma>(c - 1, p.hi);
+  const dd v = two_sum<Fma>(v0.hi, v0.lo + (p.lo + c * e.lo));
   const double vh = v.hi, vl = v.lo;
-  const dd sq = two_product(vh, vh);
-  const dd a = two_sum(vh, -0.5 * sq.hi);
-  const double poly =
-      0x1.5555555555555p-2 +
-      vh * (-0x1p-2 +
-            vh * (0x1.999999999999ap-3 +
-                  vh * (-0x1.5555555555555p-3 +
-                        vh * (0x1.2492492492492p-3 + vh * (-0x1p-3 + vh * 0x1.c71c71c71c71cp-4)))));
+  const dd sq = two_product<Fma>(vh, vh);
+  const dd a = two_sum<Fma>(vh, -0.5 * sq.hi);
+  double poly;
+  if constexpr (Fma) {
+    poly = log1p_series_fused(vh);
+  } else {
+    log1p_series(vh, poly);
+  }
   const double lo = a.lo + ((vl - (0.5 * sq.lo + vh * vl)) + vh * sq.hi * poly);
-  const dd l1 = fast_two_sum(a.hi, lo);
+  const dd l1 = fast_two_sum<Fma>(a.hi, lo);
   if (j == 0) return l1;
-  return add(dd{tables::log_hi[i], tables::log_lo[i]}, l1);
+  return add<Fma>(dd{tables::log_hi[i], tables::log_lo[i]}, l1);
 }
 
 /// log x for a positive finite double x (subnormals included), as dd.

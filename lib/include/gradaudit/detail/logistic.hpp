@@ -19,6 +19,7 @@
 
 #include "gradaudit/detail/exp_log.hpp"
 
+#include <atomic>
 #include <cmath>
 #include <limits>
 #include <optional>
@@ -51,35 +52,84 @@ inline dd sigmoid_dd_core(double x) {
 /// needs. logistic_batch.hpp runs the same operations several lanes at a time.
 inline constexpr double fast_cut = 300;
 
+/// The fast path compiled twice. On x86-64 without FMA at compile time (the portable baseline)
+/// σ, σ', tanh', log σ (so softplus and the hard-label BCE-with-logits and its gradient) and
+/// tanh have a second copy of their fast path whose exact products are hardware FMAs
+/// (two_product<true>), in functions compiled under target("avx2,fma") (namespace fma_copy,
+/// GRADAUDIT_FMA_COPY: flatten inlines the whole fast path into them, so std::fma is one
+/// vfmsub), chosen per call when the CPU has AVX2 and FMA (scalar_fma: asked once). Both copies
+/// form the same exact products (every product of the fast path is >= 2^-969 with factors
+/// below 2^995, above); the FMA copy also evaluates the two series H and P with fused steps
+/// (exp_fast_series_fused, log1p_series_fused: within the same error bounds, one rounding per
+/// step), so its dd values may differ from the portable copy's in the last bits of lo. The
+/// results do not: each copy keeps a value only when its rounding test proves it the correctly
+/// rounded one, RN(exact), which is also what the full path returns there (see tanh), and
+/// everything past the fast path is one out-of-line function (GRADAUDIT_FULL_PATH) that both
+/// call, so nothing outside the fast path is compiled with FMA available (see detail::opaque
+/// for what GCC may fuse there). kernels_portable_test.cpp (ScalarCopiesGiveTheSameBits,
+/// SameBitsOnEveryTarget with either copy) checks the bits.
+/// Elsewhere (aarch64, -march=native) there is one copy, with FMA.
+#if defined(__GNUC__) && defined(__x86_64__) && !GRADAUDIT_HAS_FMA
+#define GRADAUDIT_SCALAR_FMA_COPY 1
+#define GRADAUDIT_FMA_COPY __attribute__((target("avx2,fma"), flatten))
+#else
+#define GRADAUDIT_SCALAR_FMA_COPY 0
+#endif
+#if defined(__GNUC__)
+#define GRADAUDIT_FULL_PATH __attribute__((noinline))
+#else
+#define GRADAUDIT_FULL_PATH
+#endif
+
+/// Test hook: while set, the scalar kernels take the compile-time copy of the fast path even on
+/// a CPU that runs the FMA copy (kernels_portable_test.cpp computes everything both ways).
+inline std::atomic<bool>& force_portable_scalar() {
+  static std::atomic<bool> yes{false};
+  return yes;
+}
+
+#if GRADAUDIT_SCALAR_FMA_COPY
+/// Whether this CPU runs the FMA copy of the scalar fast path (asked once), and the test hook
+/// does not forbid it.
+inline bool scalar_fma() {
+  static const bool yes = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  return yes && !force_portable_scalar().load(std::memory_order_relaxed);
+}
+#endif
+
 /// 1 + e for a dd e in [0, 1] (exp_fast's result): fast_two_sum(1, e.hi) is exact (1 >= e.hi),
 /// adding e.lo rounds a term below 2u: relative error < 2^-105.
+template <bool Fma = GRADAUDIT_HAS_FMA>
 inline dd one_plus(dd e) {
-  const dd s = fast_two_sum(1.0, e.hi);
+  const dd s = fast_two_sum<Fma>(1.0, e.hi);
   return {s.hi, s.lo + e.lo};
 }
 
 /// σ(x) as dd for |x| <= fast_cut from exp_fast: e/(1 + e) or 1/(1 + e) with the same computed
 /// e in numerator and denominator, so the exp error enters with σ's relative sensitivity to e,
 /// <= 1; one_plus 2^-105, the division 16u²: relative error < 2^-65.9.
+template <bool Fma = GRADAUDIT_HAS_FMA>
 inline dd sigmoid_fast_dd(double x) {
-  const dd e = exp_fast(-std::abs(x));
-  return div(x >= 0 ? dd{1, 0} : e, one_plus(e));
+  const dd e = exp_fast<Fma>(-std::abs(x));
+  return div<Fma>(x >= 0 ? dd{1, 0} : e, one_plus<Fma>(e));
 }
 
 /// σ'(x) = e/(1 + e)² as dd for a = |x| <= fast_cut from exp_fast: exp error with
 /// sensitivity |1 - 2σ(a)| <= 1, one_plus 2^-105, mul 7u², div 16u²: < 2^-65.9.
+template <bool Fma = GRADAUDIT_HAS_FMA>
 inline dd sigmoid_grad_fast_dd(double a) {
-  const dd e = exp_fast(-a);
-  const dd d = one_plus(e);
-  return div(e, mul(d, d));
+  const dd e = exp_fast<Fma>(-a);
+  const dd d = one_plus<Fma>(e);
+  return div<Fma>(e, mul<Fma>(d, d));
 }
 
 /// log σ(x) as dd for |x| <= fast_cut from exp_fast: log1p_dd of e (log1p's sensitivity to a
 /// relative change of e is e/((1 + e)·log1p(e)) <= 1): 2^-66 + 2^-66.5 < 2^-65.2, negated, or
 /// added to x (terms of one sign: 3u² more).
+template <bool Fma = GRADAUDIT_HAS_FMA>
 inline dd log_sigmoid_fast_dd(double x) {
-  const dd l = log1p_dd(exp_fast(-std::abs(x)));
-  return x >= 0 ? negate(l) : add(negate(l), x);
+  const dd l = log1p_dd<Fma>(exp_fast<Fma>(-std::abs(x)));
+  return x >= 0 ? negate(l) : add<Fma>(negate(l), x);
 }
 
 /// σ(x) = 1/(1 + e^{-x}). Domain: all doubles; σ(+inf) = 1, σ(-inf) = 0, NaN -> NaN.
@@ -88,15 +138,36 @@ inline dd log_sigmoid_fast_dd(double x) {
 /// (2^-54) of the doubles under 1. x < -50: σ = e(1 - e + …) = e·(1 + δ) with |δ| < 2^-72, so
 /// e itself (exp error) rounded once by round_scaled, subnormal results included (below
 /// x ≈ -708.4; 0 below -745.2). Otherwise sigmoid_dd_core. Error <= 0.5 + 2^-11 ULP.
-inline double sigmoid(double x) {
-  if (std::abs(x) <= fast_cut) {  // false for NaN
-    const dd fast = sigmoid_fast_dd(x);
-    if (rounds_to_hi(fast)) return fast.hi;
-  }
+GRADAUDIT_FULL_PATH inline double sigmoid_full(double x) {
   if (std::isnan(x)) return x;
   if (x > tail_cut) return 1;
   if (x < -tail_cut) return round_scaled(exp_scaled(x));
   return round(sigmoid_dd_core(x));
+}
+
+/// σ(x) by one copy of the fast path (Fma: its exact products), then sigmoid_full.
+template <bool Fma>
+inline double sigmoid_copy(double x) {
+  if (std::abs(x) <= fast_cut) {  // false for NaN
+    const dd fast = sigmoid_fast_dd<Fma>(x);
+    if (rounds_to_hi(fast)) return fast.hi;
+  }
+  return sigmoid_full(x);
+}
+
+#if GRADAUDIT_SCALAR_FMA_COPY
+namespace fma_copy {
+GRADAUDIT_FMA_COPY inline double sigmoid(double x) { return sigmoid_copy<true>(x); }
+}  // namespace fma_copy
+#endif
+
+/// sigmoid as documented at sigmoid_full: the FMA copy of the fast path where the CPU has AVX2 and
+/// FMA, else the compile-time copy (GRADAUDIT_SCALAR_FMA_COPY); the same bits either way.
+inline double sigmoid(double x) {
+#if GRADAUDIT_SCALAR_FMA_COPY
+  if (scalar_fma()) return fma_copy::sigmoid(x);
+#endif
+  return sigmoid_copy<GRADAUDIT_HAS_FMA>(x);
 }
 
 /// 2^s·σ'(x) = 2^s·e/(1 + e)², e = e^{-|x|}, s in {0, 2} (tanh' = 4σ'(2x) shares it).
@@ -105,12 +176,8 @@ inline double sigmoid(double x) {
 /// |x| > 50: σ' = e(1 - 2e + …) = e(1 + δ), |δ| < 2^-71: e rounded once (round_scaled, exact
 /// scaling by 2^s folded into the exponent). Else e/((1 + e)(1 + e)) in dd from exp_dd: exp
 /// error (sensitivity |1 - 2σ(|x|)| <= 1) + 2u² + 7u² + 16u² < 2^-76. Error <= 0.5 + 2^-11 ULP.
-inline double scaled_sigmoid_grad(double x, int s) {
+GRADAUDIT_FULL_PATH inline double scaled_sigmoid_grad_full(double x, int s) {
   const double a = std::abs(x);
-  if (a <= fast_cut) {  // false for NaN
-    const dd fast = sigmoid_grad_fast_dd(a);
-    if (rounds_to_hi(fast)) return s == 0 ? fast.hi : fast.hi * exp2i(s);
-  }
   if (std::isnan(x)) return x;
   if (a > tail_cut) {
     scaled_dd e = exp_scaled(-a);
@@ -121,6 +188,35 @@ inline double scaled_sigmoid_grad(double x, int s) {
   const dd d = add(e, 1.0);
   const dd q = div(e, mul(d, d));
   return s == 0 ? round(q) : round(q) * exp2i(s);  // exact: q >= e^-50/4 is far from underflow
+}
+
+/// 2^s·σ'(x) by one copy of the fast path, then scaled_sigmoid_grad_full.
+template <bool Fma>
+inline double scaled_sigmoid_grad_copy(double x, int s) {
+  const double a = std::abs(x);
+  if (a <= fast_cut) {  // false for NaN
+    const dd fast = sigmoid_grad_fast_dd<Fma>(a);
+    if (rounds_to_hi(fast)) return s == 0 ? fast.hi : fast.hi * exp2i(s);
+  }
+  return scaled_sigmoid_grad_full(x, s);
+}
+
+#if GRADAUDIT_SCALAR_FMA_COPY
+namespace fma_copy {
+GRADAUDIT_FMA_COPY inline double scaled_sigmoid_grad(double x, int s) {
+  return scaled_sigmoid_grad_copy<true>(x, s);
+}
+}  // namespace fma_copy
+#endif
+
+/// scaled_sigmoid_grad as documented at scaled_sigmoid_grad_full: the FMA copy of the fast path
+/// where the CPU has AVX2 and FMA, else the compile-time copy (GRADAUDIT_SCALAR_FMA_COPY); the same
+/// bits either way.
+inline double scaled_sigmoid_grad(double x, int s) {
+#if GRADAUDIT_SCALAR_FMA_COPY
+  if (scalar_fma()) return fma_copy::scaled_sigmoid_grad(x, s);
+#endif
+  return scaled_sigmoid_grad_copy<GRADAUDIT_HAS_FMA>(x, s);
 }
 
 /// σ'(x) = σ(x)(1 - σ(x)) = e^{-|x|}/(1 + e^{-|x|})², even in x; σ'(±inf) = 0; NaN -> NaN.
@@ -137,17 +233,38 @@ inline dd log1p_exp_neg_abs(double x) { return log1p_dd(exp_dd(-std::abs(x))); }
 /// |δ| < 2^-73: -e rounded once (subnormal results for x > 708.4). x < -50: log1p(e^x) <
 /// e^-50 < 2^-72 is below half an ULP of x (>= 2^-48) and never moves the rounding: x.
 /// log σ(+inf) = -0, log σ(-inf) = -inf, NaN -> NaN. Error <= 0.5 + 2^-11 ULP.
-inline double log_sigmoid(double x) {
-  if (std::abs(x) <= fast_cut) {  // false for NaN
-    const dd fast = log_sigmoid_fast_dd(x);
-    if (rounds_to_hi(fast)) return fast.hi;
-  }
+GRADAUDIT_FULL_PATH inline double log_sigmoid_full(double x) {
   if (std::isnan(x)) return x;
   if (x > tail_cut) return -round_scaled(exp_scaled(-x));
   if (x < -tail_cut) return x;
   const dd l = log1p_exp_neg_abs(x);
   if (x >= 0) return -round(l);
   return round(add(negate(l), x));
+}
+
+/// log σ(x) by one copy of the fast path, then log_sigmoid_full.
+template <bool Fma>
+inline double log_sigmoid_copy(double x) {
+  if (std::abs(x) <= fast_cut) {  // false for NaN
+    const dd fast = log_sigmoid_fast_dd<Fma>(x);
+    if (rounds_to_hi(fast)) return fast.hi;
+  }
+  return log_sigmoid_full(x);
+}
+
+#if GRADAUDIT_SCALAR_FMA_COPY
+namespace fma_copy {
+GRADAUDIT_FMA_COPY inline double log_sigmoid(double x) { return log_sigmoid_copy<true>(x); }
+}  // namespace fma_copy
+#endif
+
+/// log_sigmoid as documented at log_sigmoid_full: the FMA copy of the fast path where the CPU has
+/// AVX2 and FMA, else the compile-time copy (GRADAUDIT_SCALAR_FMA_COPY); the same bits either way.
+inline double log_sigmoid(double x) {
+#if GRADAUDIT_SCALAR_FMA_COPY
+  if (scalar_fma()) return fma_copy::log_sigmoid(x);
+#endif
+  return log_sigmoid_copy<GRADAUDIT_HAS_FMA>(x);
 }
 
 /// softplus(t) = log(1 + e^t) = -log σ(-t) >= 0; as log_sigmoid.
@@ -167,9 +284,10 @@ inline constexpr double tanh_fast_low = 0x1p-4;
 /// margin b·2^-61 with b > |hi|/2); at a = 1/32 the sensitivity would be 16, 2^-62 itself, hence
 /// the cut at 1/16. Range facts as fast_cut's: e >= 2^-433; the exact products are exp_fast's
 /// and q·(1 + e) with q ≈ tanh a >= 2^-4.1; the result is in [2^-4.1, 1].
+template <bool Fma = GRADAUDIT_HAS_FMA>
 inline dd tanh_fast_dd(double a) {
-  const dd e = exp_fast(-2 * a);
-  return div(add(negate(e), 1.0), one_plus(e));
+  const dd e = exp_fast<Fma>(-2 * a);
+  return div<Fma>(add<Fma>(negate(e), 1.0), one_plus<Fma>(e));
 }
 
 /// Below tanh_fast_low, down to tanh_small_low, tanh comes first from its series (tanh_small_dd).
@@ -192,13 +310,14 @@ inline constexpr double tanh_series[6] = {0x1.1111111111111p-3, -0x1.ba1ba1ba1ba
 /// |c| < 2^-9.6, so a·c (mul, 7u²) carries < 2^-69.6·a; the final sum a + a·c (add, 2u²) is
 /// >= 0.998a: relative error < 2^-74.7 + 2^-69.5 + 2^-100 < 2^-69.4. Every exact product is
 /// >= 2^-86 (a·c at a = 2^-28) and the result >= 2^-28.
+template <bool Fma = GRADAUDIT_HAS_FMA>
 inline dd tanh_small_dd(double a) {
-  const dd s = two_product(a, a);
+  const dd s = two_product<Fma>(a, a);
   const double h = s.hi;
   const auto& k = tanh_series;
   const double r = h * (k[0] + h * (k[1] + h * (k[2] + h * (k[3] + h * (k[4] + h * k[5])))));
-  const dd c = mul(s, add(tanh_minus_third, r));
-  return add(mul(c, dd{a, 0}), a);
+  const dd c = mul<Fma>(s, add<Fma>(tanh_minus_third, r));
+  return add<Fma>(mul<Fma>(c, dd{a, 0}), a);
 }
 
 /// tanh x. |x| > 20: ±1 (below). tanh_fast_low <= |x| <= 20: ±tanh_fast_dd(|x|),
@@ -212,17 +331,39 @@ inline dd tanh_small_dd(double a) {
 /// what the full path returned before it: it keeps a value only when the exact tanh is more
 /// than b·2^-62 from a rounding boundary, and the full path's dd (< 2^-64 relative, < b·2^-63
 /// absolute) then rounds to the same double.
-inline double tanh(double x) {
+GRADAUDIT_FULL_PATH inline double tanh_full(double x) {
   const double a = std::abs(x);
-  if (a > 20) return std::copysign(1.0, x);  // first: the lanes' accepted values there are ±1 too
-  if (a >= tanh_small_low) {                 // false for NaN
-    const dd fast = a >= tanh_fast_low ? tanh_fast_dd(a) : tanh_small_dd(a);
-    if (rounds_to_hi(fast)) return std::copysign(fast.hi, x);
-  }
   if (std::isnan(x)) return x;
   if (a < 0x1p-28) return x;
   const dd m = expm1_dd(-2 * a);
   return std::copysign(round(div(negate(m), add(m, 2.0))), x);
+}
+
+/// tanh x by one copy of the fast path, then tanh_full.
+template <bool Fma>
+inline double tanh_copy(double x) {
+  const double a = std::abs(x);
+  if (a > 20) return std::copysign(1.0, x);  // first: the lanes' accepted values there are ±1 too
+  if (a >= tanh_small_low) {                 // false for NaN
+    const dd fast = a >= tanh_fast_low ? tanh_fast_dd<Fma>(a) : tanh_small_dd<Fma>(a);
+    if (rounds_to_hi(fast)) return std::copysign(fast.hi, x);
+  }
+  return tanh_full(x);
+}
+
+#if GRADAUDIT_SCALAR_FMA_COPY
+namespace fma_copy {
+GRADAUDIT_FMA_COPY inline double tanh(double x) { return tanh_copy<true>(x); }
+}  // namespace fma_copy
+#endif
+
+/// tanh as documented at tanh_full: the FMA copy of the fast path where the CPU has AVX2 and
+/// FMA, else the compile-time copy (GRADAUDIT_SCALAR_FMA_COPY); the same bits either way.
+inline double tanh(double x) {
+#if GRADAUDIT_SCALAR_FMA_COPY
+  if (scalar_fma()) return fma_copy::tanh(x);
+#endif
+  return tanh_copy<GRADAUDIT_HAS_FMA>(x);
 }
 
 /// tanh'(x) = 1 - tanh²x = 4σ'(2x) (2x exact; ±inf past |x| = 2^1023, where the result 0 is

@@ -101,10 +101,8 @@ GRADAUDIT_LANE_INLINE vdd<V> exp_fast(const V& t) {
   const V kd = shifted - shift;
   const vdd<V> r = two_sum(t - kd * 0x1.62e42fef80000p-8, -(kd * 0x1.1cf79abc9e3b4p-43));
   const V rr = r.hi, rt = r.lo;
-  const V h = 0.5 + rr * (0x1.5555555555555p-3 +
-                          rr * (0x1.5555555555555p-5 +
-                                rr * (0x1.1111111111111p-7 +
-                                      rr * (0x1.6c16c16c16c17p-10 + rr * 0x1.a01a01a01a01ap-13))));
+  V h;
+  exp_fast_series(rr, h);
   const V q = rt + (rr * rt + (rr * rr) * h);
   const I j = k & 127;
   const V th = gather<N, V>(tables::exp2_hi, j).v, tl = gather<N, V>(tables::exp2_lo, j).v;
@@ -130,12 +128,8 @@ GRADAUDIT_LANE_INLINE vdd<V> log1p(const vdd<V>& e) {
   const V vh = v.hi, vl = v.lo;
   const vdd<V> sq = two_product(vh, vh);
   const vdd<V> a = two_sum(vh, -0.5 * sq.hi);
-  const V poly =
-      0x1.5555555555555p-2 +
-      vh * (-0x1p-2 +
-            vh * (0x1.999999999999ap-3 +
-                  vh * (-0x1.5555555555555p-3 +
-                        vh * (0x1.2492492492492p-3 + vh * (-0x1p-3 + vh * 0x1.c71c71c71c71cp-4)))));
+  V poly;
+  log1p_series(vh, poly);
   const V lo = a.lo + ((vl - (0.5 * sq.lo + vh * vl)) + vh * sq.hi * poly);
   const vdd<V> l1 = fast_two_sum(a.hi, lo);
   const vdd<V> t{gather<N, V>(tables::log_hi, idx).v, gather<N, V>(tables::log_lo, idx).v};
