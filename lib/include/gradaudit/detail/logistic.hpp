@@ -55,7 +55,7 @@ inline constexpr double fast_cut = 300;
 /// The fast path compiled twice. On x86-64 without FMA at compile time (the portable baseline)
 /// σ, σ', tanh', log σ (so softplus and the hard-label BCE-with-logits and its gradient) and
 /// tanh have a second copy of their fast path whose exact products are hardware FMAs
-/// (two_product<true>), in functions compiled under target("avx2,fma") (namespace fma_copy,
+/// (two_product<true>), in functions compiled under target("avx2,fma") (fma_copy,
 /// GRADAUDIT_FMA_COPY: flatten inlines the whole fast path into them, so std::fma is one
 /// vfmsub), chosen per call when the CPU has AVX2 and FMA (scalar_fma: asked once). Both copies
 /// form the same exact products (every product of the fast path is >= 2^-969 with factors
@@ -95,7 +95,24 @@ inline bool scalar_fma() {
   static const bool yes = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
   return yes && !force_portable_scalar().load(std::memory_order_relaxed);
 }
+
+/// The FMA copy of a kernel: `copy` is a lambda `[]<bool Fma>(args…)` over a `*_copy<Fma>`
+/// function; this instantiation is compiled under target("avx2,fma") with its callees inlined.
+template <class Copy, class... Args>
+GRADAUDIT_FMA_COPY double fma_copy(Copy copy, Args... args) {
+  return copy.template operator()<true>(args...);
+}
 #endif
+
+/// A kernel by the FMA copy of its fast path where the CPU has AVX2 and FMA, else by the
+/// compile-time copy (GRADAUDIT_SCALAR_FMA_COPY); the same bits either way.
+template <class Copy, class... Args>
+inline double by_copy(Copy copy, Args... args) {
+#if GRADAUDIT_SCALAR_FMA_COPY
+  if (scalar_fma()) return fma_copy(copy, args...);
+#endif
+  return copy.template operator()<GRADAUDIT_HAS_FMA>(args...);
+}
 
 /// 1 + e for a dd e in [0, 1] (exp_fast's result): fast_two_sum(1, e.hi) is exact (1 >= e.hi),
 /// adding e.lo rounds a term below 2u: relative error < 2^-105.
@@ -155,19 +172,9 @@ inline double sigmoid_copy(double x) {
   return sigmoid_full(x);
 }
 
-#if GRADAUDIT_SCALAR_FMA_COPY
-namespace fma_copy {
-GRADAUDIT_FMA_COPY inline double sigmoid(double x) { return sigmoid_copy<true>(x); }
-}  // namespace fma_copy
-#endif
-
-/// sigmoid as documented at sigmoid_full: the FMA copy of the fast path where the CPU has AVX2 and
-/// FMA, else the compile-time copy (GRADAUDIT_SCALAR_FMA_COPY); the same bits either way.
+/// sigmoid as documented at sigmoid_full, by_copy.
 inline double sigmoid(double x) {
-#if GRADAUDIT_SCALAR_FMA_COPY
-  if (scalar_fma()) return fma_copy::sigmoid(x);
-#endif
-  return sigmoid_copy<GRADAUDIT_HAS_FMA>(x);
+  return by_copy([]<bool Fma>(double v) { return sigmoid_copy<Fma>(v); }, x);
 }
 
 /// 2^s·σ'(x) = 2^s·e/(1 + e)², e = e^{-|x|}, s in {0, 2} (tanh' = 4σ'(2x) shares it).
@@ -201,22 +208,10 @@ inline double scaled_sigmoid_grad_copy(double x, int s) {
   return scaled_sigmoid_grad_full(x, s);
 }
 
-#if GRADAUDIT_SCALAR_FMA_COPY
-namespace fma_copy {
-GRADAUDIT_FMA_COPY inline double scaled_sigmoid_grad(double x, int s) {
-  return scaled_sigmoid_grad_copy<true>(x, s);
-}
-}  // namespace fma_copy
-#endif
-
-/// scaled_sigmoid_grad as documented at scaled_sigmoid_grad_full: the FMA copy of the fast path
-/// where the CPU has AVX2 and FMA, else the compile-time copy (GRADAUDIT_SCALAR_FMA_COPY); the same
-/// bits either way.
+/// scaled_sigmoid_grad as documented at scaled_sigmoid_grad_full, by_copy.
 inline double scaled_sigmoid_grad(double x, int s) {
-#if GRADAUDIT_SCALAR_FMA_COPY
-  if (scalar_fma()) return fma_copy::scaled_sigmoid_grad(x, s);
-#endif
-  return scaled_sigmoid_grad_copy<GRADAUDIT_HAS_FMA>(x, s);
+  return by_copy([]<bool Fma>(double v, int t) { return scaled_sigmoid_grad_copy<Fma>(v, t); }, x,
+                 s);
 }
 
 /// σ'(x) = σ(x)(1 - σ(x)) = e^{-|x|}/(1 + e^{-|x|})², even in x; σ'(±inf) = 0; NaN -> NaN.
@@ -252,19 +247,9 @@ inline double log_sigmoid_copy(double x) {
   return log_sigmoid_full(x);
 }
 
-#if GRADAUDIT_SCALAR_FMA_COPY
-namespace fma_copy {
-GRADAUDIT_FMA_COPY inline double log_sigmoid(double x) { return log_sigmoid_copy<true>(x); }
-}  // namespace fma_copy
-#endif
-
-/// log_sigmoid as documented at log_sigmoid_full: the FMA copy of the fast path where the CPU has
-/// AVX2 and FMA, else the compile-time copy (GRADAUDIT_SCALAR_FMA_COPY); the same bits either way.
+/// log_sigmoid as documented at log_sigmoid_full, by_copy.
 inline double log_sigmoid(double x) {
-#if GRADAUDIT_SCALAR_FMA_COPY
-  if (scalar_fma()) return fma_copy::log_sigmoid(x);
-#endif
-  return log_sigmoid_copy<GRADAUDIT_HAS_FMA>(x);
+  return by_copy([]<bool Fma>(double v) { return log_sigmoid_copy<Fma>(v); }, x);
 }
 
 /// softplus(t) = log(1 + e^t) = -log σ(-t) >= 0; as log_sigmoid.
@@ -351,19 +336,9 @@ inline double tanh_copy(double x) {
   return tanh_full(x);
 }
 
-#if GRADAUDIT_SCALAR_FMA_COPY
-namespace fma_copy {
-GRADAUDIT_FMA_COPY inline double tanh(double x) { return tanh_copy<true>(x); }
-}  // namespace fma_copy
-#endif
-
-/// tanh as documented at tanh_full: the FMA copy of the fast path where the CPU has AVX2 and
-/// FMA, else the compile-time copy (GRADAUDIT_SCALAR_FMA_COPY); the same bits either way.
+/// tanh as documented at tanh_full, by_copy.
 inline double tanh(double x) {
-#if GRADAUDIT_SCALAR_FMA_COPY
-  if (scalar_fma()) return fma_copy::tanh(x);
-#endif
-  return tanh_copy<GRADAUDIT_HAS_FMA>(x);
+  return by_copy([]<bool Fma>(double v) { return tanh_copy<Fma>(v); }, x);
 }
 
 /// tanh'(x) = 1 - tanh²x = 4σ'(2x) (2x exact; ±inf past |x| = 2^1023, where the result 0 is
