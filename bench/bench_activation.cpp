@@ -110,25 +110,26 @@ auto naive_loop(F f) {
   };
 }
 
-/// The 2-lane copy of a batch fast path (SSE2/NEON), which the batch forms use where the CPU
-/// has no AVX2: registered beside the dispatched `ours_batch` rows.
+/// A narrower copy of a batch fast path than the CPU's widest (`ours_batch_4lanes`: AVX2 + FMA,
+/// `ours_batch_2lanes`: SSE2/NEON, the portable copy), chosen through detail::max_lanes and
+/// registered beside the dispatched `ours_batch` rows; on a CPU whose widest copy is narrower
+/// the row runs that copy.
 template <gradaudit::detail::fast_kernel F>
-void add_batch2(const std::string& function, int range, double (*f)(double)) {
-#if GRADAUDIT_VECTOR_KERNELS
-  add_batch(function, "ours_batch_2lanes", range,
-            [f](std::span<const double> x, std::span<double> o) {
-              gradaudit::detail::lanes::map2<F>(x.data(), o.data(), x.size(), f);
+void add_batch_lanes(const std::string& function, int range, double (*f)(double), int lanes) {
+  add_batch(function, "ours_batch_" + std::to_string(lanes) + "lanes", range,
+            [f, lanes](std::span<const double> x, std::span<double> o) {
+              gradaudit::detail::max_lanes() = lanes;
+              gradaudit::detail::map_fast<F>(x.data(), o.data(), x.size(), f);
+              gradaudit::detail::max_lanes() = 8;
             });
-#else
-  (void)function, (void)range, (void)f;
-#endif
 }
 
 /// The trainer's fused rows (detail/logistic_batch.hpp), items = values: σ and σ' of a hidden
 /// layer (sigmoid_and_grad), tanh and tanh' of one (tanh_and_grad), and the loss and ∂L/∂z
 /// of an output unit with hard labels (bce_hard_rows, y alternating 1, 0); `naive_batch` the
 /// same pairs by the naive formulas (σ and s(1 - s); std::tanh and 1 - t²; PyTorch's max(z,0) - z·y
-/// + log1p(exp(-|z|)) and σ(z) - y).
+/// + log1p(exp(-|z|)) and σ(z) - y); `ours_batch_4lanes`, `_2lanes` the narrower lane copies
+/// (as add_batch_lanes).
 void add_trainer_rows(int range) {
   namespace d = gradaudit::detail;
   auto reg = [range](const std::string& name, auto body) {
@@ -170,6 +171,20 @@ void add_trainer_rows(int range) {
     d::bce_hard_rows(z.data(), y.data(), l.data(), g.data(), z.size(), d::dbl::bce_with_logits,
                      d::dbl::bce_with_logits_grad);
   });
+  for (const int lanes : {4, 2}) {  // the narrower copies, as add_batch_lanes
+    const std::string copy = "/ours_batch_" + std::to_string(lanes) + "lanes";
+    reg("sigmoid_and_grad" + copy, [lanes](const vec& x, const vec&, vec& a, vec& g) {
+      d::max_lanes() = lanes;
+      d::sigmoid_and_grad(x.data(), a.data(), g.data(), x.size());
+      d::max_lanes() = 8;
+    });
+    reg("bce_with_logits_and_grad" + copy, [lanes](const vec& z, const vec& y, vec& l, vec& g) {
+      d::max_lanes() = lanes;
+      d::bce_hard_rows(z.data(), y.data(), l.data(), g.data(), z.size(), d::dbl::bce_with_logits,
+                       d::dbl::bce_with_logits_grad);
+      d::max_lanes() = 8;
+    });
+  }
   reg("bce_with_logits_and_grad/naive_batch", [](const vec& z, const vec& y, vec& l, vec& g) {
     for (std::size_t i = 0; i < z.size(); ++i) {
       l[i] = naive::bce_with_logits(z[i], y[i]);
@@ -204,11 +219,14 @@ const bool registered = [] {
               naive_loop([](double x) { return naive::tanh_grad(x); }));
     {
       namespace d = gradaudit::detail;
-      add_batch2<d::fast_kernel::sigmoid>("sigmoid", r, d::dbl::sigmoid);
-      add_batch2<d::fast_kernel::sigmoid_grad>("sigmoid_grad", r, d::dbl::sigmoid_grad);
-      add_batch2<d::fast_kernel::log_sigmoid>("log_sigmoid", r, d::dbl::log_sigmoid);
-      add_batch2<d::fast_kernel::tanh>("tanh", r, d::dbl::tanh);
-      add_batch2<d::fast_kernel::tanh_grad>("tanh_grad", r, d::dbl::tanh_grad);
+      for (const int lanes : {4, 2}) {
+        add_batch_lanes<d::fast_kernel::sigmoid>("sigmoid", r, d::dbl::sigmoid, lanes);
+        add_batch_lanes<d::fast_kernel::sigmoid_grad>("sigmoid_grad", r, d::dbl::sigmoid_grad,
+                                                      lanes);
+        add_batch_lanes<d::fast_kernel::log_sigmoid>("log_sigmoid", r, d::dbl::log_sigmoid, lanes);
+        add_batch_lanes<d::fast_kernel::tanh>("tanh", r, d::dbl::tanh, lanes);
+        add_batch_lanes<d::fast_kernel::tanh_grad>("tanh_grad", r, d::dbl::tanh_grad, lanes);
+      }
     }
     add_trainer_rows(r);
 

@@ -74,11 +74,11 @@ void exp_eigen_packet(benchmark::State& state) {
 
 /// The 1-ULP kernels' exp and log on the vector lanes, the units of the trainer's σ rows and
 /// loss rows (logistic_lanes.hpp): exp_fast(t) and log1p(e) with their low parts, per value,
-/// in the copy the batch forms choose (AVX2 + FMA where the CPU has it, else 2 lanes).
+/// in the copy the batch forms choose (AVX-512 or AVX2 + FMA where the CPU has it, else 2 lanes).
 namespace ln = gradaudit::detail::lanes;
 
 /// out = exp_fast(t) (log = false) or log1p(t + t·2^-60) (log = true), hi + lo, N lanes at a
-/// time in the copy NS (a macro: the AVX2 copy's bodies must be compiled under its target).
+/// time in the copy NS (a macro: the AVX2 and AVX-512 bodies must be compiled under their target).
 #define GRADAUDIT_LANE_ROW(NAME, NS, N, CALL)              \
   void NAME(const double* t, double* out, std::size_t n) { \
     using V = ln::vec<N>::d;                               \
@@ -93,9 +93,13 @@ namespace ln = gradaudit::detail::lanes;
 
 #if GRADAUDIT_VECTOR_KERNELS && defined(__x86_64__)
 __attribute__((target("avx2,fma")))
-GRADAUDIT_LANE_ROW(exp_fast4, avx2_fma, 4, ln::avx2_fma::exp_fast<4>(v))
-    __attribute__((target("avx2,fma")))
-    GRADAUDIT_LANE_ROW(log1p4, avx2_fma, 4, (ln::avx2_fma::log1p<4>(ln::vdd<V>{v, v * 0x1p-60})))
+GRADAUDIT_LANE_ROW(exp_fast4, avx2_fma, 4,
+                   ln::avx2_fma::exp_fast<4>(v)) __attribute__((target("avx2,fma")))
+GRADAUDIT_LANE_ROW(log1p4, avx2_fma, 4, (ln::avx2_fma::log1p<4>(ln::vdd<V>{v, v * 0x1p-60})))
+    __attribute__((target(GRADAUDIT_AVX512_TARGET)))
+    GRADAUDIT_LANE_ROW(exp_fast8, avx512, 8,
+                       ln::avx512::exp_fast<8>(v)) __attribute__((target(GRADAUDIT_AVX512_TARGET)))
+    GRADAUDIT_LANE_ROW(log1p8, avx512, 8, (ln::avx512::log1p<8>(ln::vdd<V>{v, v * 0x1p-60})))
 #endif
 #if GRADAUDIT_VECTOR_KERNELS
         GRADAUDIT_LANE_ROW(exp_fast2, base, 2, ln::base::exp_fast<2>(v))
@@ -110,7 +114,8 @@ GRADAUDIT_LANE_ROW(exp_fast4, avx2_fma, 4, ln::avx2_fma::exp_fast<4>(v))
   row o(t.size());
   auto* f = log ? log1p2 : exp_fast2;
 #if defined(__x86_64__)
-  if (gradaudit::detail::lanes::have_avx2_fma()) f = log ? log1p4 : exp_fast4;
+  if (gradaudit::detail::lanes::width() == 8) f = log ? log1p8 : exp_fast8;
+  if (gradaudit::detail::lanes::width() == 4) f = log ? log1p4 : exp_fast4;
 #endif
   for (auto _ : state) {
     f(t.data(), o.data(), chunk_size);
@@ -118,6 +123,7 @@ GRADAUDIT_LANE_ROW(exp_fast4, avx2_fma, 4, ln::avx2_fma::exp_fast<4>(v))
     benchmark::ClobberMemory();
   }
   per_value(state);
+  state.counters["lanes"] = gradaudit::detail::lanes::width();  // the kernel's copy, not Eigen's
 #else
   state.SkipWithError("no vector kernels in this build");
 #endif

@@ -149,10 +149,11 @@ TEST(PortableKernels, ScalarCopiesGiveTheSameBits) {
   }
 }
 
-/// The batch fast path (logistic_batch.hpp: 2 lanes, or 4 with AVX2 where the CPU has it) gives
-/// the scalar calls' bits for σ, σ', tanh, tanh' and log σ on the hash's inputs, every length mod 4
-/// (the scalar tail) and in place; under ci/cross this runs the NEON lanes (aarch64), SSE2 or
-/// AVX2 lanes (x86-64) and the lanes beside a hardware-FMA scalar kernel (-march=native).
+/// The batch fast path (logistic_batch.hpp: 2 lanes, 4 with AVX2 or 8 with AVX-512 where the CPU
+/// has them) gives the scalar calls' bits for σ, σ', tanh, tanh' and log σ on the hash's inputs,
+/// every length mod 8 (the scalar tail) and in place; under ci/cross this runs the NEON lanes
+/// (aarch64), every x86-64 copy the CPU has and the lanes beside a hardware-FMA scalar kernel
+/// (-march=native).
 TEST(PortableKernels, BatchFastPathGivesTheScalarBits) {
   namespace d = gradaudit::detail;
   auto xs = inputs();
@@ -162,7 +163,7 @@ TEST(PortableKernels, BatchFastPathGivesTheScalarBits) {
   for (int k = 1; k < 600; ++k)  // tanh's series range [2^-28, 1/16) and its edge, densely
     xs.push_back((k % 2 ? 1 : -1) * std::ldexp(1 + k / 611.0, -4 - k % 25));
   const auto check = [&](auto run, double (*f)(double), const char* name) {
-    for (std::size_t n : {xs.size(), xs.size() - 1, xs.size() - 2, xs.size() - 3}) {
+    for (std::size_t n = xs.size() - 7; n <= xs.size(); ++n) {
       std::vector<double> out(n);
       run(xs.data(), out.data(), n, f);
       for (std::size_t i = 0; i < n; ++i)
@@ -175,23 +176,24 @@ TEST(PortableKernels, BatchFastPathGivesTheScalarBits) {
       ASSERT_EQ(std::bit_cast<std::uint64_t>(in_place[i]), std::bit_cast<std::uint64_t>(f(xs[i])))
           << name << " in place at " << std::hexfloat << xs[i];
   };
-  for (int mode = 0; mode < 4; ++mode) {  // AVX2 lanes where the CPU has them, then 2 lanes;
-    const bool two = mode % 2 == 1;       // each beside both scalar copies (the reference and
-    d::force_two_lanes() = two;           // the lanes' fall-back)
-    dbl::force_portable_scalar() = mode >= 2;
-    check(d::map_fast<d::fast_kernel::sigmoid>, dbl::sigmoid, "sigmoid");
-    check(d::map_fast<d::fast_kernel::sigmoid_grad>, dbl::sigmoid_grad, "sigmoid_grad");
-    check(d::map_fast<d::fast_kernel::tanh>, dbl::tanh, "tanh");
-    check(d::map_fast<d::fast_kernel::tanh_grad>, dbl::tanh_grad, "tanh_grad");
-    check(d::map_fast<d::fast_kernel::log_sigmoid>, dbl::log_sigmoid, "log_sigmoid");
-  }
-  d::force_two_lanes() = false;
+  for (const int lanes : d::lane_copies)         // every lane copy the CPU runs (AVX-512, AVX2, 2
+    for (const bool portable : {false, true}) {  // lanes), each beside both scalar copies (the
+      d::max_lanes() = lanes;                    // reference and the lanes' fall-back)
+      dbl::force_portable_scalar() = portable;
+      SCOPED_TRACE(std::to_string(lanes) + " lanes" + (portable ? ", portable scalar copy" : ""));
+      check(d::map_fast<d::fast_kernel::sigmoid>, dbl::sigmoid, "sigmoid");
+      check(d::map_fast<d::fast_kernel::sigmoid_grad>, dbl::sigmoid_grad, "sigmoid_grad");
+      check(d::map_fast<d::fast_kernel::tanh>, dbl::tanh, "tanh");
+      check(d::map_fast<d::fast_kernel::tanh_grad>, dbl::tanh_grad, "tanh_grad");
+      check(d::map_fast<d::fast_kernel::log_sigmoid>, dbl::log_sigmoid, "log_sigmoid");
+    }
+  d::max_lanes() = 8;
   dbl::force_portable_scalar() = false;
 }
 
 /// The trainer's fused rows give the scalar calls' bits: σ and σ' from one exp
 /// (sigmoid_and_grad), tanh and tanh' from one exp (tanh_and_grad), and for a logit and a target
-/// the loss and its gradient from one exp (bce_hard_rows), on both lane copies, every length mod 4.
+/// the loss and its gradient from one exp (bce_hard_rows), on every lane copy, every length mod 8.
 /// The gradient's reference here is dbl::bce_with_logits_grad without its MPFR branch (this file
 /// links no MPFR; the soft targets the lanes hand to it come back unchanged, which is what the test
 /// checks of them).
@@ -213,11 +215,11 @@ TEST(PortableKernels, FusedTrainerRowsGiveTheScalarBits) {
   for (std::size_t i = 0; i < ys.size(); ++i)  // mostly hard labels, some soft, one NaN
     ys[i] = i % 7 == 6 ? (static_cast<double>(i % 997) + 0.5) / 997 : static_cast<double>(i % 2);
   ys[5] = std::nan("");
-  for (int mode = 0; mode < 4; ++mode) {  // both lane copies beside both scalar copies
-    const bool two = mode % 2 == 1;
-    d::force_two_lanes() = two;
-    dbl::force_portable_scalar() = mode >= 2;
-    for (std::size_t n : {xs.size(), xs.size() - 1, xs.size() - 2, xs.size() - 3}) {
+  for (int mode = 0; mode < 6; ++mode) {  // every lane copy beside both scalar copies
+    const int lanes = d::lane_copies[mode % 3];
+    d::max_lanes() = lanes;
+    dbl::force_portable_scalar() = mode >= 3;
+    for (std::size_t n = xs.size() - 7; n <= xs.size(); ++n) {
       std::vector<double> a(n), g(n), ta(n), tg(n), loss(n), grad(n);
       d::sigmoid_and_grad(xs.data(), a.data(), g.data(), n);
       d::tanh_and_grad(xs.data(), ta.data(), tg.data(), n);
@@ -225,16 +227,18 @@ TEST(PortableKernels, FusedTrainerRowsGiveTheScalarBits) {
                        bce_grad_hard);
       for (std::size_t i = 0; i < n; ++i) {
         const double x = xs[i], y = ys[i];
-        ASSERT_EQ(bits(a[i]), bits(dbl::sigmoid(x))) << two << " sigmoid at " << x;
-        ASSERT_EQ(bits(g[i]), bits(dbl::sigmoid_grad(x))) << two << " sigmoid_grad at " << x;
-        ASSERT_EQ(bits(ta[i]), bits(dbl::tanh(x))) << two << " tanh at " << x;
-        ASSERT_EQ(bits(tg[i]), bits(dbl::tanh_grad(x))) << two << " tanh_grad at " << x;
-        ASSERT_EQ(bits(loss[i]), bits(dbl::bce_with_logits(x, y))) << two << " loss at " << x;
-        ASSERT_EQ(bits(grad[i]), bits(bce_grad_hard(x, y))) << two << " grad at " << x;
+        ASSERT_EQ(bits(a[i]), bits(dbl::sigmoid(x))) << lanes << " lanes, sigmoid at " << x;
+        ASSERT_EQ(bits(g[i]), bits(dbl::sigmoid_grad(x)))
+            << lanes << " lanes, sigmoid_grad at " << x;
+        ASSERT_EQ(bits(ta[i]), bits(dbl::tanh(x))) << lanes << " lanes, tanh at " << x;
+        ASSERT_EQ(bits(tg[i]), bits(dbl::tanh_grad(x))) << lanes << " lanes, tanh_grad at " << x;
+        ASSERT_EQ(bits(loss[i]), bits(dbl::bce_with_logits(x, y)))
+            << lanes << " lanes, loss at " << x;
+        ASSERT_EQ(bits(grad[i]), bits(bce_grad_hard(x, y))) << lanes << " lanes, grad at " << x;
       }
     }
   }
-  d::force_two_lanes() = false;
+  d::max_lanes() = 8;
   dbl::force_portable_scalar() = false;
 }
 

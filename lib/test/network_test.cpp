@@ -244,21 +244,21 @@ TEST(Network, DistinctUnitsComparesBitwise) {
 // The forward pass keeps act'(z) beside act(z) for the backward pass (activation_rows): for
 // double, σ and σ' from one exp per value on the vector lanes (sigmoid_and_grad), and tanh and
 // tanh' from one exp of -2|z| (tanh_and_grad), each bitwise the scalar 1-ULP call, for every
-// row length and alignment, on the AVX2 copy (where the CPU has it) and on the 2-lane copy.
+// row length and alignment, on every lane copy the CPU runs (AVX-512, AVX2, 2 lanes).
 RC_GTEST_PROP(Network, ActivationRowsAreTheScalarKernelsBitwise, ()) {
   using gradaudit::activation;
   namespace dbl = gradaudit::detail::dbl;
   const auto act = *rc::gen::element(activation::sigmoid, activation::tanh);
   const auto n = *rc::gen::inRange<std::size_t>(1, 40);
   const auto offset = *rc::gen::inRange<std::size_t>(0, 3);
-  const bool two_lanes = *rc::gen::arbitrary<bool>();
+  const int lanes = *rc::gen::elementOf(gradaudit::detail::lane_copies);
   std::vector<double> z(n + offset), a(n + offset), g(n + offset);
   for (std::size_t s = 0; s < n; ++s)
     z[offset + s] = *rc::gen::oneOf(gradaudit::testing::gen::real_in(-40, 40),
                                     gradaudit::testing::gen::any_finite());
-  gradaudit::detail::force_two_lanes() = two_lanes;
+  gradaudit::detail::max_lanes() = lanes;
   gradaudit::detail::activation_rows<double>(act, &z[offset], &a[offset], &g[offset], n);
-  gradaudit::detail::force_two_lanes() = false;
+  gradaudit::detail::max_lanes() = 8;
   const bool sig = act == activation::sigmoid;
   for (std::size_t s = offset; s < n + offset; ++s) {
     const double fa = sig ? dbl::sigmoid(z[s]) : dbl::tanh(z[s]);
@@ -269,9 +269,9 @@ RC_GTEST_PROP(Network, ActivationRowsAreTheScalarKernelsBitwise, ()) {
 }
 
 // The trainer's result does not depend on which copy of the vector kernels runs: 2-8-8-1 BCE
-// training (sigmoid layers, the loss on the logit) and 2-8-8-1 tanh MSE training on the AVX2 +
-// FMA copy and on the portable 2-lane copy give the same bits (on a CPU without AVX2 both runs
-// take the 2-lane copy).
+// training (sigmoid layers, the loss on the logit) and 2-8-8-1 tanh MSE training on the AVX-512
+// copy, the AVX2 + FMA copy and the portable 2-lane copy give the same bits (a CPU without
+// AVX-512 or AVX2 runs the widest copy it has in their place).
 static void check_lane_copies(bool tanh_net) {
   SCOPED_TRACE(tanh_net ? "tanh, mse" : "sigmoid, bce");
   const auto data = article_data(1500, 11);
@@ -282,14 +282,18 @@ static void check_lane_copies(bool tanh_net) {
   o.learning_rate = tanh_net ? 0.1 : 0.5;
   if (tanh_net) o.loss = loss_function::mse;
   const auto ra = train(a, data, o);
-  gradaudit::detail::force_two_lanes() = true;
-  const auto rb = train(b, data, o);
-  gradaudit::detail::force_two_lanes() = false;
-  EXPECT_EQ(std::bit_cast<std::uint64_t>(ra.final_loss),
-            std::bit_cast<std::uint64_t>(rb.final_loss));
-  for (std::size_t l = 0; l < a.layers.size(); ++l) {
-    EXPECT_TRUE((a.layers[l].weight.array() == b.layers[l].weight.array()).all()) << l;
-    EXPECT_TRUE((a.layers[l].bias.array() == b.layers[l].bias.array()).all()) << l;
+  for (const int lanes : {4, 2}) {
+    auto c = b;
+    gradaudit::detail::max_lanes() = lanes;
+    const auto rl = train(c, data, o);
+    gradaudit::detail::max_lanes() = 8;
+    SCOPED_TRACE(std::to_string(lanes) + " lanes against 8");
+    EXPECT_EQ(std::bit_cast<std::uint64_t>(ra.final_loss),
+              std::bit_cast<std::uint64_t>(rl.final_loss));
+    for (std::size_t l = 0; l < a.layers.size(); ++l) {
+      EXPECT_TRUE((a.layers[l].weight.array() == c.layers[l].weight.array()).all()) << l;
+      EXPECT_TRUE((a.layers[l].bias.array() == c.layers[l].bias.array()).all()) << l;
+    }
   }
 }
 

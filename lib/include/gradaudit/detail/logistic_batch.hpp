@@ -16,15 +16,20 @@
 /// path, so every output is the scalar call's bits.
 ///
 /// Width: 2 lanes with Veltkamp products (SSE2 on x86-64, NEON on aarch64: the portable
-/// baseline), and on x86-64 a 4-lane copy compiled under `target("avx2,fma")` whose exact
-/// products are one vfmsub each (`_mm256_fmsub_pd`: a·b - RN(a·b), exact), chosen once at run
-/// time with `__builtin_cpu_supports`. The lane functions are compiled twice (the file is
-/// included twice, the second time inside a target pragma region) because an FMA intrinsic
-/// cannot be inlined into a function compiled without FMA. In that copy the compiler could in
-/// principle contract other products into FMAs (GCC 12 did so once despite -ffp-contract=off,
-/// see detail::opaque); it does not here: the AVX2 σ has exactly its two vfmsub (objdump), and
-/// the bitwise tests (BatchFastPathGivesTheScalarBits, BatchForms.BitwiseEqualToScalarCalls)
-/// would show any such change. Compilers without vector extensions (MSVC) get the scalar loop.
+/// baseline), and on x86-64 a 4-lane copy compiled under `target("avx2,fma")` and an 8-lane
+/// copy under `target("avx512f,avx512dq,avx512vl,avx2,fma")`, whose exact products are one
+/// vfmsub each (`_mm256_fmsub_pd`, `_mm512_fmsub_pd`: a·b - RN(a·b), exact); the widest copy
+/// the CPU runs is chosen once at run time with `__builtin_cpu_supports` (`lanes::width`; the
+/// test hook `max_lanes` narrows it). The lane functions are compiled three times (the file is
+/// included three times, the later ones inside target pragma regions) because an FMA intrinsic
+/// cannot be inlined into a function compiled without FMA. In those copies the compiler could
+/// in principle contract other products into FMAs (GCC 12 did so once despite
+/// -ffp-contract=off, see detail::opaque); it does not here: the AVX2 and AVX-512 σ have
+/// exactly their two vfmsub (objdump), and the bitwise tests (BatchFastPathGivesTheScalarBits,
+/// BatchForms.BitwiseEqualToScalarCalls, each on every copy) would show any such change. The
+/// 8-lane copy loads its table entries lane by lane as the others do: `vgatherqpd` made σ
+/// 1.4x slower on this machine (AMD EPYC, Zen 5). Compilers without vector extensions (MSVC)
+/// get the scalar loop.
 ///
 /// Range facts the lanes rely on (logistic.hpp, fast_cut): every exact product is >= 2^-969 or
 /// has a factor 0 or 1 (th·rr: th = 1 exactly when k = 0, else |rr| >= 2^-110), with factors
@@ -33,6 +38,8 @@
 
 #include "gradaudit/detail/logistic.hpp"
 
+#include <algorithm>
+#include <array>
 #include <atomic>
 #include <bit>
 #include <cstddef>
@@ -56,12 +63,16 @@ using scalar_kernel = double (*)(double);
 /// A scalar kernel of a logit and a target (bce_with_logits and its gradient).
 using pair_kernel = double (*)(double, double);
 
-/// Test hook: while set, the batch forms take the portable 2-lane copy even on a CPU that runs
-/// the AVX2 + FMA copy (lib/test/network_test.cpp trains with both and compares the bits).
-inline std::atomic<bool>& force_two_lanes() {
-  static std::atomic<bool> yes{false};
-  return yes;
+/// Test and benchmark hook: the batch forms take the widest lane copy the CPU runs that has at
+/// most this many lanes (8: AVX-512, 4: AVX2 + FMA, 2: the portable copy; default 8), so that
+/// the tests compare every copy the CPU has with the scalar calls and with each other.
+inline std::atomic<int>& max_lanes() {
+  static std::atomic<int> n{8};
+  return n;
 }
+
+/// The lane copies a test can choose with max_lanes, widest first.
+inline constexpr std::array<int, 3> lane_copies{8, 4, 2};
 
 /// out[i] = f(x[i]) with the scalar kernel (the fall-back and the non-vector build).
 inline void map_scalar(const double* x, double* out, std::size_t n, scalar_kernel f) {
@@ -84,6 +95,11 @@ template <>
 struct vec<4> {
   using d = double __attribute__((vector_size(32)));
   using i = std::int64_t __attribute__((vector_size(32)));
+};
+template <>
+struct vec<8> {
+  using d = double __attribute__((vector_size(64)));
+  using i = std::int64_t __attribute__((vector_size(64)));
 };
 #endif
 
@@ -113,6 +129,7 @@ using fn = fast_kernel;
 
 #if defined(__x86_64__)
 #include <immintrin.h>
+#define GRADAUDIT_AVX512_TARGET "avx512f,avx512dq,avx512vl,avx2,fma"
 #if defined(__clang__)
 #pragma clang attribute push(__attribute__((target("avx2,fma"))), apply_to = function)
 #else
@@ -121,6 +138,21 @@ using fn = fast_kernel;
 #endif
 #define GRADAUDIT_LANES_NS avx2_fma
 #define GRADAUDIT_LANES_FMA 1
+#include "gradaudit/detail/logistic_lanes.hpp"
+#undef GRADAUDIT_LANES_FMA
+#undef GRADAUDIT_LANES_NS
+#if defined(__clang__)
+#pragma clang attribute pop
+#pragma clang attribute push(__attribute__((target("avx512f,avx512dq,avx512vl,avx2,fma"))), \
+                             apply_to = function)
+#else
+#pragma GCC pop_options
+#pragma GCC push_options
+#pragma GCC target("avx512f,avx512dq,avx512vl,avx2,fma")  // GRADAUDIT_AVX512_TARGET (a pragma does
+                                                          // not expand macros)
+#endif
+#define GRADAUDIT_LANES_NS avx512
+#define GRADAUDIT_LANES_FMA 2
 #include "gradaudit/detail/logistic_lanes.hpp"
 #undef GRADAUDIT_LANES_FMA
 #undef GRADAUDIT_LANES_NS
@@ -160,12 +192,44 @@ __attribute__((target("avx2,fma"))) inline void bce_hard4(const double* z, const
   avx2_fma::map_bce_hard<4>(z, y, loss, grad, n, loss_of, grad_of);
 }
 
-/// Whether this CPU runs the AVX2 + FMA copy (asked once), and the test hook does not forbid it.
-inline bool have_avx2_fma() {
-  static const bool yes = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-  return yes && !force_two_lanes().load(std::memory_order_relaxed);
+/// The x86-64 AVX-512 copy: 8 lanes, hardware exact products.
+template <fn F>
+__attribute__((target(GRADAUDIT_AVX512_TARGET))) void map8(const double* x, double* out,
+                                                           std::size_t n, scalar_kernel f) {
+  avx512::map<F, 8>(x, out, n, f);
+}
+
+template <bool Tanh>
+__attribute__((target(GRADAUDIT_AVX512_TARGET))) void pair8(const double* x, double* a, double* g,
+                                                            std::size_t n, scalar_kernel s,
+                                                            scalar_kernel d) {
+  avx512::map_pair<8, Tanh>(x, a, g, n, s, d);
+}
+__attribute__((target(GRADAUDIT_AVX512_TARGET))) inline void bce_hard8(
+    const double* z, const double* y, double* loss, double* grad, std::size_t n,
+    pair_kernel loss_of, pair_kernel grad_of) {
+  avx512::map_bce_hard<8>(z, y, loss, grad, n, loss_of, grad_of);
+}
+
+/// The widest copy this CPU runs (asked once): 8 (AVX-512F/DQ/VL), 4 (AVX2 + FMA) or 2.
+inline int cpu_width() {
+  static const int w = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
+                               __builtin_cpu_supports("avx512vl")
+                           ? 8
+                       : __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") ? 4
+                                                                                         : 2;
+  return w;
 }
 #endif
+
+/// The copy the batch forms take: the widest this CPU runs, no wider than the test hook allows.
+inline int width() {
+#if defined(__x86_64__)
+  return std::min(cpu_width(), max_lanes().load(std::memory_order_relaxed));
+#else
+  return 2;
+#endif
+}
 
 template <bool Tanh>
 void pair2(const double* x, double* a, double* g, std::size_t n, scalar_kernel s, scalar_kernel d) {
@@ -185,7 +249,12 @@ template <fast_kernel F>
 void map_fast(const double* x, double* out, std::size_t n, scalar_kernel f) {
 #if GRADAUDIT_VECTOR_KERNELS
 #if defined(__x86_64__)
-  if (lanes::have_avx2_fma()) return lanes::map4<F>(x, out, n, f);
+  switch (lanes::width()) {
+    case 8:
+      return lanes::map8<F>(x, out, n, f);
+    case 4:
+      return lanes::map4<F>(x, out, n, f);
+  }
 #endif
   lanes::map2<F>(x, out, n, f);
 #else
@@ -200,7 +269,12 @@ void pair_fast(const double* x, double* a, double* g, std::size_t n, scalar_kern
                scalar_kernel d) {
 #if GRADAUDIT_VECTOR_KERNELS
 #if defined(__x86_64__)
-  if (lanes::have_avx2_fma()) return lanes::pair4<Tanh>(x, a, g, n, s, d);
+  switch (lanes::width()) {
+    case 8:
+      return lanes::pair8<Tanh>(x, a, g, n, s, d);
+    case 4:
+      return lanes::pair4<Tanh>(x, a, g, n, s, d);
+  }
 #endif
   lanes::pair2<Tanh>(x, a, g, n, s, d);
 #else
@@ -233,7 +307,12 @@ inline void bce_hard_rows(const double* z, const double* y, double* loss, double
                           std::size_t n, pair_kernel loss_of, pair_kernel grad_of) {
 #if GRADAUDIT_VECTOR_KERNELS
 #if defined(__x86_64__)
-  if (lanes::have_avx2_fma()) return lanes::bce_hard4(z, y, loss, grad, n, loss_of, grad_of);
+  switch (lanes::width()) {
+    case 8:
+      return lanes::bce_hard8(z, y, loss, grad, n, loss_of, grad_of);
+    case 4:
+      return lanes::bce_hard4(z, y, loss, grad, n, loss_of, grad_of);
+  }
 #endif
   lanes::bce_hard2(z, y, loss, grad, n, loss_of, grad_of);
 #else

@@ -1,8 +1,9 @@
 // detail/logistic_lanes.hpp: the lane functions of logistic_batch.hpp. No include guard: that
-// header includes this file twice, once for the portable 2-lane copy and (x86-64) once inside
-// a target("avx2,fma") region for the 4-lane copy, with GRADAUDIT_LANES_NS naming the
-// namespace and GRADAUDIT_LANES_FMA choosing the exact product. Include logistic_batch.hpp,
-// not this file.
+// header includes this file three times, once for the portable 2-lane copy and (x86-64) inside
+// a target("avx2,fma") region for the 4-lane copy and an AVX-512 region for the 8-lane copy,
+// with GRADAUDIT_LANES_NS naming the namespace and GRADAUDIT_LANES_FMA choosing the exact
+// product (0: Veltkamp, 1: 256-bit vfmsub, 2: 512-bit vfmsub and the AVX-512 mask tests).
+// Include logistic_batch.hpp, not this file.
 
 namespace gradaudit::detail::lanes::GRADAUDIT_LANES_NS {
 
@@ -32,14 +33,16 @@ GRADAUDIT_LANE_INLINE vdd<V> fast_two_sum(const V& a, const V& b) {  // as detai
   return {s, b - (s - a)};
 }
 
-/// Exact product: a hardware FMA in the AVX2 + FMA copy (p = RN(a·b), e = a·b - p rounded once,
-/// which is exact), Veltkamp/Dekker elsewhere (detail::two_product without its range branches:
-/// the callers' factors are below 2^995 and their products zero or above 2^-969). Both give
-/// the exact a·b = p + e, so the same bits.
+/// Exact product: a hardware FMA in the AVX2 and AVX-512 copies (p = RN(a·b), e = a·b - p rounded
+/// once, which is exact), Veltkamp/Dekker elsewhere (detail::two_product without its range
+/// branches: the callers' factors are below 2^995 and their products zero or above 2^-969). Both
+/// give the exact a·b = p + e, so the same bits.
 template <class V>
 GRADAUDIT_LANE_INLINE vdd<V> two_product(const V& a, const V& b) {
   const V p = a * b;
-#if GRADAUDIT_LANES_FMA
+#if GRADAUDIT_LANES_FMA == 2
+  return {p, (V)_mm512_fmsub_pd((__m512d)a, (__m512d)b, (__m512d)p)};
+#elif GRADAUDIT_LANES_FMA
   return {p, (V)_mm256_fmsub_pd((__m256d)a, (__m256d)b, (__m256d)p)};
 #else
   const V ca = 0x1.0000002p+27 * a, cb = 0x1.0000002p+27 * b;
@@ -209,12 +212,17 @@ GRADAUDIT_LANE_INLINE vdd<V> log_sigmoid_from(const V& arg, const vdd<V>& e, con
   return pick<V, I>(arg >= 0, neg, shifted);
 }
 
-/// Whether any lane of a mask is set.
+/// Whether any lane of a mask is set (8 lanes: one vpmovq2m, where the lane loop compiled to a
+/// chain of extracts and branches).
 template <int N, class I>
 GRADAUDIT_LANE_INLINE bool any_set(const I& m) {
+#if GRADAUDIT_LANES_FMA == 2
+  return _mm512_movepi64_mask((__m512i)m) != 0;
+#else
   bool any = false;
   for (int l = 0; l < N; ++l) any = any || m[l] != 0;
   return any;
+#endif
 }
 
 /// tanh(x) per lane as dbl::tanh's first try: tanh_fast_dd from e = e^{-2|x|} for |x| >= 1/16
@@ -251,12 +259,16 @@ GRADAUDIT_LANE_INLINE box<V> kernel(const V& x, I& ok) {
   return {F == fn::tanh_grad ? r.hi * 4.0 : r.hi};
 }
 
-/// Whether every lane of a mask is set.
+/// Whether every lane of a mask is set (as any_set).
 template <int N, class I>
 GRADAUDIT_LANE_INLINE bool all_set(const I& m) {
+#if GRADAUDIT_LANES_FMA == 2
+  return _mm512_movepi64_mask((__m512i)m) == 0xff;
+#else
   bool all = true;
   for (int l = 0; l < N; ++l) all = all && m[l] != 0;
   return all;
+#endif
 }
 
 /// σ(x) and σ'(x) per lane from one exp (and 1 + e): the candidates of sigmoid_fast_dd and
