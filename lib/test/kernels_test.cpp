@@ -126,33 +126,42 @@ TEST(FastPath, Log1pWithinItsBound) {
   }
 }
 
-// Ziv's rounding test: whenever it accepts a.hi, every real within 2^-62·|a.hi| of a.hi + a.lo
-// rounds to a.hi (checked at both ends, in 168 bits), including at powers of 2, where the
-// neighbour below is half as far. Low parts are drawn near the thresholds, so the test also
-// rejects (counted: it must, or it would accept wrong roundings at these draws).
-TEST(FastPath, RoundingTestAcceptsOnlyCorrectRoundings) {
+// Ziv's rounding test with margin 2^-M (M = 62, tanh's, and dbl::fast_margin = 65): whenever it
+// accepts a.hi, every real within 2^-M·|a.hi| of a.hi + a.lo rounds to a.hi (checked at both
+// ends, in 168 bits), including at powers of 2, where the neighbour below is half as far. Low
+// parts are drawn near the thresholds, so the test also rejects (counted: it must, or it
+// would accept wrong roundings at these draws).
+template <int M>
+void check_rounding_test() {
+  SCOPED_TRACE(M);
   std::mt19937_64 g(32);
   std::uniform_real_distribution<double> unit(0, 1);
   std::uniform_int_distribution<int> ex(-900, 900);
+  const double edge = std::ldexp(1.0, 57 - M);  // draws within 8 times the rejected zone
   int accepted = 0, rejected = 0;
   for (int i = 0; i < 40000; ++i) {
     const double b = std::ldexp(1.0, ex(g));
     const double hi = (i % 3 == 0 ? b : b * (1 + unit(g))) * (unit(g) < 0.5 ? -1 : 1);
-    const double half_ulp = b * 0x1p-53;                              // half the spacing above |hi|
-    const double frac = i % 2 == 0 ? unit(g) : 1 - unit(g) * 0x1p-5;  // many near the edge
+    const double half_ulp = b * 0x1p-53;                            // half the spacing above |hi|
+    const double frac = i % 2 == 0 ? unit(g) : 1 - unit(g) * edge;  // many near the edge
     const double l = frac * half_ulp * (unit(g) < 0.5 ? -1 : 1);
     const gradaudit::detail::dd a{hi, l};
-    if (!gradaudit::detail::rounds_to_hi(a)) {
+    if (!gradaudit::detail::rounds_to_hi<M>(a)) {
       ++rejected;
       continue;
     }
     ++accepted;
-    const ref_t mid = ref_t(hi) + ref_t(l), e = abs(ref_t(hi)) * ref_t(0x1p-62);
+    const ref_t mid = ref_t(hi) + ref_t(l), e = abs(ref_t(hi)) * ref_t(std::ldexp(1.0, -M));
     ASSERT_EQ(static_cast<double>(mid - e), hi) << std::hexfloat << hi << " " << l;
     ASSERT_EQ(static_cast<double>(mid + e), hi) << std::hexfloat << hi << " " << l;
   }
   EXPECT_GT(rejected, 1000);
   EXPECT_GT(accepted, 10000);
+}
+
+TEST(FastPath, RoundingTestAcceptsOnlyCorrectRoundings) {
+  check_rounding_test<62>();
+  check_rounding_test<dbl::fast_margin>();
 }
 
 // The fast path changes speed, not results: σ, σ', log σ and tanh' equal the full dd path's

@@ -174,21 +174,26 @@ inline dd div(dd a, dd b) {
 /// RN(hi + lo): the double nearest the dd value (addition is correctly rounded).
 inline double round(dd a) { return a.hi + a.lo; }
 
-/// Ziv's rounding test: true when every real v with |v - (a.hi + a.lo)| <= 2^-62·|a.hi| rounds
-/// to a.hi, for a normalised a (|a.lo| <= ulp(a.hi)/2) with 2^-960 <= |a.hi| < inf; false
-/// otherwise (then the caller takes its slower, more accurate path).
+/// Ziv's rounding test with margin 2^-M: true when every real v with
+/// |v - (a.hi + a.lo)| <= 2^-M·|a.hi| rounds to a.hi, for a normalised a (|a.lo| <= ulp(a.hi)/2)
+/// with 2^-960 <= |a.hi| < inf; false otherwise (then the caller takes its slower, more
+/// accurate path). 53 < M <= 900.
 /// With 2^k <= |a.hi| < 2^(k+1) (b = 2^k, from the exponent bits): the neighbours of a.hi are
 /// ulp = 2^(k-52) away, or 2^(k-53) below a power of 2; half of the nearer one is h = 2^(k-53)
-/// (2^(k-54) at a power of 2). E = 2^-61·b > 2^-62·|a.hi| (exact scaling). If RN(|a.lo| + E) < h
-/// then |a.lo| + E < h (RN is monotonic and h is a double), so v lies strictly inside
-/// (a.hi - h, a.hi + h) and RN(v) = a.hi. A kernel whose dd result has relative error
-/// ε <= 2^-62.1 against v satisfies |v - (a.hi + a.lo)| <= ε|v| <= 2^-62·|a.hi|. The test fails
-/// for |a.lo| > h - E, a fraction of about E/h = 2^-8 of the results (a.lo spread evenly).
+/// (2^(k-54) at a power of 2). E = 2^-(M-1)·b > 2^-M·|a.hi| (exact scaling). If
+/// RN(|a.lo| + E) < h then |a.lo| + E < h (RN is monotonic and h is a double), so v lies
+/// strictly inside (a.hi - h, a.hi + h) and RN(v) = a.hi. A kernel whose dd result has relative
+/// error ε <= 2^-(M+0.1) against v satisfies |v - (a.hi + a.lo)| <= ε|v| <= 2^-M·|a.hi| (|v| <=
+/// |a.hi|·(1 + u)/(1 - ε)). The test fails for |a.lo| > h - E, a fraction of about
+/// E/h = 2^(54-M) of the results (a.lo spread evenly): 2^-8 for M = 62, 2^-11 for M = 65.
+template <int M = 62>
 inline bool rounds_to_hi(dd a) {
+  static_assert(M > 53 && M <= 900);
+  constexpr double margin = std::bit_cast<double>(std::uint64_t{1023 - (M - 1)} << 52);
   const std::uint64_t bits = std::bit_cast<std::uint64_t>(a.hi) & 0x7fffffffffffffffULL;
   const double b = std::bit_cast<double>(bits & 0x7ff0000000000000ULL);
   const double h = (bits & 0x000fffffffffffffULL) != 0 ? b * 0x1p-53 : b * 0x1p-54;
-  return std::abs(a.lo) + b * 0x1p-61 < h;
+  return std::abs(a.lo) + b * margin < h;
 }
 
 inline dd negate(dd a) { return {-a.hi, -a.lo}; }

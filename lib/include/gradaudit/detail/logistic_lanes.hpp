@@ -141,13 +141,15 @@ GRADAUDIT_LANE_INLINE vdd<V> log1p(const vdd<V>& e) {
   return {select<V>(zero, l1.hi, sum.hi).v, select<V>(zero, l1.lo, sum.lo).v};
 }
 
-/// rounds_to_hi per lane, as a mask.
-template <class V, class I>
+/// rounds_to_hi<M> per lane, as a mask (M = dbl::fast_margin for σ, σ' and log σ, 62 for tanh,
+/// as the scalar kernels).
+template <int M, class V, class I>
 GRADAUDIT_LANE_INLINE box<I> rounds_to_hi(const vdd<V>& a) {
+  constexpr double margin = std::bit_cast<double>(std::uint64_t{1023 - (M - 1)} << 52);
   const I bits = (I)a.hi & 0x7fffffffffffffffLL;
   const V b = (V)(bits & 0x7ff0000000000000LL);
   const V h = select<V>((bits & 0x000fffffffffffffLL) != 0, b * 0x1p-53, b * 0x1p-54).v;
-  return {vabs<V, I>(a.lo).v + b * 0x1p-61 < h};
+  return {vabs<V, I>(a.lo).v + b * margin < h};
 }
 
 /// mask ? a : b for dd lanes.
@@ -235,7 +237,7 @@ GRADAUDIT_LANE_INLINE box<V> tanh_of(const V& x, const vdd<V>& e, const I& ok_ex
   const I small = (ax < dbl::tanh_fast_low) & (ax >= dbl::tanh_small_low);  // false for NaN
   vdd<V> r = tanh_from(e);
   if (any_set<N>(small)) r = pick<V, I>(fast, r, tanh_small(ax));
-  ok_t = ((ok_exp & fast) | small) & rounds_to_hi<V, I>(r).v;
+  ok_t = ((ok_exp & fast) | small) & rounds_to_hi<62, V, I>(r).v;
   return with_sign_of<V, I>(r.hi, x);
 }
 
@@ -255,7 +257,7 @@ GRADAUDIT_LANE_INLINE box<V> kernel(const V& x, I& ok) {
   } else {
     r = sigmoid_grad_from(e);
   }
-  ok &= rounds_to_hi<V, I>(r).v;
+  ok &= rounds_to_hi<dbl::fast_margin, V, I>(r).v;
   return {F == fn::tanh_grad ? r.hi * 4.0 : r.hi};
 }
 
@@ -278,8 +280,8 @@ GRADAUDIT_LANE_INLINE void sigmoid_pair(const V& x, V& s, I& ok_s, V& g, I& ok_g
   I ok;
   const vdd<V> e = exp_neg_abs<N>(x, ok);
   const vdd<V> sv = sigmoid_from(x >= 0, e), gv = sigmoid_grad_from(e);
-  ok_s = ok & rounds_to_hi<V, I>(sv).v;
-  ok_g = ok & rounds_to_hi<V, I>(gv).v;
+  ok_s = ok & rounds_to_hi<dbl::fast_margin, V, I>(sv).v;
+  ok_g = ok & rounds_to_hi<dbl::fast_margin, V, I>(gv).v;
   s = sv.hi;
   g = gv.hi;
 }
@@ -292,7 +294,7 @@ GRADAUDIT_LANE_INLINE void tanh_pair(const V& x, V& t, I& ok_t, V& g, I& ok_g) {
   const vdd<V> e = exp_neg_abs<N>(2.0 * x, ok);
   const vdd<V> gv = sigmoid_grad_from(e);
   t = tanh_of<N>(x, e, ok, ok_t).v;
-  ok_g = ok & rounds_to_hi<V, I>(gv).v;
+  ok_g = ok & rounds_to_hi<dbl::fast_margin, V, I>(gv).v;
   g = gv.hi * 4.0;
 }
 
@@ -305,8 +307,8 @@ GRADAUDIT_LANE_INLINE void bce_hard(const V& t, V& loss, I& ok_loss, V& sig, I& 
   const vdd<V> e = exp_neg_abs<N>(t, ok);
   const vdd<V> sv = sigmoid_from(-t >= 0, e);
   const vdd<V> lv = log_sigmoid_from<N>(t, e, ok);
-  ok_sig = ok & rounds_to_hi<V, I>(sv).v;
-  ok_loss = ok & rounds_to_hi<V, I>(lv).v;
+  ok_sig = ok & rounds_to_hi<dbl::fast_margin, V, I>(sv).v;
+  ok_loss = ok & rounds_to_hi<dbl::fast_margin, V, I>(lv).v;
   sig = sv.hi;
   loss = -lv.hi;
 }
