@@ -89,26 +89,27 @@ namespace ln = gradaudit::detail::lanes;
       const V s = e.hi + e.lo;                             \
       std::memcpy(out + i, &s, sizeof s);                  \
     }                                                      \
-  }
+  }                                                        \
+  static_assert(N > 0) /* so that a call ends with ';' */
 
 #if GRADAUDIT_VECTOR_KERNELS && defined(__x86_64__)
 __attribute__((target("avx2,fma")))
-GRADAUDIT_LANE_ROW(exp_fast4, avx2_fma, 4,
-                   ln::avx2_fma::exp_fast<4>(v)) __attribute__((target("avx2,fma")))
-GRADAUDIT_LANE_ROW(log1p4, avx2_fma, 4, (ln::avx2_fma::log1p<4>(ln::vdd<V>{v, v * 0x1p-60})))
-    __attribute__((target(GRADAUDIT_AVX512_TARGET)))
-    GRADAUDIT_LANE_ROW(exp_fast8, avx512, 8,
-                       ln::avx512::exp_fast<8>(v)) __attribute__((target(GRADAUDIT_AVX512_TARGET)))
-    GRADAUDIT_LANE_ROW(log1p8, avx512, 8, (ln::avx512::log1p<8>(ln::vdd<V>{v, v * 0x1p-60})))
+GRADAUDIT_LANE_ROW(exp_fast4, avx2_fma, 4, ln::avx2_fma::exp_fast<4>(v));
+__attribute__((target("avx2,fma")))
+GRADAUDIT_LANE_ROW(log1p4, avx2_fma, 4, (ln::avx2_fma::log1p<4>(ln::vdd<V>{v, v * 0x1p-60})));
+__attribute__((target(GRADAUDIT_AVX512_TARGET)))
+GRADAUDIT_LANE_ROW(exp_fast8, avx512, 8, ln::avx512::exp_fast<8>(v));
+__attribute__((target(GRADAUDIT_AVX512_TARGET)))
+GRADAUDIT_LANE_ROW(log1p8, avx512, 8, (ln::avx512::log1p<8>(ln::vdd<V>{v, v * 0x1p-60})));
 #endif
 #if GRADAUDIT_VECTOR_KERNELS
-        GRADAUDIT_LANE_ROW(exp_fast2, base, 2, ln::base::exp_fast<2>(v))
-            GRADAUDIT_LANE_ROW(log1p2, base, 2, (ln::base::log1p<2>(ln::vdd<V>{v, v * 0x1p-60})))
+GRADAUDIT_LANE_ROW(exp_fast2, base, 2, ln::base::exp_fast<2>(v));
+GRADAUDIT_LANE_ROW(log1p2, base, 2, (ln::base::log1p<2>(ln::vdd<V>{v, v * 0x1p-60})));
 #endif
 
-    /// One of the two copies over a row, as the batch forms choose.
-    template <bool log>
-    void lanes_row(benchmark::State& state) {
+/// The copy the batch forms choose, over a row.
+template <bool log>
+void lanes_row(benchmark::State& state) {
 #if GRADAUDIT_VECTOR_KERNELS
   const row t = log ? draw(0, 1, 11) : draw(-40, 0, 12);
   row o(t.size());
