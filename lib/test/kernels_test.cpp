@@ -324,7 +324,8 @@ TEST(SoftTargets, LogitGradientBounds) {
   EXPECT_LE(ulp_distance(gradaudit::bce_with_logits_grad(z, 0.3), exact), kKernelBound);
 }
 
-TEST(BatchForms, BitwiseEqualToScalarCalls) {
+/// The public batch forms (spans) on every lane copy the CPU runs (8, 4, 2 lanes).
+void check_batch_forms() {
   auto xs = logits(4000, 21);
   for (double v : {0.0, -0.0, std::numeric_limits<double>::infinity(),
                    -std::numeric_limits<double>::infinity(),
@@ -366,6 +367,16 @@ TEST(BatchForms, BitwiseEqualToScalarCalls) {
   for (std::size_t i = 0; i < xs.size(); ++i) {
     ASSERT_TRUE(same(zz[i], out[i])) << xs[i];
     ASSERT_TRUE(same(yy[i], out2[i])) << xs[i];
+  }
+}
+
+TEST(BatchForms, BitwiseEqualToScalarCalls) {
+  for (const int lanes : gradaudit::detail::lane_copies) {
+    SCOPED_TRACE(std::to_string(lanes) + " lanes");
+    gradaudit::detail::max_lanes() = lanes;
+    check_batch_forms();
+    gradaudit::detail::max_lanes() = 8;
+    if (HasFatalFailure()) return;
   }
 }
 
