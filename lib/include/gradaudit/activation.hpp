@@ -151,8 +151,9 @@ inline void check_batch(const char* function, std::span<const double> x, std::sp
 
 /// Batch forms: out[i] = f(x[i]) for f = sigmoid, sigmoid_grad, log_sigmoid, tanh, tanh_grad
 /// in double, bitwise equal to the scalar calls. `out` may be `x` itself. σ, σ', log σ, tanh
-/// and tanh' run their fast path several values at a time (detail/logistic_batch.hpp: 4 lanes with
-/// AVX2, else 2; the scalar kernel for the values it does not settle).
+/// and tanh' run their fast path several values at a time (detail/logistic_batch.hpp: 8 lanes with
+/// AVX-512, 4 with AVX2 + FMA, else 2, chosen at run time; the scalar kernel for the values it
+/// does not settle).
 inline void sigmoid(std::span<const double> x, std::span<double> out) {
   detail::check_batch("sigmoid", x, out);
   detail::map_fast<detail::fast_kernel::sigmoid>(x.data(), out.data(), x.size(),

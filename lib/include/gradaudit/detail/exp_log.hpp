@@ -145,9 +145,9 @@ inline constexpr double log1p_coefficients[7] = {
 
 /// H(r) by Horner, into h, for a double or a GCC vector of doubles: exp_fast's portable copy and
 /// its lanes (logistic_lanes.hpp) evaluate this one sequence of operations, each step
-/// c[k] + r·(…) rounded twice. Always inlined, so that the lanes' AVX2 copy compiles it under
-/// its own target (and h is an out-parameter: a 32-byte vector returned by value from a
-/// template defined outside that target draws -Wpsabi).
+/// c[k] + r·(…) rounded twice. Always inlined, so that the lanes' AVX2 and AVX-512 copies
+/// compile it under their own targets (and h is an out-parameter: a 32-byte vector returned by
+/// value from a template defined outside that target draws -Wpsabi).
 template <class V>
 GRADAUDIT_SERIES_INLINE void exp_fast_series(const V& r, V& h) {
   const auto& c = exp_fast_coefficients;

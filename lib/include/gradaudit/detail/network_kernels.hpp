@@ -3,8 +3,8 @@
 /// Element-wise kernels of the trainer on rows of samples: the activations, their
 /// derivatives, and the output layer's loss and ∂L/∂z. For double they are the library's
 /// 1-ULP kernels in their batch forms (detail/logistic_batch.hpp: the fast path on vector
-/// lanes, AVX2 + FMA or SSE2/NEON, the scalar kernel for the values it does not settle), so
-/// every value is bitwise the scalar call's (within 0.5 + 2^-11 ULP of the exact value) whatever
+/// lanes, AVX-512, AVX2 + FMA or SSE2/NEON, the scalar kernel for the values it does not settle),
+/// so every value is bitwise the scalar call's (within 0.5 + 2^-11 ULP of the exact value) whatever
 /// the lane width, the row length or the thread count: the trainer computes what the library
 /// promises. For float: Eigen's packet exp (a few ULP). For other scalars (long double, the
 /// reference type) the generic stable formulas.
