@@ -52,6 +52,49 @@ GRADAUDIT_LANE_INLINE vdd<V> two_product(const V& a, const V& b) {
 #endif
 }
 
+#if GRADAUDIT_LANES_FMA
+/// a·b + c rounded once (the AVX2 and AVX-512 copies).
+template <class V>
+GRADAUDIT_LANE_INLINE V fused(const V& a, const V& b, const V& c) {
+#if GRADAUDIT_LANES_FMA == 2
+  return (V)_mm512_fmadd_pd((__m512d)a, (__m512d)b, (__m512d)c);
+#else
+  return (V)_mm256_fmadd_pd((__m256d)a, (__m256d)b, (__m256d)c);
+#endif
+}
+
+/// c[0] + r·(c[1] + r·(… + r·c[K-1])) by Horner with fused steps, fma(r, …, c[k]): the steps of
+/// exp_fast_series_fused and log1p_series_fused (detail/exp_log.hpp), which the scalar FMA copy
+/// runs, within the bounds proved there. (Written here, not called from there: a function
+/// compiled for the baseline cannot inline this copy's intrinsics.)
+template <class V, std::size_t K>
+GRADAUDIT_LANE_INLINE void horner_fused(const V& r, const double (&c)[K], V& p) {
+  V acc = V{} + c[K - 1];
+  for (std::size_t k = K - 1; k-- > 0;) acc = fused(r, acc, V{} + c[k]);
+  p = acc;
+}
+#endif
+
+/// H(r) of exp_fast and P(v) of log1p_dd as the scalar copy with the same exact products
+/// evaluates them: fused steps where the copy has FMA, two roundings per step (exp_fast_series,
+/// log1p_series) elsewhere.
+template <class V>
+GRADAUDIT_LANE_INLINE void exp_series(const V& r, V& h) {
+#if GRADAUDIT_LANES_FMA
+  horner_fused(r, exp_fast_coefficients, h);
+#else
+  exp_fast_series(r, h);
+#endif
+}
+template <class V>
+GRADAUDIT_LANE_INLINE void log1p_poly(const V& v, V& p) {
+#if GRADAUDIT_LANES_FMA
+  horner_fused(v, log1p_coefficients, p);
+#else
+  log1p_series(v, p);
+#endif
+}
+
 template <class V>
 GRADAUDIT_LANE_INLINE vdd<V> div(const vdd<V>& a, const vdd<V>& b) {  // as detail::div
   const V i = 1 / b.hi;
@@ -105,7 +148,7 @@ GRADAUDIT_LANE_INLINE vdd<V> exp_fast(const V& t) {
   const vdd<V> r = two_sum(t - kd * 0x1.62e42fef80000p-8, -(kd * 0x1.1cf79abc9e3b4p-43));
   const V rr = r.hi, rt = r.lo;
   V h;
-  exp_fast_series(rr, h);
+  exp_series(rr, h);
   const V q = rt + (rr * rt + (rr * rr) * h);
   const I j = k & 127;
   const V th = gather<N, V>(tables::exp2_hi, j).v, tl = gather<N, V>(tables::exp2_lo, j).v;
@@ -132,7 +175,7 @@ GRADAUDIT_LANE_INLINE vdd<V> log1p(const vdd<V>& e) {
   const vdd<V> sq = two_product(vh, vh);
   const vdd<V> a = two_sum(vh, -0.5 * sq.hi);
   V poly;
-  log1p_series(vh, poly);
+  log1p_poly(vh, poly);
   const V lo = a.lo + ((vl - (0.5 * sq.lo + vh * vl)) + vh * sq.hi * poly);
   const vdd<V> l1 = fast_two_sum(a.hi, lo);
   const vdd<V> t{gather<N, V>(tables::log_hi, idx).v, gather<N, V>(tables::log_lo, idx).v};
