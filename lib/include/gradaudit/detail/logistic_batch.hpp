@@ -52,6 +52,24 @@
 #define GRADAUDIT_VECTOR_KERNELS 0
 #endif
 
+/// GCC's first instruction scheduler (before register allocation; off by default on x86-64)
+/// with its register-pressure model, for the entry points of every lane copy: the lane loops
+/// hold two independent dependency chains (two vectors per step, logistic_lanes.hpp), and
+/// without it GCC emits them one after the other, ~150 instructions apart, which the core's
+/// out-of-order window does not overlap. Measured on this project's machine (AMD EPYC, Zen 5;
+/// medians of 5 alternating runs, ns per value, before -> two vectors per step and this):
+/// log σ 6.58 -> 4.89 (8 lanes), 10.48 -> 8.66 (4 lanes), 34.3 -> 22.6 (2 lanes, SSE2); the σ/σ'
+/// pair 4.35 -> 3.48, 6.34 -> 5.52, 25.1 -> 16.5. Either alone gained nothing beyond the
+/// noise with 8 lanes (2 lanes, two vectors per step alone: log σ -7 %, the pair +4 %). Through the
+/// optimize attribute, which GCC's manual calls a debugging aid: it keeps the command line's other
+/// options (-ffp-contract=off included: objdump shows the lanes' vfmsub and vfmadd and no others)
+/// and applies to these functions only. Clang schedules before allocation by default.
+#if defined(__GNUC__) && !defined(__clang__)
+#define GRADAUDIT_LANES_SCHEDULED __attribute__((optimize("schedule-insns", "sched-pressure")))
+#else
+#define GRADAUDIT_LANES_SCHEDULED
+#endif
+
 namespace gradaudit::detail {
 
 /// The kernels with a batch fast path.
@@ -168,44 +186,45 @@ namespace lanes {
 
 /// The portable copy: 2 lanes (SSE2, NEON), Veltkamp products.
 template <fn F>
-void map2(const double* x, double* out, std::size_t n, scalar_kernel f) {
+GRADAUDIT_LANES_SCHEDULED void map2(const double* x, double* out, std::size_t n, scalar_kernel f) {
   base::map<F, 2>(x, out, n, f);
 }
 
 #if defined(__x86_64__)
 /// The x86-64 AVX2 + FMA copy: 4 lanes, hardware exact products.
 template <fn F>
-__attribute__((target("avx2,fma"))) void map4(const double* x, double* out, std::size_t n,
-                                              scalar_kernel f) {
+__attribute__((target("avx2,fma"))) GRADAUDIT_LANES_SCHEDULED void map4(const double* x,
+                                                                        double* out, std::size_t n,
+                                                                        scalar_kernel f) {
   avx2_fma::map<F, 4>(x, out, n, f);
 }
 
 template <bool Tanh>
-__attribute__((target("avx2,fma"))) void pair4(const double* x, double* a, double* g, std::size_t n,
-                                               scalar_kernel s, scalar_kernel d) {
+__attribute__((target("avx2,fma"))) GRADAUDIT_LANES_SCHEDULED void pair4(const double* x, double* a,
+                                                                         double* g, std::size_t n,
+                                                                         scalar_kernel s,
+                                                                         scalar_kernel d) {
   avx2_fma::map_pair<4, Tanh>(x, a, g, n, s, d);
 }
-__attribute__((target("avx2,fma"))) inline void bce_hard4(const double* z, const double* y,
-                                                          double* loss, double* grad, std::size_t n,
-                                                          pair_kernel loss_of,
-                                                          pair_kernel grad_of) {
+__attribute__((target("avx2,fma"))) GRADAUDIT_LANES_SCHEDULED inline void bce_hard4(
+    const double* z, const double* y, double* loss, double* grad, std::size_t n,
+    pair_kernel loss_of, pair_kernel grad_of) {
   avx2_fma::map_bce_hard<4>(z, y, loss, grad, n, loss_of, grad_of);
 }
 
 /// The x86-64 AVX-512 copy: 8 lanes, hardware exact products.
 template <fn F>
-__attribute__((target(GRADAUDIT_AVX512_TARGET))) void map8(const double* x, double* out,
-                                                           std::size_t n, scalar_kernel f) {
+__attribute__((target(GRADAUDIT_AVX512_TARGET))) GRADAUDIT_LANES_SCHEDULED void map8(
+    const double* x, double* out, std::size_t n, scalar_kernel f) {
   avx512::map<F, 8>(x, out, n, f);
 }
 
 template <bool Tanh>
-__attribute__((target(GRADAUDIT_AVX512_TARGET))) void pair8(const double* x, double* a, double* g,
-                                                            std::size_t n, scalar_kernel s,
-                                                            scalar_kernel d) {
+__attribute__((target(GRADAUDIT_AVX512_TARGET))) GRADAUDIT_LANES_SCHEDULED void pair8(
+    const double* x, double* a, double* g, std::size_t n, scalar_kernel s, scalar_kernel d) {
   avx512::map_pair<8, Tanh>(x, a, g, n, s, d);
 }
-__attribute__((target(GRADAUDIT_AVX512_TARGET))) inline void bce_hard8(
+__attribute__((target(GRADAUDIT_AVX512_TARGET))) GRADAUDIT_LANES_SCHEDULED inline void bce_hard8(
     const double* z, const double* y, double* loss, double* grad, std::size_t n,
     pair_kernel loss_of, pair_kernel grad_of) {
   avx512::map_bce_hard<8>(z, y, loss, grad, n, loss_of, grad_of);
@@ -232,11 +251,13 @@ inline int width() {
 }
 
 template <bool Tanh>
-void pair2(const double* x, double* a, double* g, std::size_t n, scalar_kernel s, scalar_kernel d) {
+GRADAUDIT_LANES_SCHEDULED void pair2(const double* x, double* a, double* g, std::size_t n,
+                                     scalar_kernel s, scalar_kernel d) {
   base::map_pair<2, Tanh>(x, a, g, n, s, d);
 }
-inline void bce_hard2(const double* z, const double* y, double* loss, double* grad, std::size_t n,
-                      pair_kernel loss_of, pair_kernel grad_of) {
+GRADAUDIT_LANES_SCHEDULED inline void bce_hard2(const double* z, const double* y, double* loss,
+                                                double* grad, std::size_t n, pair_kernel loss_of,
+                                                pair_kernel grad_of) {
   base::map_bce_hard<2>(z, y, loss, grad, n, loss_of, grad_of);
 }
 

@@ -367,53 +367,100 @@ GRADAUDIT_LANE_INLINE void bce_hard(const V& t, V& loss, I& ok_loss, V& sig, I& 
   loss = -lv.hi;
 }
 
+/// Stores one vector's candidates r at out and redoes the lanes ok does not settle with the
+/// scalar kernel f (v: the inputs).
+template <int N, class V, class I>
+GRADAUDIT_LANE_INLINE void settle(const V& v, const V& r, const I& ok, double* out,
+                                  scalar_kernel f) {
+  std::memcpy(out, &r, sizeof r);
+  if (!all_set<N>(ok))
+    for (int l = 0; l < N; ++l)
+      if (ok[l] == 0) out[l] = f(v[l]);
+}
+
 /// out[i] = the kernel F at x[i] for i < n, N lanes at a time; the lanes the fast path does not
 /// settle, and the last n mod N values, by the scalar kernel f. out may be x.
+/// Two vectors per step: their dependency chains are independent and sit in one basic block,
+/// where GCC's first scheduler interleaves them (GRADAUDIT_LANES_SCHEDULED, logistic_batch.hpp);
+/// one chain alone leaves the core waiting on its latency.
 template <fn F, int N>
 GRADAUDIT_LANE_INLINE void map(const double* x, double* out, std::size_t n, scalar_kernel f) {
   using V = typename vec<N>::d;
   using I = typename vec<N>::i;
   std::size_t i = 0;
-  for (; i + N <= n; i += N) {
+  for (; i + 2 * N <= n; i += 2 * N) {
+    V v0, v1;
+    std::memcpy(&v0, x + i, sizeof v0);
+    std::memcpy(&v1, x + i + N, sizeof v1);
+    I ok0, ok1;
+    const V r0 = kernel<F, N>(v0, ok0).v, r1 = kernel<F, N>(v1, ok1).v;
+    settle<N>(v0, r0, ok0, out + i, f);
+    settle<N>(v1, r1, ok1, out + i + N, f);
+  }
+  if (i + N <= n) {
     V v;
     std::memcpy(&v, x + i, sizeof v);
     I ok;
     const V r = kernel<F, N>(v, ok).v;
-    std::memcpy(out + i, &r, sizeof r);
-    if (!all_set<N>(ok))
-      for (int l = 0; l < N; ++l)
-        if (ok[l] == 0) out[i + l] = f(v[l]);
+    settle<N>(v, r, ok, out + i, f);
+    i += N;
   }
   map_scalar(x + i, out + i, n - i, f);
 }
 
+/// One vector of map_pair: σ and σ' (Tanh false) or tanh and tanh' (true) of v into s and d,
+/// with the lanes each settles.
+template <int N, bool Tanh, class V, class I>
+GRADAUDIT_LANE_INLINE void pair_of(const V& v, V& s, I& ok_s, V& d, I& ok_g) {
+  if constexpr (Tanh)
+    tanh_pair<N>(v, s, ok_s, d, ok_g);
+  else
+    sigmoid_pair<N>(v, s, ok_s, d, ok_g);
+}
+
+/// Stores one vector of map_pair at a and g, and redoes the unsettled lanes with s_of and d_of.
+template <int N, class V, class I>
+GRADAUDIT_LANE_INLINE void settle_pair(const V& v, const V& s, const I& ok_s, const V& d,
+                                       const I& ok_g, double* a, double* g, scalar_kernel s_of,
+                                       scalar_kernel d_of) {
+  std::memcpy(a, &s, sizeof s);
+  std::memcpy(g, &d, sizeof d);
+  if (!all_set<N>(ok_s & ok_g))
+    for (int l = 0; l < N; ++l) {
+      if (ok_s[l] == 0) a[l] = s_of(v[l]);
+      if (ok_g[l] == 0) g[l] = d_of(v[l]);
+    }
+}
+
 /// a[i] = f(x[i]) and g[i] = f'(x[i]) for i < n, f = σ (Tanh false) or tanh (true), the scalar
-/// calls' bits: sigmoid_pair or tanh_pair N lanes at a time, the lanes it does not settle and
-/// the last n mod N values by the scalar kernels s_of and d_of (dbl::sigmoid and
-/// dbl::sigmoid_grad, or dbl::tanh and dbl::tanh_grad, passed as pointers so that they are not
-/// inlined here: in the AVX2 + FMA copy the compiler could fuse their products, see
-/// detail::opaque). a and g may not alias x.
+/// calls' bits: sigmoid_pair or tanh_pair N lanes at a time (two vectors per step, as map),
+/// the lanes it does not settle and the last n mod N values by the scalar kernels s_of and
+/// d_of (dbl::sigmoid and dbl::sigmoid_grad, or dbl::tanh and dbl::tanh_grad, passed as
+/// pointers so that they are not inlined here: in the AVX2 + FMA copy the compiler could fuse
+/// their products, see detail::opaque). a and g may not alias x.
 template <int N, bool Tanh>
 GRADAUDIT_LANE_INLINE void map_pair(const double* x, double* a, double* g, std::size_t n,
                                     scalar_kernel s_of, scalar_kernel d_of) {
   using V = typename vec<N>::d;
   using I = typename vec<N>::i;
   std::size_t i = 0;
-  for (; i + N <= n; i += N) {
+  for (; i + 2 * N <= n; i += 2 * N) {
+    V v0, v1, s0, s1, d0, d1;
+    std::memcpy(&v0, x + i, sizeof v0);
+    std::memcpy(&v1, x + i + N, sizeof v1);
+    I ok_s0, ok_g0, ok_s1, ok_g1;
+    pair_of<N, Tanh>(v0, s0, ok_s0, d0, ok_g0);
+    pair_of<N, Tanh>(v1, s1, ok_s1, d1, ok_g1);
+    settle_pair<N>(v0, s0, ok_s0, d0, ok_g0, a + i, g + i, s_of, d_of);
+    settle_pair<N>(v1, s1, ok_s1, d1, ok_g1, a + i + N, g + i + N, s_of, d_of);
+  }
+  if (i + N <= n) {
     V v, s, d;
     std::memcpy(&v, x + i, sizeof v);
     I ok_s, ok_g;
-    if constexpr (Tanh)
-      tanh_pair<N>(v, s, ok_s, d, ok_g);
-    else
-      sigmoid_pair<N>(v, s, ok_s, d, ok_g);
-    std::memcpy(a + i, &s, sizeof s);
-    std::memcpy(g + i, &d, sizeof d);
-    if (!all_set<N>(ok_s & ok_g))
-      for (int l = 0; l < N; ++l) {
-        if (ok_s[l] == 0) a[i + l] = s_of(v[l]);
-        if (ok_g[l] == 0) g[i + l] = d_of(v[l]);
-      }
+    pair_of<N, Tanh>(v, s, ok_s, d, ok_g);
+    settle_pair<N>(v, s, ok_s, d, ok_g, a + i, g + i, s_of, d_of);
+    i += N;
   }
   for (; i < n; ++i) {
     a[i] = s_of(x[i]);
@@ -421,12 +468,39 @@ GRADAUDIT_LANE_INLINE void map_pair(const double* x, double* a, double* g, std::
   }
 }
 
+/// One vector of map_bce_hard: the candidates of the loss l and the gradient g at logits zv and
+/// targets yv, and the lanes each settles (hard labels only).
+template <int N, class V, class I>
+GRADAUDIT_LANE_INLINE void bce_of(const V& zv, const V& yv, V& l, I& ok_l, V& g, I& ok_s) {
+  const I one = yv == 1.0;
+  const I hard = one | (yv == 0.0);
+  V s;
+  bce_hard<N>(select<V>(one, zv, -zv).v, l, ok_l, s, ok_s);
+  g = select<V>(one, -s, s).v;
+  ok_l &= hard;
+  ok_s &= hard;
+}
+
+/// Stores one vector of map_bce_hard and redoes the unsettled samples with loss_of and grad_of.
+template <int N, class V, class I>
+GRADAUDIT_LANE_INLINE void settle_bce(const V& zv, const V& yv, const V& l, const I& ok_l,
+                                      const V& g, const I& ok_s, double* loss, double* grad,
+                                      pair_kernel loss_of, pair_kernel grad_of) {
+  std::memcpy(loss, &l, sizeof l);
+  std::memcpy(grad, &g, sizeof g);
+  if (!all_set<N>(ok_l & ok_s))
+    for (int k = 0; k < N; ++k) {
+      if (ok_l[k] == 0) loss[k] = loss_of(zv[k], yv[k]);
+      if (ok_s[k] == 0) grad[k] = grad_of(zv[k], yv[k]);
+    }
+}
+
 /// For logits z and targets y: loss[i] = dbl::bce_with_logits(z[i], y[i]) and
 /// grad[i] = dbl::bce_with_logits_grad(z[i], y[i]) for i < n, bitwise. Hard labels take
-/// bce_hard N lanes at a time (y = 1: loss -log σ(z), gradient -σ(-z); y = 0: -log σ(-z) and
-/// σ(z), as the scalar kernels form them); soft or NaN targets, NaN logits, the lanes whose
-/// rounding test fails and the last n mod N samples take loss_of and grad_of (the scalar
-/// kernels, passed in: their header includes this one's).
+/// bce_hard N lanes at a time, two vectors per step as map (y = 1: loss -log σ(z), gradient
+/// -σ(-z); y = 0: -log σ(-z) and σ(z), as the scalar kernels form them); soft or NaN targets,
+/// NaN logits, the lanes whose rounding test fails and the last n mod N samples take loss_of
+/// and grad_of (the scalar kernels, passed in: their header includes this one's).
 template <int N>
 GRADAUDIT_LANE_INLINE void map_bce_hard(const double* z, const double* y, double* loss,
                                         double* grad, std::size_t n, pair_kernel loss_of,
@@ -434,24 +508,26 @@ GRADAUDIT_LANE_INLINE void map_bce_hard(const double* z, const double* y, double
   using V = typename vec<N>::d;
   using I = typename vec<N>::i;
   std::size_t i = 0;
-  for (; i + N <= n; i += N) {
-    V zv, yv, l, s;
+  for (; i + 2 * N <= n; i += 2 * N) {
+    V z0, y0, z1, y1, l0, g0, l1, g1;
+    std::memcpy(&z0, z + i, sizeof z0);
+    std::memcpy(&y0, y + i, sizeof y0);
+    std::memcpy(&z1, z + i + N, sizeof z1);
+    std::memcpy(&y1, y + i + N, sizeof y1);
+    I ok_l0, ok_s0, ok_l1, ok_s1;
+    bce_of<N>(z0, y0, l0, ok_l0, g0, ok_s0);
+    bce_of<N>(z1, y1, l1, ok_l1, g1, ok_s1);
+    settle_bce<N>(z0, y0, l0, ok_l0, g0, ok_s0, loss + i, grad + i, loss_of, grad_of);
+    settle_bce<N>(z1, y1, l1, ok_l1, g1, ok_s1, loss + i + N, grad + i + N, loss_of, grad_of);
+  }
+  if (i + N <= n) {
+    V zv, yv, l, g;
     std::memcpy(&zv, z + i, sizeof zv);
     std::memcpy(&yv, y + i, sizeof yv);
-    const I one = yv == 1.0;
-    const I hard = one | (yv == 0.0);
     I ok_l, ok_s;
-    bce_hard<N>(select<V>(one, zv, -zv).v, l, ok_l, s, ok_s);
-    const V g = select<V>(one, -s, s).v;
-    std::memcpy(loss + i, &l, sizeof l);
-    std::memcpy(grad + i, &g, sizeof g);
-    ok_l &= hard;
-    ok_s &= hard;
-    if (!all_set<N>(ok_l & ok_s))
-      for (int k = 0; k < N; ++k) {
-        if (ok_l[k] == 0) loss[i + k] = loss_of(zv[k], yv[k]);
-        if (ok_s[k] == 0) grad[i + k] = grad_of(zv[k], yv[k]);
-      }
+    bce_of<N>(zv, yv, l, ok_l, g, ok_s);
+    settle_bce<N>(zv, yv, l, ok_l, g, ok_s, loss + i, grad + i, loss_of, grad_of);
+    i += N;
   }
   for (; i < n; ++i) {
     loss[i] = loss_of(z[i], y[i]);
