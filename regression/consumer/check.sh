@@ -25,8 +25,12 @@ config=$(find "$work/prefix" -name gradauditConfig.cmake | head -1)
 upper=$(echo "$type" | tr '[:lower:]' '[:upper:]')
 step configure cmake -S "$src" -B "$work/build" -DCMAKE_PREFIX_PATH="$work/prefix" -DCMAKE_BUILD_TYPE="$type" \
   -DCMAKE_CXX_COMPILER="$cxx" -DCMAKE_CXX_FLAGS="$flags" "-DCMAKE_CXX_FLAGS_$upper=$type_flags" \
-  -DCMAKE_EXE_LINKER_FLAGS="$ldflags"
+  -DCMAKE_EXE_LINKER_FLAGS="$ldflags" -DCMAKE_EXPORT_COMPILE_COMMANDS=ON
 step build cmake --build "$work/build" -j2
+# The package hands -ffp-contract=off to its consumers (lib/CMakeLists.txt: the kernels' proofs
+# count every rounding): the consumer's own compilations carry it without asking.
+grep -q -- '-ffp-contract=off' "$work/build/compile_commands.json" ||
+  { echo "consumer check: the consumer's compilations lack -ffp-contract=off"; exit 1; }
 echo "consumer check: installed to $work/prefix, found $config"
 mkdir -p "$work/elsewhere"
 cp "$work/build/audit_log_cosh" "$work/elsewhere/"
