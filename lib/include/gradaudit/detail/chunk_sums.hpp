@@ -74,7 +74,8 @@ void forward(const network<T>& net, const batch<T>& data, loss_function loss, st
     for (Eigen::Index j = 0; j < out; ++j) {
       auto zj = b.z[l].row(j);
       zj.setConstant(layer.bias(j));
-      for (Eigen::Index i = 0; i < in; ++i) zj += layer.weight(j, i) * b.a[l].row(i);
+      for (Eigen::Index i = 0; i < in; ++i)
+        row_axpy<T>(layer.weight(j, i), &b.a[l](i, 0), &zj(0), w);
       if (l + 1 < L)
         activation_rows<T>(layer.act, &b.z[l](j, 0), &b.a[l + 1](j, 0), &b.g[l](j, 0),
                            static_cast<std::size_t>(w));
@@ -128,7 +129,8 @@ void backward(const network<T>& net, chunk_buffers<T>& b, loss_gradient<T>& r) {
       auto di = dprev.row(i);
       // 0 + w·d, as when accumulating from a zeroed row (the + 0 turns a -0 into +0).
       di = ((layer.weight(0, i) * dl.row(0)).array() + T(0)).matrix();
-      for (Eigen::Index j = 1; j < out; ++j) di += layer.weight(j, i) * dl.row(j);
+      for (Eigen::Index j = 1; j < out; ++j)
+        row_axpy<T>(layer.weight(j, i), &dl(j, 0), &di(0), di.size());
       di = (di.array() * b.g[l - 1].row(i).array()).matrix();
       // Padding columns carry no gradient (their dz is 0 at the output and stays 0).
     }
