@@ -13,8 +13,11 @@
 //   log/fast_lanes       their log1p (with its low part): the loss row's log σ;
 //   mul/peak, add/peak   independent packet multiplies, adds, from registers: with
 //                        -ffp-contract=off and no FMA a multiply-add is one of each, on
-//                        separate pipes, so the core's peak multiply-add rate in this build is
-//                        the smaller of the two (the trainer's multiply-adds are Eigen packets);
+//                        separate pipes, so the peak multiply-add rate of Eigen's packets in
+//                        this build is the smaller of the two (the trainer's dot products);
+//   mul/peak_widest, add/peak_widest  the same on the core's widest vectors (AVX-512 or AVX2,
+//                        where the CPU has them): the core's peak, which the bound uses when
+//                        present (the trainer's row updates run on those vectors);
 //   clock/dependent_add  a chain of dependent integer adds (1 cycle each): the clock.
 // Not in the bound, measured to say where a step's time goes beyond it:
 //   exp/eigen_packet, log/eigen_packet  Eigen's packet exp and log (the float trainer's);
@@ -183,6 +186,58 @@ void chains(benchmark::State& state) {
 
 void mul_peak(benchmark::State& s) { chains<true>(s); }
 void add_peak(benchmark::State& s) { chains<false>(s); }
+
+#if GRADAUDIT_VECTOR_KERNELS && defined(__x86_64__)
+/// The same chains on the core's widest vectors (8 lanes with AVX-512, 4 with AVX2), from GCC
+/// vector types in a function compiled for them: the core's peak, which the trainer's row
+/// update (detail::row_axpy) reaches for and the bound is held to (mul/peak_widest,
+/// add/peak_widest; registered only where the CPU has a copy wider than SSE2).
+template <bool multiply, int N>
+[[gnu::always_inline]] inline void wide_chains_body(benchmark::State& state) {  // into its target
+  using V = typename gradaudit::detail::lanes::vec<N>::d;
+  constexpr std::int64_t steps = 4096;
+  const V m = V{} + (1 - 0x1p-30), c = V{} + 0x1p-40;
+  for (auto _ : state) {
+    V x0 = V{} + 1.0, x1 = V{} + 1.1, x2 = V{} + 1.2, x3 = V{} + 1.3, x4 = V{} + 1.4,
+      x5 = V{} + 1.5, x6 = V{} + 1.6, x7 = V{} + 1.7;
+    for (std::int64_t s = 0; s < steps; ++s) {
+      if constexpr (multiply) {
+        x0 *= m, x1 *= m, x2 *= m, x3 *= m, x4 *= m, x5 *= m, x6 *= m, x7 *= m;
+      } else {
+        x0 += c, x1 += c, x2 += c, x3 += c, x4 += c, x5 += c, x6 += c, x7 += c;
+      }
+    }
+    const V sum = ((x0 + x1) + (x2 + x3)) + ((x4 + x5) + (x6 + x7));
+    double sink = 0;
+    for (int l = 0; l < N; ++l) sink += sum[l];
+    benchmark::DoNotOptimize(sink);
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * steps * 8 * N);
+  state.counters["lanes"] = N;
+}
+template <bool multiply>
+__attribute__((target(GRADAUDIT_AVX512_TARGET))) void wide_chains8(benchmark::State& s) {
+  wide_chains_body<multiply, 8>(s);
+}
+template <bool multiply>
+__attribute__((target("avx2,fma"))) void wide_chains4(benchmark::State& s) {
+  wide_chains_body<multiply, 4>(s);
+}
+template <bool multiply>
+void wide_chains(benchmark::State& s) {
+  if (gradaudit::detail::lanes::cpu_width() == 8) return wide_chains8<multiply>(s);
+  wide_chains4<multiply>(s);
+}
+void mul_peak_widest(benchmark::State& s) { wide_chains<true>(s); }
+void add_peak_widest(benchmark::State& s) { wide_chains<false>(s); }
+[[maybe_unused]] const bool widest_registered = [] {
+  if (gradaudit::detail::lanes::cpu_width() > 2) {
+    benchmark::RegisterBenchmark("mul/peak_widest", mul_peak_widest);
+    benchmark::RegisterBenchmark("add/peak_widest", add_peak_widest);
+  }
+  return true;
+}();
+#endif
 
 /// x + 1, kept in a register and opaque to the optimiser (an empty asm statement that
 /// "changes" x), so that a chain of them cannot be folded into one add.

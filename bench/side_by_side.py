@@ -28,9 +28,10 @@ the same session) also prints each run as a fraction of a lower bound on our epo
   bound (1 core) = exps x (ns per value of the 1-ULP kernels' exp_fast on the vector lanes,
                           the exp the trainer's sigmoid and loss rows start from)
                  + logs x (ns per value of their log1p on the lanes, the loss row's log)
-                 + multiply-adds / (the peak multiply-adds per ns of this build: the smaller of
-                   the measured packet multiply and packet add rates, as without FMA a
-                   multiply-add is one of each, on separate pipes),
+                 + multiply-adds / (the core's peak multiply-adds per ns: the smaller of the
+                   measured vector multiply and vector add rates on the widest vectors the CPU
+                   has, mul/peak_widest (AVX-512 or AVX2), else Eigen's packets, mul/peak; as
+                   without FMA a multiply-add is one of each, on separate pipes),
 with the operations counted as the trainer performs them (epoch_counts below), and over t
 threads bound / t. --exp-ns, --log-ns, --madds-per-ns give or override the unit costs by hand.
 Beside it, what the bound leaves out: the divisions (two per hidden unit, one per output), and a model
@@ -122,11 +123,14 @@ def unit_costs(args):
         for key, row in UNIT_ROWS.items():
             if rates.get(row):
                 units[key] = 1e9 / rates[row]
-        if rates.get("mul/peak") and rates.get("add/peak"):  # no FMA: a multiply and an add, own pipes
-            units["madds_per_ns"] = min(rates["mul/peak"], rates["add/peak"]) / 1e9
+        # The core's peak: the widest vectors measured (mul/peak_widest where the CPU has AVX2
+        # or AVX-512), else Eigen's packets; no FMA: a multiply and an add, on their own pipes.
+        peak = "peak_widest" if rates.get("mul/peak_widest") and rates.get("add/peak_widest") else "peak"
+        if rates.get(f"mul/{peak}") and rates.get(f"add/{peak}"):
+            units["madds_per_ns"] = min(rates[f"mul/{peak}"], rates[f"add/{peak}"]) / 1e9
         if rates.get("clock/dependent_add"):
             units["clock_ghz"] = rates["clock/dependent_add"] / 1e9
-        lanes = counters.get("mul/peak", {}).get("lanes")
+        lanes = counters.get(f"mul/{peak}", {}).get("lanes")
         if isinstance(lanes, (int, float)) and lanes >= 1:
             units["lanes"] = int(lanes)
     for key in ("exp_ns", "log_ns", "madds_per_ns"):
@@ -140,7 +144,7 @@ def unit_costs(args):
     if missing:
         raise Failure(f"the bound needs {', '.join(missing)}: pass --unit-costs (gradaudit_unit_costs' JSON "
                       f"with those rows) or --exp-ns / --log-ns / --madds-per-ns")
-    units.setdefault("lanes", 2)  # the portable build's SSE2 packet
+    units.setdefault("lanes", 2)  # without a measured peak: the portable build's SSE2 packet
     return units
 
 
