@@ -277,6 +277,7 @@ void sigmoid_row_trainer(benchmark::State& state) {
     benchmark::ClobberMemory();
   }
   per_value(state);
+  state.counters["lanes"] = gradaudit::detail::lanes::width();  // the kernel's copy, not Eigen's
 }
 
 /// The output layer's loss and ∂L/∂z of one unit over a chunk (labels 0/1): bce_logit_rows.
@@ -292,6 +293,7 @@ void bce_logit_rows_trainer(benchmark::State& state) {
     benchmark::ClobberMemory();
   }
   per_value(state);
+  state.counters["lanes"] = gradaudit::detail::lanes::width();
 }
 
 /// forward()'s and backward()'s row update z += w·a (detail::row_axpy: the widest lane copy the

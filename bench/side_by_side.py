@@ -153,8 +153,9 @@ def epoch_counts(widths, samples, lanes, chunk=1024):
     layers) as the trainer performs them (lib/include/gradaudit/detail/chunk_sums.hpp and
     network_kernels.hpp). Per chunk of m <= chunk samples, over its padded width p = 8*ceil(m/8):
       forward: per layer, out*in multiply-adds (z += w*a, one row per unit) per column; each
-        hidden unit's sigmoid and sigmoid' from one exp and two divisions (activation_rows, the
-        1-ULP kernels on the vector lanes); the output layer's sigmoid is not computed;
+        hidden unit's sigmoid and sigmoid' from one exp and one division, q = 1/(1 + e)
+        (activation_rows: sigmoid_pair, the 1-ULP kernels on the vector lanes); the output
+        layer's sigmoid is not computed;
       loss and dL/dz (bce_logit_rows, per output unit over m samples): 1 exp, 1 log (log1p)
         and 1 division per sample (the 1-ULP kernels on the lanes);
       backward: per layer, out*in multiply-adds for dL/dW (dot products), out adds for dL/db,
@@ -180,7 +181,7 @@ def epoch_counts(widths, samples, lanes, chunk=1024):
         c["axpy"] += (macs + prop) * p
         c["dot"] += macs * p
         c["exps"] += hidden * p + k * m
-        c["divs"] += 2 * hidden * p + k * m
+        c["divs"] += hidden * p + k * m
         c["logs"] += k * m
         c["madds"] += (2 * macs + prop + hidden) * p
     c["madds"] += sum(a * b + b for a, b in pairs)  # the update
