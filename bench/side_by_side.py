@@ -34,7 +34,7 @@ the same session) also prints each run as a fraction of a lower bound on our epo
                    without FMA a multiply-add is one of each, on separate pipes),
 with the operations counted as the trainer performs them (epoch_counts below), and over t
 threads bound / t. --exp-ns, --log-ns, --madds-per-ns give or override the unit costs by hand.
-Beside it, what the bound leaves out: the divisions (two per hidden unit, one per output), and a model
+Beside it, what the bound leaves out: the divisions (one per hidden unit, one per output), and a model
 of the epoch from the trainer's own row kernels (sigmoid with sigmoid', BCE rows, z += w.a, dot),
 each row of gradaudit_unit_costs times its count.
 
