@@ -78,22 +78,25 @@ GRADAUDIT_LANE_INLINE void horner_fused(const V& r, const double (&c)[K], V& p) 
 /// H(r) of exp_fast and P(v) of log1p_dd as the scalar copy with the same exact products
 /// evaluates them: fused steps where the copy has FMA, two roundings per step (exp_fast_series,
 /// log1p_series) elsewhere.
+#if GRADAUDIT_LANES_FMA
 template <class V>
 GRADAUDIT_LANE_INLINE void exp_series(const V& r, V& h) {
-#if GRADAUDIT_LANES_FMA
   horner_fused(r, exp_fast_coefficients, h);
-#else
-  exp_fast_series(r, h);
-#endif
 }
 template <class V>
 GRADAUDIT_LANE_INLINE void log1p_poly(const V& v, V& p) {
-#if GRADAUDIT_LANES_FMA
   horner_fused(v, log1p_coefficients, p);
-#else
-  log1p_series(v, p);
-#endif
 }
+#else
+template <class V>
+GRADAUDIT_LANE_INLINE void exp_series(const V& r, V& h) {
+  exp_fast_series(r, h);
+}
+template <class V>
+GRADAUDIT_LANE_INLINE void log1p_poly(const V& v, V& p) {
+  log1p_series(v, p);
+}
+#endif
 
 template <class V>
 GRADAUDIT_LANE_INLINE vdd<V> div(const vdd<V>& a, const vdd<V>& b) {  // as detail::div
