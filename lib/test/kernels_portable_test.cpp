@@ -151,8 +151,8 @@ TEST(PortableKernels, ScalarCopiesGiveTheSameBits) {
 
 /// The batch fast path (logistic_batch.hpp: 2 lanes, 4 with AVX2 or 8 with AVX-512 where the CPU
 /// has them) gives the scalar calls' bits for σ, σ', tanh, tanh' and log σ on the hash's inputs,
-/// every length mod 16 (the lanes take two vectors per step, then one, then the scalar tail)
-/// and in place; under ci/cross this runs the NEON lanes
+/// every length mod 48 (the lanes take steps of 2 vectors of 8 lanes or 3 of 4 or 2, then one
+/// vector, then the scalar tail) and in place; under ci/cross this runs the NEON lanes
 /// (aarch64), every x86-64 copy the CPU has and the lanes beside a hardware-FMA scalar kernel
 /// (-march=native).
 TEST(PortableKernels, BatchFastPathGivesTheScalarBits) {
@@ -164,7 +164,7 @@ TEST(PortableKernels, BatchFastPathGivesTheScalarBits) {
   for (int k = 1; k < 600; ++k)  // tanh's series range [2^-28, 1/16) and its edge, densely
     xs.push_back((k % 2 ? 1 : -1) * std::ldexp(1 + k / 611.0, -4 - k % 25));
   const auto check = [&](auto run, double (*f)(double), const char* name) {
-    for (std::size_t n = xs.size() - 15; n <= xs.size(); ++n) {
+    for (std::size_t n = xs.size() - 47; n <= xs.size(); ++n) {
       std::vector<double> out(n);
       run(xs.data(), out.data(), n, f);
       for (std::size_t i = 0; i < n; ++i)
@@ -194,7 +194,7 @@ TEST(PortableKernels, BatchFastPathGivesTheScalarBits) {
 
 /// The trainer's fused rows give the scalar calls' bits: σ and σ' from one exp
 /// (sigmoid_and_grad), tanh and tanh' from one exp (tanh_and_grad), and for a logit and a target
-/// the loss and its gradient from one exp (bce_hard_rows), on every lane copy, every length mod 16
+/// the loss and its gradient from one exp (bce_hard_rows), on every lane copy, every length mod 48
 /// (as above). The gradient's reference here is dbl::bce_with_logits_grad without its MPFR branch
 /// (this file links no MPFR; the soft targets the lanes hand to it come back unchanged, which is
 /// what the test checks of them).
@@ -220,7 +220,7 @@ TEST(PortableKernels, FusedTrainerRowsGiveTheScalarBits) {
     const int lanes = d::lane_copies[mode % 3];
     d::max_lanes() = lanes;
     dbl::force_portable_scalar() = mode >= 3;
-    for (std::size_t n = xs.size() - 15; n <= xs.size(); ++n) {
+    for (std::size_t n = xs.size() - 47; n <= xs.size(); ++n) {
       std::vector<double> a(n), g(n), ta(n), tg(n), loss(n), grad(n);
       d::sigmoid_and_grad(xs.data(), a.data(), g.data(), n);
       d::tanh_and_grad(xs.data(), ta.data(), tg.data(), n);

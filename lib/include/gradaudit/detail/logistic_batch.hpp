@@ -46,6 +46,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <utility>
 
 #if defined(__GNUC__) && (defined(__x86_64__) || defined(__aarch64__))
 #define GRADAUDIT_VECTOR_KERNELS 1
@@ -55,7 +56,7 @@
 
 /// GCC's first instruction scheduler (before register allocation; off by default on x86-64)
 /// with its register-pressure model, for the entry points of every lane copy: the lane loops
-/// hold two independent dependency chains (two vectors per step, logistic_lanes.hpp), and
+/// hold two or three independent dependency chains (lanes::step_vectors), and
 /// without it GCC emits them one after the other, ~150 instructions apart, which the core's
 /// out-of-order window does not overlap. Measured on this project's machine (AMD EPYC, Zen 5;
 /// medians of 5 alternating runs, ns per value, before -> two vectors per step and this):

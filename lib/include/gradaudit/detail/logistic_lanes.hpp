@@ -370,6 +370,13 @@ GRADAUDIT_LANE_INLINE void bce_hard(const V& t, V& loss, I& ok_loss, V& sig, I& 
   loss = -lv.hi;
 }
 
+/// How many vectors one step of the lane loops computes: their dependency chains are independent
+/// and sit in one basic block, where GCC's first scheduler interleaves them
+/// (GRADAUDIT_LANES_SCHEDULED, logistic_batch.hpp); one chain alone leaves the core waiting on
+/// its latency. Two with 8 lanes (three spilled: log σ 4.99 -> 8.08 ns per value), three with 4
+/// and 2 (log σ 8.72 -> 7.91 and 22.7 -> 16.5 ns against two; medians of 5 alternating runs).
+inline constexpr std::size_t step_vectors = GRADAUDIT_LANES_FMA == 2 ? 2 : 3;
+
 /// Stores one vector's candidates r at out and redoes the lanes ok does not settle with the
 /// scalar kernel f (v: the inputs).
 template <int N, class V, class I>
@@ -381,33 +388,29 @@ GRADAUDIT_LANE_INLINE void settle(const V& v, const V& r, const I& ok, double* o
       if (ok[l] == 0) out[l] = f(v[l]);
 }
 
-/// out[i] = the kernel F at x[i] for i < n, N lanes at a time; the lanes the fast path does not
-/// settle, and the last n mod N values, by the scalar kernel f. out may be x.
-/// Two vectors per step: their dependency chains are independent and sit in one basic block,
-/// where GCC's first scheduler interleaves them (GRADAUDIT_LANES_SCHEDULED, logistic_batch.hpp);
-/// one chain alone leaves the core waiting on its latency.
-template <fn F, int N>
-GRADAUDIT_LANE_INLINE void map(const double* x, double* out, std::size_t n, scalar_kernel f) {
+/// One step of map over the vectors k: their loads, their kernels, their stores and fall-backs.
+template <fn F, int N, std::size_t... k>
+GRADAUDIT_LANE_INLINE void map_step(const double* x, double* out, scalar_kernel f,
+                                    std::index_sequence<k...>) {
   using V = typename vec<N>::d;
   using I = typename vec<N>::i;
+  V v[sizeof...(k)], r[sizeof...(k)];
+  I ok[sizeof...(k)];
+  (std::memcpy(&v[k], x + k * N, sizeof(V)), ...);
+  ((r[k] = kernel<F, N>(v[k], ok[k]).v), ...);
+  (settle<N>(v[k], r[k], ok[k], out + k * N, f), ...);
+}
+
+/// out[i] = the kernel F at x[i] for i < n, step_vectors vectors of N lanes at a time, then one;
+/// the lanes the fast path does not settle, and the last n mod N values, by the scalar kernel f.
+/// out may be x (each step loads its inputs before it stores).
+template <fn F, int N>
+GRADAUDIT_LANE_INLINE void map(const double* x, double* out, std::size_t n, scalar_kernel f) {
+  constexpr std::size_t K = step_vectors;
   std::size_t i = 0;
-  for (; i + 2 * N <= n; i += 2 * N) {
-    V v0, v1;
-    std::memcpy(&v0, x + i, sizeof v0);
-    std::memcpy(&v1, x + i + N, sizeof v1);
-    I ok0, ok1;
-    const V r0 = kernel<F, N>(v0, ok0).v, r1 = kernel<F, N>(v1, ok1).v;
-    settle<N>(v0, r0, ok0, out + i, f);
-    settle<N>(v1, r1, ok1, out + i + N, f);
-  }
-  if (i + N <= n) {
-    V v;
-    std::memcpy(&v, x + i, sizeof v);
-    I ok;
-    const V r = kernel<F, N>(v, ok).v;
-    settle<N>(v, r, ok, out + i, f);
-    i += N;
-  }
+  for (; i + K * N <= n; i += K * N)
+    map_step<F, N>(x + i, out + i, f, std::make_index_sequence<K>{});
+  for (; i + N <= n; i += N) map_step<F, N>(x + i, out + i, f, std::index_sequence<0>{});
   map_scalar(x + i, out + i, n - i, f);
 }
 
@@ -435,8 +438,21 @@ GRADAUDIT_LANE_INLINE void settle_pair(const V& v, const V& s, const I& ok_s, co
     }
 }
 
+/// One step of map_pair over the vectors k, as map_step.
+template <int N, bool Tanh, std::size_t... k>
+GRADAUDIT_LANE_INLINE void pair_step(const double* x, double* a, double* g, scalar_kernel s_of,
+                                     scalar_kernel d_of, std::index_sequence<k...>) {
+  using V = typename vec<N>::d;
+  using I = typename vec<N>::i;
+  V v[sizeof...(k)], s[sizeof...(k)], d[sizeof...(k)];
+  I ok_s[sizeof...(k)], ok_g[sizeof...(k)];
+  (std::memcpy(&v[k], x + k * N, sizeof(V)), ...);
+  (pair_of<N, Tanh>(v[k], s[k], ok_s[k], d[k], ok_g[k]), ...);
+  (settle_pair<N>(v[k], s[k], ok_s[k], d[k], ok_g[k], a + k * N, g + k * N, s_of, d_of), ...);
+}
+
 /// a[i] = f(x[i]) and g[i] = f'(x[i]) for i < n, f = σ (Tanh false) or tanh (true), the scalar
-/// calls' bits: sigmoid_pair or tanh_pair N lanes at a time (two vectors per step, as map),
+/// calls' bits: sigmoid_pair or tanh_pair, step_vectors vectors of N lanes at a time as map,
 /// the lanes it does not settle and the last n mod N values by the scalar kernels s_of and
 /// d_of (dbl::sigmoid and dbl::sigmoid_grad, or dbl::tanh and dbl::tanh_grad, passed as
 /// pointers so that they are not inlined here: in the AVX2 + FMA copy the compiler could fuse
@@ -444,27 +460,12 @@ GRADAUDIT_LANE_INLINE void settle_pair(const V& v, const V& s, const I& ok_s, co
 template <int N, bool Tanh>
 GRADAUDIT_LANE_INLINE void map_pair(const double* x, double* a, double* g, std::size_t n,
                                     scalar_kernel s_of, scalar_kernel d_of) {
-  using V = typename vec<N>::d;
-  using I = typename vec<N>::i;
+  constexpr std::size_t K = step_vectors;
   std::size_t i = 0;
-  for (; i + 2 * N <= n; i += 2 * N) {
-    V v0, v1, s0, s1, d0, d1;
-    std::memcpy(&v0, x + i, sizeof v0);
-    std::memcpy(&v1, x + i + N, sizeof v1);
-    I ok_s0, ok_g0, ok_s1, ok_g1;
-    pair_of<N, Tanh>(v0, s0, ok_s0, d0, ok_g0);
-    pair_of<N, Tanh>(v1, s1, ok_s1, d1, ok_g1);
-    settle_pair<N>(v0, s0, ok_s0, d0, ok_g0, a + i, g + i, s_of, d_of);
-    settle_pair<N>(v1, s1, ok_s1, d1, ok_g1, a + i + N, g + i + N, s_of, d_of);
-  }
-  if (i + N <= n) {
-    V v, s, d;
-    std::memcpy(&v, x + i, sizeof v);
-    I ok_s, ok_g;
-    pair_of<N, Tanh>(v, s, ok_s, d, ok_g);
-    settle_pair<N>(v, s, ok_s, d, ok_g, a + i, g + i, s_of, d_of);
-    i += N;
-  }
+  for (; i + K * N <= n; i += K * N)
+    pair_step<N, Tanh>(x + i, a + i, g + i, s_of, d_of, std::make_index_sequence<K>{});
+  for (; i + N <= n; i += N)
+    pair_step<N, Tanh>(x + i, a + i, g + i, s_of, d_of, std::index_sequence<0>{});
   for (; i < n; ++i) {
     a[i] = s_of(x[i]);
     g[i] = d_of(x[i]);
@@ -498,9 +499,26 @@ GRADAUDIT_LANE_INLINE void settle_bce(const V& zv, const V& yv, const V& l, cons
     }
 }
 
+/// One step of map_bce_hard over the vectors k, as map_step.
+template <int N, std::size_t... k>
+GRADAUDIT_LANE_INLINE void bce_step(const double* z, const double* y, double* loss, double* grad,
+                                    pair_kernel loss_of, pair_kernel grad_of,
+                                    std::index_sequence<k...>) {
+  using V = typename vec<N>::d;
+  using I = typename vec<N>::i;
+  V zv[sizeof...(k)], yv[sizeof...(k)], l[sizeof...(k)], g[sizeof...(k)];
+  I ok_l[sizeof...(k)], ok_s[sizeof...(k)];
+  (std::memcpy(&zv[k], z + k * N, sizeof(V)), ...);
+  (std::memcpy(&yv[k], y + k * N, sizeof(V)), ...);
+  (bce_of<N>(zv[k], yv[k], l[k], ok_l[k], g[k], ok_s[k]), ...);
+  (settle_bce<N>(zv[k], yv[k], l[k], ok_l[k], g[k], ok_s[k], loss + k * N, grad + k * N, loss_of,
+                 grad_of),
+   ...);
+}
+
 /// For logits z and targets y: loss[i] = dbl::bce_with_logits(z[i], y[i]) and
 /// grad[i] = dbl::bce_with_logits_grad(z[i], y[i]) for i < n, bitwise. Hard labels take
-/// bce_hard N lanes at a time, two vectors per step as map (y = 1: loss -log σ(z), gradient
+/// bce_hard, step_vectors vectors of N lanes at a time as map (y = 1: loss -log σ(z), gradient
 /// -σ(-z); y = 0: -log σ(-z) and σ(z), as the scalar kernels form them); soft or NaN targets,
 /// NaN logits, the lanes whose rounding test fails and the last n mod N samples take loss_of
 /// and grad_of (the scalar kernels, passed in: their header includes this one's).
@@ -508,30 +526,12 @@ template <int N>
 GRADAUDIT_LANE_INLINE void map_bce_hard(const double* z, const double* y, double* loss,
                                         double* grad, std::size_t n, pair_kernel loss_of,
                                         pair_kernel grad_of) {
-  using V = typename vec<N>::d;
-  using I = typename vec<N>::i;
+  constexpr std::size_t K = step_vectors;
   std::size_t i = 0;
-  for (; i + 2 * N <= n; i += 2 * N) {
-    V z0, y0, z1, y1, l0, g0, l1, g1;
-    std::memcpy(&z0, z + i, sizeof z0);
-    std::memcpy(&y0, y + i, sizeof y0);
-    std::memcpy(&z1, z + i + N, sizeof z1);
-    std::memcpy(&y1, y + i + N, sizeof y1);
-    I ok_l0, ok_s0, ok_l1, ok_s1;
-    bce_of<N>(z0, y0, l0, ok_l0, g0, ok_s0);
-    bce_of<N>(z1, y1, l1, ok_l1, g1, ok_s1);
-    settle_bce<N>(z0, y0, l0, ok_l0, g0, ok_s0, loss + i, grad + i, loss_of, grad_of);
-    settle_bce<N>(z1, y1, l1, ok_l1, g1, ok_s1, loss + i + N, grad + i + N, loss_of, grad_of);
-  }
-  if (i + N <= n) {
-    V zv, yv, l, g;
-    std::memcpy(&zv, z + i, sizeof zv);
-    std::memcpy(&yv, y + i, sizeof yv);
-    I ok_l, ok_s;
-    bce_of<N>(zv, yv, l, ok_l, g, ok_s);
-    settle_bce<N>(zv, yv, l, ok_l, g, ok_s, loss + i, grad + i, loss_of, grad_of);
-    i += N;
-  }
+  for (; i + K * N <= n; i += K * N)
+    bce_step<N>(z + i, y + i, loss + i, grad + i, loss_of, grad_of, std::make_index_sequence<K>{});
+  for (; i + N <= n; i += N)
+    bce_step<N>(z + i, y + i, loss + i, grad + i, loss_of, grad_of, std::index_sequence<0>{});
   for (; i < n; ++i) {
     loss[i] = loss_of(z[i], y[i]);
     grad[i] = grad_of(z[i], y[i]);
