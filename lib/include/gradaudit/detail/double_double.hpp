@@ -174,6 +174,12 @@ inline dd div(dd a, dd b) {
 /// RN(hi + lo): the double nearest the dd value (addition is correctly rounded).
 inline double round(dd a) { return a.hi + a.lo; }
 
+/// 2^-(M-1), from its exponent bits: rounds_to_hi<M>'s E is b times it (and so in the lanes'
+/// test, logistic_lanes.hpp).
+template <int M>
+inline constexpr double rounding_margin = std::bit_cast<double>(std::uint64_t{1023 - (M - 1)}
+                                                                << 52);
+
 /// Ziv's rounding test with margin 2^-M: true when every real v with
 /// |v - (a.hi + a.lo)| <= 2^-M·|a.hi| rounds to a.hi, for a normalised a (|a.lo| <= ulp(a.hi)/2)
 /// with 2^-960 <= |a.hi| < inf; false otherwise (then the caller takes its slower, more
@@ -189,7 +195,7 @@ inline double round(dd a) { return a.hi + a.lo; }
 template <int M = 62>
 inline bool rounds_to_hi(dd a) {
   static_assert(M > 53 && M <= 900);
-  constexpr double margin = std::bit_cast<double>(std::uint64_t{1023 - (M - 1)} << 52);
+  constexpr double margin = rounding_margin<M>;
   const std::uint64_t bits = std::bit_cast<std::uint64_t>(a.hi) & 0x7fffffffffffffffULL;
   const double b = std::bit_cast<double>(bits & 0x7ff0000000000000ULL);
   const double h = (bits & 0x000fffffffffffffULL) != 0 ? b * 0x1p-53 : b * 0x1p-54;

@@ -191,7 +191,7 @@ GRADAUDIT_LANE_INLINE vdd<V> log1p(const vdd<V>& e) {
 /// as the scalar kernels).
 template <int M, class V, class I>
 GRADAUDIT_LANE_INLINE box<I> rounds_to_hi(const vdd<V>& a) {
-  constexpr double margin = std::bit_cast<double>(std::uint64_t{1023 - (M - 1)} << 52);
+  constexpr double margin = rounding_margin<M>;  // 2^-(M-1), as detail::rounds_to_hi
   const I bits = (I)a.hi & 0x7fffffffffffffffLL;
   const V b = (V)(bits & 0x7ff0000000000000LL);
   const V h = select<V>((bits & 0x000fffffffffffffLL) != 0, b * 0x1p-53, b * 0x1p-54).v;
