@@ -78,13 +78,14 @@ TEST(ErrorFreeTransformations, ProductOfHugeFactorsIsExact) {
   }
 }
 
-// exp_fast, the kernels' fast path, keeps the relative error its comment proves (< 2^-66) on
-// the range the kernels use ([-300, 0], mostly [-50, 0]) and on the documented [-670, 0] (at
-// -700 its subnormal low part is 2^-65 off: this test found that and the domain stops at -670).
-// Both copies: Veltkamp products and two-rounding series (Fma = false), and the FMA copy's
-// fused series steps (Fma = true; here std::fma is libm's, which gives the same bits).
+// exp_fast, the kernels' fast path, keeps the relative error its comment proves (< 2^-66, and
+// < 2^-67 for the FMA copy) on the range the kernels use ([-300, 0], mostly [-50, 0]) and on the
+// documented [-670, 0] (at -700 its subnormal low part is 2^-65 off: this test found that and the
+// domain stops at -670). Both copies: Veltkamp products and two-rounding series (Fma = false),
+// and the FMA copy's folded scaling and Estrin series (Fma = true; here std::fma is libm's,
+// which gives the same bits).
 template <bool Fma>
-void exp_fast_within_its_bound() {
+void exp_fast_within_its_bound(double bound) {
   std::mt19937_64 g(31);
   std::uniform_real_distribution<double> kernel_range(-50, 0), wide(-670, 0);
   double worst = 0;
@@ -95,7 +96,7 @@ void exp_fast_within_its_bound() {
     const auto e = gradaudit::detail::exp_fast<Fma>(t);
     const ref_t exact = exp(ref_t(t));
     const double rel = static_cast<double>(abs((ref_t(e.hi) + ref_t(e.lo)) - exact) / exact);
-    ASSERT_LE(rel, 0x1p-66) << Fma << " " << std::hexfloat << t;
+    ASSERT_LE(rel, bound) << Fma << " " << std::hexfloat << t;
     ASSERT_LE(std::abs(e.lo), std::abs(e.hi) * 0x1p-53) << std::hexfloat << t;  // normalised
     worst = std::max(worst, rel);
   }
@@ -104,8 +105,74 @@ void exp_fast_within_its_bound() {
 }
 
 TEST(FastPath, ExpFastWithinItsBound) {
-  exp_fast_within_its_bound<false>();
-  exp_fast_within_its_bound<true>();
+  exp_fast_within_its_bound<false>(0x1p-66);
+  exp_fast_within_its_bound<true>(0x1p-67);
+}
+
+// The fast paths' division keeps its proved 37u² (detail::div_fast) in both copies, for dd
+// operands as the kernels hand it (|lo| <= 2u|hi|, one_plus's bound), quotients from 2^-435 to 2.
+template <bool Fma>
+void div_fast_within_its_bound() {
+  namespace d = gradaudit::detail;
+  std::mt19937_64 g(35);
+  std::uniform_real_distribution<double> unit(-1, 1), mant(1, 2);
+  std::uniform_int_distribution<int> ex(-434, 0);
+  const ref_t bound = ref_t(37) * ref_t(0x1p-106);
+  for (int i = 0; i < 20000; ++i) {
+    const double ah = std::ldexp(mant(g), ex(g)), bh = mant(g);
+    const d::dd a{ah, unit(g) * ah * 0x1p-52}, b{bh, unit(g) * bh * 0x1p-52};
+    const d::dd q = d::div_fast<Fma>(a, b);
+    const ref_t exact = (ref_t(a.hi) + ref_t(a.lo)) / (ref_t(b.hi) + ref_t(b.lo));
+    ASSERT_LE(abs((ref_t(q.hi) + ref_t(q.lo)) - exact), bound * exact)
+        << Fma << " " << std::hexfloat << a.hi << " " << a.lo << " / " << b.hi << " " << b.lo;
+  }
+}
+
+TEST(FastPath, DivisionWithinItsBound) {
+  div_fast_within_its_bound<false>();
+  div_fast_within_its_bound<true>();
+}
+
+// The dd values the fast paths hand the rounding test keep the errors logistic.hpp proves:
+// σ and σ' < 2^-65.9 (< 2^-67 with FMA), log σ < 2^-65.2 (< 2^-65.8 with FMA: one sum,
+// x_minus_log1p_fused), tanh < 2^-62.9; both copies, x over the fast path's range with a fifth
+// scaled towards 0. These are what make a kept high part the correctly rounded value.
+template <bool Fma>
+void fast_values_within_their_bounds() {
+  SCOPED_TRACE(Fma);
+  std::mt19937_64 g(36);
+  std::uniform_real_distribution<double> mid(-50, 50), wide(-300, 300);
+  const double s_bound = Fma ? 0x1p-67 : 0x1.125fbee250651p-66;  // 2^-65.9 (to nearest)
+  const double l_bound = Fma ? 0x1.2611186bae67fp-66 : 0x1.bdb8cdadbe111p-66;  // 2^-65.8, -65.2
+  const double t_bound = 0x1.125fbee250669p-63;                                // 2^-62.9
+  double worst[4] = {};
+  for (int i = 0; i < 20000; ++i) {
+    const double x = i % 5 == 4 ? std::ldexp(mid(g), -(i % 70)) : i % 5 == 3 ? wide(g) : mid(g);
+    const double a = std::abs(x);
+    const ref_t r(x);
+    const auto rel = [](gradaudit::detail::dd v, const ref_t& exact) {
+      return static_cast<double>(abs((ref_t(v.hi) + ref_t(v.lo)) - exact) / abs(exact));
+    };
+    const double e[] = {rel(dbl::sigmoid_fast_dd<Fma>(x), gradaudit::sigmoid(r)),
+                        rel(dbl::sigmoid_grad_fast_dd<Fma>(a), gradaudit::sigmoid_grad(r)),
+                        rel(dbl::log_sigmoid_fast_dd<Fma>(x), gradaudit::log_sigmoid(r)),
+                        a >= dbl::tanh_fast_low && a <= dbl::fast_cut / 2
+                            ? rel(dbl::tanh_fast_dd<Fma>(a), gradaudit::tanh(ref_t(a)))
+                            : 0.0};
+    const double bound[] = {s_bound, s_bound, l_bound, t_bound};
+    for (int k = 0; k < 4; ++k) {
+      ASSERT_LE(e[k], bound[k]) << k << " " << std::hexfloat << x;
+      worst[k] = std::max(worst[k], e[k]);
+    }
+  }
+  for (int k = 0; k < 4; ++k)
+    ::testing::Test::RecordProperty((Fma ? "worst_log2_fma_" : "worst_log2_") + std::to_string(k),
+                                    std::to_string(std::log2(worst[k])));
+}
+
+TEST(FastPath, FastValuesWithinTheirBounds) {
+  fast_values_within_their_bounds<false>();
+  fast_values_within_their_bounds<true>();
 }
 
 // log1p_dd keeps its proved relative error (< 2^-66.5) on what the fast path hands it,

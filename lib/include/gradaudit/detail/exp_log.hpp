@@ -161,19 +161,10 @@ GRADAUDIT_SERIES_INLINE void log1p_series(const V& v, V& p) {
   p = c[0] + v * (c[1] + v * (c[2] + v * (c[3] + v * (c[4] + v * (c[5] + v * c[6])))));
 }
 
-/// H(r) and P(v) by Horner with fused steps, fma(r, …, c[k]): one rounding per step where
-/// exp_fast_series takes two, for the FMA copy of the scalar fast path (Fma = true). The error
-/// of each step is then at most u of its result instead of u of the result plus u of the product,
-/// so every bound proved for the two-rounding Horner below (exp_fast: H's roundings ~1.1u
-/// relative; log1p_dd: a few u on a term < |v|·2^-17) holds for the fused one too. The value
-/// may differ from exp_fast_series's in its last bit, and with it the low part of the dd
-/// result; the kernels' results do not (logistic.hpp, fast_cut: both copies keep only values
-/// their rounding test proves correctly rounded).
-inline double exp_fast_series_fused(double r) {
-  const auto& c = exp_fast_coefficients;
-  return std::fma(
-      r, std::fma(r, std::fma(r, std::fma(r, std::fma(r, c[5], c[4]), c[3]), c[2]), c[1]), c[0]);
-}
+/// P(v) by Horner with fused steps, fma(v, …, c[k]): one rounding per step where log1p_series
+/// takes two, for log1p_dd's FMA copy (Fma = true). The error of each step is then at most u
+/// of its result instead of u of the result plus u of the product, so the bound proved for the
+/// two-rounding Horner (log1p_dd: a few u on a term < |v|·2^-17) holds for the fused one too.
 inline double log1p_series_fused(double v) {
   const auto& c = log1p_coefficients;
   return std::fma(
@@ -183,26 +174,48 @@ inline double log1p_series_fused(double v) {
       c[0]);
 }
 
+/// H(r) by Estrin's scheme with fused steps, for exp_fast's FMA copy: (c0 + c1·r) +
+/// r2·((c2 + c3·r) + r2·(c4 + c5·r)), r2 = RN(r²), each bracket one fma. Three fmas deep instead
+/// of Horner's five (the scalar call is a dependency chain: this is ~10 % of σ). For |r| <
+/// 2^-8.5: c0 + c1·r <= 0.5005 and H <= 0.5005 are rounded once each (u·0.5005 twice); the inner
+/// brackets (<= 0.043) and r2's rounding enter multiplied by r2 < 2^-17: |error| < 1.001u
+/// absolute (about 2u relative, against Horner's 1u), which exp_fast's bound below carries.
+inline double exp_fast_series_estrin(double r, double r2) {
+  const auto& c = exp_fast_coefficients;
+  return std::fma(r2, std::fma(r2, std::fma(r, c[5], c[4]), std::fma(r, c[3], c[2])),
+                  std::fma(r, c[1], c[0]));
+}
+
+/// P(v) by Estrin's scheme with fused steps, for log1p_fast's FMA copy: (c0 + c1·v) +
+/// v2·(c2 + c3·v) + v4·((c4 + c5·v) + v2·c6), v2 = RN(v²) (log1p's own sq.hi), v4 = RN(v2²):
+/// three fmas deep instead of six. For |v| <= 2^-8: c0 + c1·v, the sum with v2·(…) and P
+/// (each <= 0.3344) are rounded once each, everything else enters multiplied by v2 < 2^-16:
+/// |error| < 3·0.3344u + 2^-16·u < 1.004u absolute, < 3.03u relative to P >= 0.332.
+inline double log1p_series_estrin(double v, double v2) {
+  const auto& c = log1p_coefficients;
+  return std::fma(v2 * v2, std::fma(v2, c[6], std::fma(v, c[5], c[4])),
+                  std::fma(v2, std::fma(v, c[3], c[2]), std::fma(v, c[1], c[0])));
+}
+
 /// e^t for t in [-670, 0] as a dd (hi normal, |lo| <= ulp(hi)/2), relative error < 2^-66: the
 /// fast path of the kernels (one exact product where exp_dd takes three; the kernels check the
 /// rounding of what they build from it with rounds_to_hi and fall back to the exp_dd path).
 /// Reduction as reduce_exp but k·C2 rounded once and C3 dropped (|k| < 2^17: |k·C2| < 2^-25.9,
 /// |k·C3| < 2^-79.4): r1 - RN(k·C2) = rr + rt (two_sum, exact), |rr + rt - r| < 2^-78,
 /// |rr| < 2^-8.5, |rt| <= u·|rr| < 2^-61.5. e^r - 1 = rr + q, q = rt + rr·rt + RN(rr²)·H(rr),
-/// H = 1/2 + r/6 + … + r⁵/5040 (truncation r⁸/8! < 2^-83). Absolute errors (e^r ≈ 1): r's
-/// 2^-78; RN(rr²) u·rr² < 2^-70 times H < 0.51; H's roundings (~1.1u relative) and the
-/// product's (u) on |rr²·H| < 2^-18: 2^-70.9 + 2^-71; rr instead of rr + rt in the terms from
-/// r³ on: < 2^-79.5; two sums of size < 2^-18: 2·2^-71. Together < 2^-68.6. Then
-/// T·e^r with T = 2^(j/128) = th + tl (2^-106): th·rr exact (two_product), th ≥ 1 > |th·rr| so
-/// fast_two_sum exact, th·q (< 2^-17, rounding < 2^-70), tl·(1 + rr) (tl·q < 2^-71 dropped)
-/// and three sums of size < 2^-16.9 (< 2^-70 each): absolute < 2·2^-68.6 + 5·2^-70 < 2^-66.4
-/// against T·e^r >= 0.99: relative < 2^-66. Scaling by 2^m (m = floor(k/128) >= -967) is exact
-/// for hi, and for lo unless lo·2^m < 2^-1022, whose rounding costs < 2^-1075 absolute, < 2^-108
-/// relative to e^t >= 2^-967. Below t = -670 that grows (at t = -700, 2^-65: kernels_test.cpp
-/// found it), so the domain stops at -670. The kernels use it for t >= -300 (fast_cut). NaN:
-/// callers handle it first.
+/// H = 1/2 + r/6 + … + r⁵/5040 (truncation r⁸/8! < 2^-83). The two copies then differ
+/// (exp_fast_portable, exp_fast_fused); both return T·e^r·2^m, T = 2^(j/128), k = 128m + j.
 template <bool Fma = GRADAUDIT_HAS_FMA>
-inline dd exp_fast(double t) {
+inline dd exp_fast(double t);
+
+/// exp_fast's reduction: k, and rr + rt = r (two_sum, exact).
+struct exp_fast_reduction {
+  double rr, rt;
+  std::int64_t k;
+};
+
+template <bool Fma>
+inline exp_fast_reduction reduce_exp_fast(double t) {
   constexpr double inv_ln2_128 = 0x1.71547652b82fep+7;  // as reduce_exp
   constexpr double shift = 0x1.8p52;
   constexpr double c1 = 0x1.62e42fef80000p-8, c2 = 0x1.1cf79abc9e3b4p-43;
@@ -210,22 +223,72 @@ inline dd exp_fast(double t) {
   const std::int64_t k = std::bit_cast<std::int64_t>(shifted) - std::bit_cast<std::int64_t>(shift);
   const double kd = shifted - shift;
   const dd r = two_sum<Fma>(t - kd * c1, -(kd * c2));
-  const double rr = r.hi, rt = r.lo;
+  return {r.hi, r.lo, k};
+}
+
+/// exp_fast without FMA (Veltkamp products, H by two-rounding Horner: exp_fast_series).
+/// Absolute errors of q (e^r ≈ 1): r's 2^-78; RN(rr²) u·rr² < 2^-70 times H < 0.51; H's
+/// roundings (~1.1u relative) and the product's (u) on |rr²·H| < 2^-18: 2^-70.9 + 2^-71; rr
+/// instead of rr + rt in the terms from r³ on: < 2^-79.5; two sums of size < 2^-18: 2·2^-71.
+/// Together < 2^-68.6. Then T·e^r with T = th + tl (2^-106): th·rr exact (two_product), th >= 1 >
+/// |th·rr| so fast_two_sum exact, th·q (< 2^-17, rounding < 2^-70), tl·(1 + rr) (tl·q < 2^-71
+/// dropped) and three sums of size < 2^-16.9 (< 2^-70 each): absolute < 2·2^-68.6 + 5·2^-70 <
+/// 2^-66.4 against T·e^r >= 0.99: relative < 2^-66. Scaling by 2^m (m = floor(k/128) >= -967) is
+/// exact for hi, and for lo unless lo·2^m < 2^-1022, whose rounding costs < 2^-1075 absolute,
+/// < 2^-108 relative to e^t >= 2^-967. Below t = -670 that grows (at t = -700, 2^-65:
+/// kernels_test.cpp found it), so the domain stops at -670. The kernels use it for t >= -300
+/// (fast_cut). NaN: callers handle it first.
+inline dd exp_fast_portable(double t) {
+  const exp_fast_reduction red = reduce_exp_fast<false>(t);
+  const double rr = red.rr, rt = red.rt;
   double h;
-  if constexpr (Fma) {
-    h = exp_fast_series_fused(rr);
-  } else {
-    exp_fast_series(rr, h);
-  }
+  exp_fast_series(rr, h);
   const double q = rt + (rr * rt + (rr * rr) * h);
-  const std::size_t j = static_cast<std::size_t>(k & 127);
+  const std::size_t j = static_cast<std::size_t>(red.k & 127);
   const double th = tables::exp2_hi[j], tl = tables::exp2_lo[j];
-  const dd p = two_product<Fma>(th, rr);
-  const dd s = fast_two_sum<Fma>(th, p.hi);
+  const dd p = two_product<false>(th, rr);
+  const dd s = fast_two_sum<false>(th, p.hi);
   const double lo = s.lo + (p.lo + (th * q + tl * (1 + rr)));
-  const dd v = fast_two_sum<Fma>(s.hi, lo);
-  const double f = exp2i(static_cast<int>(k >> 7));  // floor(k/128) >= -967
+  const dd v = fast_two_sum<false>(s.hi, lo);
+  const double f = exp2i(static_cast<int>(red.k >> 7));  // floor(k/128) >= -967
   return {v.hi * f, v.lo * f};
+}
+
+/// exp_fast with FMA, relative error < 2^-67, a shorter dependency chain than the portable
+/// copy's (the scalar σ waits on it): 2^m is folded into the table entries first (th·2^m and
+/// tl·2^m run beside the series), H by Estrin's scheme (exp_fast_series_estrin, sharing r2 =
+/// RN(rr²) with q), q = rt + fma(r2, H, RN(rr·rt)), and the low sum (s.lo + p.lo) +
+/// fma(th, q, tl·(1 + rr)), whose first part is ready before q.
+/// Absolute errors of q (2^m aside): r's 2^-78; RN(rr²) u·rr²·H < 2^-70.9; H's < 1.001u times
+/// rr² < 2^-17: < 2^-69.99; the fma u·|rr²·H| < 2^-71; rr for rr + rt from r³ on < 2^-79.5; the
+/// sum with rt < 2^-71; rr·rt's rounding < 2^-123: together < 2^-68.65. Then th·|Δq| <
+/// 2^-67.65; s.lo + p.lo (both < 2^-52) rounded: < 2^-104; the fma (of size < 2^-16.9) and the
+/// last sum: 2^-70 each; tl·q dropped < 2^-71: absolute < 2^-67.07 against T·e^r >= 0.99:
+/// relative < 2^-67.05. Scaled first: th·2^m (>= 2^-967) and hi are exact, and every rounding that
+/// falls below 2^-1022 costs < 2^-1075 absolute, five of them < 2^-105 relative to e^t >=
+/// 2^-967. Same domain and uses as the portable copy.
+inline dd exp_fast_fused(double t) {
+  const exp_fast_reduction red = reduce_exp_fast<true>(t);
+  const double rr = red.rr, rt = red.rt;
+  const std::size_t j = static_cast<std::size_t>(red.k & 127);
+  const double f = exp2i(static_cast<int>(red.k >> 7));
+  const double th = tables::exp2_hi[j] * f, tl = tables::exp2_lo[j] * f;
+  const double r2 = rr * rr;
+  const double h = exp_fast_series_estrin(rr, r2);
+  const double q = rt + std::fma(r2, h, rr * rt);
+  const dd p = two_product<true>(th, rr);
+  const dd s = fast_two_sum<true>(th, p.hi);
+  const double lo = (s.lo + p.lo) + std::fma(th, q, tl * (1 + rr));
+  return fast_two_sum<true>(s.hi, lo);
+}
+
+template <bool Fma>
+inline dd exp_fast(double t) {
+  if constexpr (Fma) {
+    return exp_fast_fused(t);
+  } else {
+    return exp_fast_portable(t);
+  }
 }
 
 /// e^t as a dd for t >= -700 (m >= -1011: 2^m is a normal double and the scaling of hi is
@@ -278,6 +341,44 @@ inline dd log1p_dd(dd e) {
   const dd l1 = fast_two_sum<Fma>(a.hi, lo);
   if (j == 0) return l1;
   return add<Fma>(dd{tables::log_hi[i], tables::log_lo[i]}, l1);
+}
+
+/// x0 - log(1 + e) for x0 <= 0 and a dd e in [2^-433, 1] (exp_fast's result), with FMA: log σ's
+/// fast path in one sum, min(x, 0) - log1p(e^{-|x|}) (log_sigmoid_fast_dd). log1p_dd's
+/// reduction (j, c, v, |v| <= 2^-8, v's error < 2^-105), its series by Estrin's scheme
+/// (log1p_series_estrin) and the cubic term as one fma; then the three terms x0, -L (L = -log c,
+/// tabled) and -(a.hi + lo) ≈ -log1p(v), all <= 0 but the last (|log1p(v)| <= L/2 for j != 0),
+/// are added by exact transformations and two roundings of low parts, where log1p_dd adds L by
+/// AccurateDWPlusDW and the caller adds x by another sum.
+/// log1p(v) = v - v²/2 + v³P(v) + T, |T| < 2^-83|v|: a = two_sum(vh, -sq.hi/2) exact; the low
+/// part vl - (sq.lo/2 + vh·vl) costs < 2^-105|v|. The cubic term RN(vh·sq.hi)·poly against
+/// v³P(v) (|v³P| < 2^-17.58|v|): vl dropped 3u, sq.hi u, the product u, the series 3.03u, its
+/// rounded coefficients 1.0u relative, P's slope times vl < u·2^-8: < 9.1u, i.e. < 2^-67.4|v|;
+/// the fma's and lo's roundings u·2^-17.5|v| each: log1p(v) to < 2^-67.09|v|.
+/// The sum: s1 = two_sum(x0, -L.hi) and s2 = fast_two_sum(s1.hi, -a.hi) are exact (|s1.hi| >=
+/// |L.hi| >= |a.hi| for j != 0; L = 0 for j = 0, and then x0 = 0 or |x0| > 6 > |a.hi|: j = 0
+/// means e < 2^-9, |x| > 6.2); the low parts s1.lo - (L.lo + lo) and s2.lo + that are rounded
+/// twice, u·2^-17.4|v| each from lo's size and < 12u² of the result from the others (every part
+/// is below 4u of |W|, W = x0 - log1p(e), |W| >= |x0|, |W| >= |log1p(e)| >= max(|v|(1 - 2^-8),
+/// L/2)); the table 2^-106. Relative to |W|: < (2^-67.09 + 3·2^-70.4)·(1 + 2^-8) + 2^-102 <
+/// 2^-66.7, within log1p_dd's 2^-66.5 (and for x0 = 0 it is -log1p(e) to that bound).
+inline dd x_minus_log1p_fused(double x0, dd e) {
+  constexpr double shift = 0x1.8p52;
+  const double shifted = e.hi * 256 + shift;
+  const std::int64_t j = std::bit_cast<std::int64_t>(shifted) - std::bit_cast<std::int64_t>(shift);
+  const std::size_t i = static_cast<std::size_t>(j + 128);
+  const double c = tables::log_c[i], l_hi = tables::log_hi[i];
+  const dd s1 = two_sum<true>(x0, -l_hi);  // ready before the series
+  const dd p = two_product<true>(c, e.hi);
+  const dd v0 = two_sum<true>(c - 1, p.hi);
+  const dd v = two_sum<true>(v0.hi, v0.lo + (p.lo + c * e.lo));
+  const double vh = v.hi, vl = v.lo;
+  const dd sq = two_product<true>(vh, vh);
+  const dd a = two_sum<true>(vh, -0.5 * sq.hi);
+  const double poly = log1p_series_estrin(vh, sq.hi);
+  const double lo = a.lo + std::fma(vh * sq.hi, poly, vl - (0.5 * sq.lo + vh * vl));
+  const dd s2 = fast_two_sum<true>(s1.hi, -a.hi);
+  return fast_two_sum<true>(s2.hi, s2.lo + (s1.lo - (tables::log_lo[i] + lo)));
 }
 
 /// log x for a positive finite double x (subnormals included), as dd.

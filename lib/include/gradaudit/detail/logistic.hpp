@@ -73,9 +73,10 @@ inline constexpr int fast_margin = 65;
 /// GRADAUDIT_FMA_COPY: flatten inlines the whole fast path into them, so std::fma is one
 /// vfmsub), chosen per call when the CPU has AVX2 and FMA (scalar_fma: asked once). Both copies
 /// form the same exact products (every product of the fast path is >= 2^-969 with factors
-/// below 2^995, above); the FMA copy also evaluates the two series H and P with fused steps
-/// (exp_fast_series_fused, log1p_series_fused: within the same error bounds, one rounding per
-/// step), so its dd values may differ from the portable copy's in the last bits of lo. The
+/// below 2^995, above); the FMA copy also takes shorter dependency chains where an fma allows
+/// (exp_fast_fused, div_fast, x_minus_log1p_fused: Estrin's scheme for the series, remainders
+/// and low parts by fmas, proved in their comments; σ 14.5 -> 10.9 ns, log σ 26.0 -> 23.7 ns
+/// per call), so its dd values differ from the portable copy's in the low bits. The
 /// results do not: each copy keeps a value only when its rounding test proves it the correctly
 /// rounded one, RN(exact), which is also what the full path returns there (see tanh), and
 /// everything past the fast path is one out-of-line function (GRADAUDIT_FULL_PATH) that both
@@ -138,29 +139,38 @@ inline dd one_plus(dd e) {
 
 /// σ(x) as dd for |x| <= fast_cut from exp_fast: e/(1 + e) or 1/(1 + e) with the same computed
 /// e in numerator and denominator, so the exp error enters with σ's relative sensitivity to e,
-/// <= 1; one_plus 2^-105, the division 16u²: relative error < 2^-65.9.
+/// <= 1; one_plus 2^-105, the division (div_fast) 37u²: relative error < 2^-65.9 (< 2^-67 with
+/// FMA, whose exp_fast keeps 2^-67.05).
 template <bool Fma = GRADAUDIT_HAS_FMA>
 inline dd sigmoid_fast_dd(double x) {
   const dd e = exp_fast<Fma>(-std::abs(x));
-  return div<Fma>(x >= 0 ? dd{1, 0} : e, one_plus<Fma>(e));
+  return div_fast<Fma>(x >= 0 ? dd{1, 0} : e, one_plus<Fma>(e));
 }
 
 /// σ'(x) = e/(1 + e)² as dd for a = |x| <= fast_cut from exp_fast: exp error with
-/// sensitivity |1 - 2σ(a)| <= 1, one_plus 2^-105, mul 7u², div 16u²: < 2^-65.9.
+/// sensitivity |1 - 2σ(a)| <= 1, one_plus 2^-105, mul 7u², div_fast 37u²: < 2^-65.9 (< 2^-67
+/// with FMA).
 template <bool Fma = GRADAUDIT_HAS_FMA>
 inline dd sigmoid_grad_fast_dd(double a) {
   const dd e = exp_fast<Fma>(-a);
   const dd d = one_plus<Fma>(e);
-  return div<Fma>(e, mul<Fma>(d, d));
+  return div_fast<Fma>(e, mul<Fma>(d, d));
 }
 
-/// log σ(x) as dd for |x| <= fast_cut from exp_fast: log1p_dd of e (log1p's sensitivity to a
-/// relative change of e is e/((1 + e)·log1p(e)) <= 1): 2^-66 + 2^-66.5 < 2^-65.2, negated, or
-/// added to x (terms of one sign: 3u² more).
+/// log σ(x) = min(x, 0) - log1p(e^{-|x|}) as dd for |x| <= fast_cut from exp_fast. Without
+/// FMA: log1p_dd of e (log1p's sensitivity to a relative change of e is e/((1 + e)·log1p(e)) <=
+/// 1): 2^-66 + 2^-66.5 < 2^-65.2, negated, or added to x (terms of one sign: 3u² more). With
+/// FMA, in one sum (x_minus_log1p_fused): 2^-67.05 + 2^-66.7 < 2^-65.8 (the sum's terms are of
+/// one sign but for a smaller one, so e's error enters |W| with sensitivity <= 1 as well).
 template <bool Fma = GRADAUDIT_HAS_FMA>
 inline dd log_sigmoid_fast_dd(double x) {
-  const dd l = log1p_dd<Fma>(exp_fast<Fma>(-std::abs(x)));
-  return x >= 0 ? negate(l) : add<Fma>(negate(l), x);
+  const dd e = exp_fast<Fma>(-std::abs(x));
+  if constexpr (Fma) {
+    return x_minus_log1p_fused(std::min(x, 0.0), e);
+  } else {
+    const dd l = log1p_dd<false>(e);
+    return x >= 0 ? negate(l) : add<false>(negate(l), x);
+  }
 }
 
 /// σ(x) = 1/(1 + e^{-x}). Domain: all doubles; σ(+inf) = 1, σ(-inf) = 0, NaN -> NaN.
@@ -276,17 +286,17 @@ inline constexpr double tanh_fast_low = 0x1p-4;
 /// tanh a = (1 - e)/(1 + e), e = e^{-2a}, as dd for tanh_fast_low <= a <= fast_cut/2, from
 /// exp_fast (2a is exact): e = ε·(1 + δ), |δ| < 2^-66. 1 - e: two_sum(1, -e.hi) is exact and
 /// adding -e.lo rounds once, an absolute error <= u·(u(1 - e) + u·e) = u² against 1 - e >=
-/// 1 - e^{-1/8} > 2^-3.1: relative < 2^-102.9; one_plus 2^-105; div 16u² = 2^-102. δ enters
+/// 1 - e^{-1/8} > 2^-3.1: relative < 2^-102.9; one_plus 2^-105; div_fast 37u² < 2^-100.7. δ enters
 /// with tanh's relative sensitivity to a relative change of e, 2e/(1 - e²) = 1/sinh(2a) <=
 /// 1/sinh(1/8) < 7.98 (first order; the exact factor is that times (1 + 2^-65)): < 2^-63.0.
-/// In all < 2^-63.0 + 2^-100.9 < 2^-62.9, inside rounds_to_hi's margin (it needs < 2^-62: the
+/// In all < 2^-63.0 + 2^-100 < 2^-62.9, inside rounds_to_hi's margin (it needs < 2^-62: the
 /// margin b·2^-61 with b > |hi|/2); at a = 1/32 the sensitivity would be 16, 2^-62 itself, hence
 /// the cut at 1/16. Range facts as fast_cut's: e >= 2^-433; the exact products are exp_fast's
 /// and q·(1 + e) with q ≈ tanh a >= 2^-4.1; the result is in [2^-4.1, 1].
 template <bool Fma = GRADAUDIT_HAS_FMA>
 inline dd tanh_fast_dd(double a) {
   const dd e = exp_fast<Fma>(-2 * a);
-  return div<Fma>(add<Fma>(negate(e), 1.0), one_plus<Fma>(e));
+  return div_fast<Fma>(add<Fma>(negate(e), 1.0), one_plus<Fma>(e));
 }
 
 /// Below tanh_fast_low, down to tanh_small_low, tanh comes first from its series (tanh_small_dd).
