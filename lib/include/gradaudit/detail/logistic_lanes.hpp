@@ -63,48 +63,39 @@ GRADAUDIT_LANE_INLINE V fused(const V& a, const V& b, const V& c) {
 #endif
 }
 
-/// c[0] + r·(c[1] + r·(… + r·c[K-1])) by Horner with fused steps, fma(r, …, c[k]): the steps of
-/// exp_fast_series_fused and log1p_series_fused (detail/exp_log.hpp), which the scalar FMA copy
-/// runs, within the bounds proved there. (Written here, not called from there: a function
+/// H(r) of exp_fast and P(v) of log1p by Estrin's scheme with fused steps: the steps of
+/// exp_fast_series_estrin and log1p_series_estrin (detail/exp_log.hpp), which the scalar FMA
+/// copy runs, within the bounds proved there. (Written here, not called from there: a function
 /// compiled for the baseline cannot inline this copy's intrinsics.)
-template <class V, std::size_t K>
-GRADAUDIT_LANE_INLINE void horner_fused(const V& r, const double (&c)[K], V& p) {
-  V acc = V{} + c[K - 1];
-  for (std::size_t k = K - 1; k-- > 0;) acc = fused(r, acc, V{} + c[k]);
-  p = acc;
+template <class V>
+GRADAUDIT_LANE_INLINE V exp_series_estrin(const V& r, const V& r2) {
+  const auto& c = exp_fast_coefficients;
+  return fused(r2, fused(r2, fused(r, V{} + c[5], V{} + c[4]), fused(r, V{} + c[3], V{} + c[2])),
+               fused(r, V{} + c[1], V{} + c[0]));
+}
+template <class V>
+GRADAUDIT_LANE_INLINE V log1p_series_estrin(const V& v, const V& v2) {
+  const auto& c = log1p_coefficients;
+  return fused(v2 * v2, fused(v2, V{} + c[6], fused(v, V{} + c[5], V{} + c[4])),
+               fused(v2, fused(v, V{} + c[3], V{} + c[2]), fused(v, V{} + c[1], V{} + c[0])));
 }
 #endif
 
-/// H(r) of exp_fast and P(v) of log1p_dd as the scalar copy with the same exact products
-/// evaluates them: fused steps where the copy has FMA, two roundings per step (exp_fast_series,
-/// log1p_series) elsewhere.
-#if GRADAUDIT_LANES_FMA
+/// detail::div_fast: the remainder by two fmas in the AVX2 and AVX-512 copies, detail::div's
+/// steps in the portable one.
 template <class V>
-GRADAUDIT_LANE_INLINE void exp_series(const V& r, V& h) {
-  horner_fused(r, exp_fast_coefficients, h);
-}
-template <class V>
-GRADAUDIT_LANE_INLINE void log1p_poly(const V& v, V& p) {
-  horner_fused(v, log1p_coefficients, p);
-}
-#else
-template <class V>
-GRADAUDIT_LANE_INLINE void exp_series(const V& r, V& h) {
-  exp_fast_series(r, h);
-}
-template <class V>
-GRADAUDIT_LANE_INLINE void log1p_poly(const V& v, V& p) {
-  log1p_series(v, p);
-}
-#endif
-
-template <class V>
-GRADAUDIT_LANE_INLINE vdd<V> div(const vdd<V>& a, const vdd<V>& b) {  // as detail::div
+GRADAUDIT_LANE_INLINE vdd<V> div(const vdd<V>& a, const vdd<V>& b) {
   const V i = 1 / b.hi;
   const V q = a.hi * i;
+#if GRADAUDIT_LANES_FMA
+  const V rho = fused(-q, b.hi, a.hi);
+  const V tau = fused(q, b.lo, -a.lo);
+  return fast_two_sum(q, (rho - tau) * i);
+#else
   const vdd<V> p = two_product(q, b.hi);
   const V r = ((a.hi - p.hi) - p.lo + a.lo) - q * b.lo;
   return fast_two_sum(q, r * i);
+#endif
 }
 
 template <class V>
@@ -141,7 +132,8 @@ GRADAUDIT_LANE_INLINE box<V> gather(const double* table, const I& index) {
   return {v};
 }
 
-/// detail::exp_fast per lane, t in [-700, 0].
+/// detail::exp_fast per lane, t in [-700, 0]: exp_fast_fused's steps in the AVX2 and AVX-512
+/// copies, exp_fast_portable's in the portable one.
 template <int N, class V = typename vec<N>::d, class I = typename vec<N>::i>
 GRADAUDIT_LANE_INLINE vdd<V> exp_fast(const V& t) {
   constexpr double shift = 0x1.8p52;
@@ -150,20 +142,32 @@ GRADAUDIT_LANE_INLINE vdd<V> exp_fast(const V& t) {
   const V kd = shifted - shift;
   const vdd<V> r = two_sum(t - kd * 0x1.62e42fef80000p-8, -(kd * 0x1.1cf79abc9e3b4p-43));
   const V rr = r.hi, rt = r.lo;
-  V h;
-  exp_series(rr, h);
-  const V q = rt + (rr * rt + (rr * rr) * h);
   const I j = k & 127;
+  const V f = (V)(((k >> 7) + 1023) << 52);  // exp2i(floor(k/128))
+#if GRADAUDIT_LANES_FMA
+  const V th = gather<N, V>(tables::exp2_hi, j).v * f, tl = gather<N, V>(tables::exp2_lo, j).v * f;
+  const V r2 = rr * rr;
+  const V h = exp_series_estrin(rr, r2);
+  const V q = rt + fused(r2, h, rr * rt);
+  const vdd<V> p = two_product(th, rr);
+  const vdd<V> s = fast_two_sum(th, p.hi);
+  const V lo = (s.lo + p.lo) + fused(th, q, tl * (1.0 + rr));
+  return fast_two_sum(s.hi, lo);
+#else
+  V h;
+  exp_fast_series(rr, h);
+  const V q = rt + (rr * rt + (rr * rr) * h);
   const V th = gather<N, V>(tables::exp2_hi, j).v, tl = gather<N, V>(tables::exp2_lo, j).v;
   const vdd<V> p = two_product(th, rr);
   const vdd<V> s = fast_two_sum(th, p.hi);
   const V lo = s.lo + (p.lo + (th * q + tl * (1.0 + rr)));
   const vdd<V> v = fast_two_sum(s.hi, lo);
-  const V f = (V)(((k >> 7) + 1023) << 52);  // exp2i(floor(k/128))
   return {v.hi * f, v.lo * f};
+#endif
 }
 
-/// detail::log1p_dd per lane, for e.hi in [0, 1].
+#if !GRADAUDIT_LANES_FMA
+/// detail::log1p_dd<false> per lane, for e.hi in [0, 1] (the portable copy's log σ).
 template <int N, class V = typename vec<N>::d, class I = typename vec<N>::i>
 GRADAUDIT_LANE_INLINE vdd<V> log1p(const vdd<V>& e) {
   constexpr double shift = 0x1.8p52;
@@ -178,7 +182,7 @@ GRADAUDIT_LANE_INLINE vdd<V> log1p(const vdd<V>& e) {
   const vdd<V> sq = two_product(vh, vh);
   const vdd<V> a = two_sum(vh, -0.5 * sq.hi);
   V poly;
-  log1p_poly(vh, poly);
+  log1p_series(vh, poly);
   const V lo = a.lo + ((vl - (0.5 * sq.lo + vh * vl)) + vh * sq.hi * poly);
   const vdd<V> l1 = fast_two_sum(a.hi, lo);
   const vdd<V> t{gather<N, V>(tables::log_hi, idx).v, gather<N, V>(tables::log_lo, idx).v};
@@ -186,6 +190,27 @@ GRADAUDIT_LANE_INLINE vdd<V> log1p(const vdd<V>& e) {
   const I zero = j == 0;
   return {select<V>(zero, l1.hi, sum.hi).v, select<V>(zero, l1.lo, sum.lo).v};
 }
+#else
+/// detail::x_minus_log1p_fused per lane: x0 - log1p(e) for x0 <= 0, e.hi in [0, 1].
+template <int N, class V = typename vec<N>::d, class I = typename vec<N>::i>
+GRADAUDIT_LANE_INLINE vdd<V> x_minus_log1p(const V& x0, const vdd<V>& e) {
+  constexpr double shift = 0x1.8p52;
+  const V shifted = e.hi * 256 + shift;
+  const I idx = (I)shifted - std::bit_cast<std::int64_t>(shift) + 128;
+  const V c = gather<N, V>(tables::log_c, idx).v;
+  const vdd<V> s1 = two_sum(x0, -gather<N, V>(tables::log_hi, idx).v);
+  const vdd<V> p = two_product(c, e.hi);
+  const vdd<V> v0 = two_sum(c - 1.0, p.hi);
+  const vdd<V> v = two_sum(v0.hi, v0.lo + (p.lo + c * e.lo));
+  const V vh = v.hi, vl = v.lo;
+  const vdd<V> sq = two_product(vh, vh);
+  const vdd<V> a = two_sum(vh, -0.5 * sq.hi);
+  const V poly = log1p_series_estrin(vh, sq.hi);
+  const V lo = a.lo + fused(vh * sq.hi, poly, vl - (0.5 * sq.lo + vh * vl));
+  const vdd<V> s2 = fast_two_sum(s1.hi, -a.hi);
+  return fast_two_sum(s2.hi, s2.lo + (s1.lo - (gather<N, V>(tables::log_lo, idx).v + lo)));
+}
+#endif
 
 /// rounds_to_hi<M> per lane, as a mask (M = dbl::fast_margin for σ, σ' and log σ, 62 for tanh,
 /// as the scalar kernels).
@@ -254,10 +279,14 @@ GRADAUDIT_LANE_INLINE vdd<V> exp_neg_abs(const V& arg, I& ok) {
 /// log σ(arg) from e = e^{-|arg|}, as log_sigmoid_fast_dd (arg finite where ok).
 template <int N, class V = typename vec<N>::d, class I = typename vec<N>::i>
 GRADAUDIT_LANE_INLINE vdd<V> log_sigmoid_from(const V& arg, const vdd<V>& e, const I& ok) {
+#if GRADAUDIT_LANES_FMA
+  return x_minus_log1p<N>(select<V>(ok & (arg < 0), arg, V{}).v, e);
+#else
   const vdd<V> l = log1p<N>(e);
   const vdd<V> neg{-l.hi, -l.lo};
   const vdd<V> shifted = add(neg, select<V>(ok, arg, V{}).v);
   return pick<V, I>(arg >= 0, neg, shifted);
+#endif
 }
 
 /// Whether any lane of a mask is set (8 lanes: one vpmovq2m, where the lane loop compiled to a
@@ -324,8 +353,8 @@ GRADAUDIT_LANE_INLINE bool all_set(const I& m) {
 /// scalar kernels' operations (sigmoid_fast_dd divides e by 1 + e, sigmoid_grad_fast_dd by
 /// (1 + e)²), yet the results are their bits. Each value has relative error < 2^-65.9: the
 /// exp's 2^-66 enters σ(|x|) with sensitivity e/(1 + e) <= 1/2, σ(-|x|) with 1/(1 + e) <= 1
-/// and σ' with (1 - e)/(1 + e) <= 1; one_plus 2^-105, the division 16u², each mul 7u². So a
-/// value its test (margin 2^-65, dbl::fast_margin) keeps is the correctly rounded one and lies
+/// and σ' with (1 - e)/(1 + e) <= 1; one_plus 2^-105, the division 37u² (div_fast), each mul 7u².
+/// So a value its test (margin 2^-65, dbl::fast_margin) keeps is the correctly rounded one and lies
 /// more than (2^-65 - 2^-65.9)·|v| from a rounding boundary, where the scalar kernel's fast
 /// path returns the same value or fails and its full path (error < 2^-76) rounds to it too.
 /// One division fewer than sigmoid_from and sigmoid_grad_from: 4.5 -> 4.1 ns per value with 8
