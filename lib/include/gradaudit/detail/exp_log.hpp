@@ -176,7 +176,7 @@ inline double log1p_series_fused(double v) {
 
 /// H(r) by Estrin's scheme with fused steps, for exp_fast's FMA copy: (c0 + c1·r) +
 /// r2·((c2 + c3·r) + r2·(c4 + c5·r)), r2 = RN(r²), each bracket one fma. Three fmas deep instead
-/// of Horner's five (the scalar call is a dependency chain: this is ~10 % of σ). For |r| <
+/// of Horner's five (a scalar call is one dependency chain, and this is part of it). For |r| <
 /// 2^-8.5: c0 + c1·r <= 0.5005 and H <= 0.5005 are rounded once each (u·0.5005 twice); the inner
 /// brackets (<= 0.043) and r2's rounding enter multiplied by r2 < 2^-17: |error| < 1.001u
 /// absolute (about 2u relative, against Horner's 1u), which exp_fast's bound below carries.
@@ -186,9 +186,9 @@ inline double exp_fast_series_estrin(double r, double r2) {
                   std::fma(r, c[1], c[0]));
 }
 
-/// P(v) by Estrin's scheme with fused steps, for log1p_fast's FMA copy: (c0 + c1·v) +
-/// v2·(c2 + c3·v) + v4·((c4 + c5·v) + v2·c6), v2 = RN(v²) (log1p's own sq.hi), v4 = RN(v2²):
-/// three fmas deep instead of six. For |v| <= 2^-8: c0 + c1·v, the sum with v2·(…) and P
+/// P(v) by Estrin's scheme with fused steps, for x_minus_log1p_fused (log σ's FMA copy): (c0 +
+/// c1·v) + v2·(c2 + c3·v) + v4·((c4 + c5·v) + v2·c6), v2 = RN(v²) (log1p's own sq.hi), v4 =
+/// RN(v2²): three fmas deep instead of six. For |v| <= 2^-8: c0 + c1·v, the sum with v2·(…) and P
 /// (each <= 0.3344) are rounded once each, everything else enters multiplied by v2 < 2^-16:
 /// |error| < 3·0.3344u + 2^-16·u < 1.004u absolute, < 3.03u relative to P >= 0.332.
 inline double log1p_series_estrin(double v, double v2) {
