@@ -318,8 +318,16 @@ inline dd expm1_dd(double t) {
 /// < 2^-68 relative to |v|. For j = 0 (c = 1) v = e exactly and that is the bound. For j != 0,
 /// |e| >= 2^-9 and |log(1 + e)| >= |v|·(1 - 2^-8): the table (2^-106), v's error and log1p(v)'s
 /// give < 2^-66.5 relative.
-template <bool Fma = GRADAUDIT_HAS_FMA>
-inline dd log1p_dd(dd e) {
+/// log1p_dd's reduction: j = RN(256·e.hi), the tables' index i = j + 128, and v = c(1 + e) - 1
+/// as a dd (c - 1 exact, c·e.hi split by two_product: v's error < 2^-105).
+struct log1p_reduction {
+  std::int64_t j;
+  std::size_t i;
+  dd v;
+};
+
+template <bool Fma>
+inline log1p_reduction reduce_log1p(dd e) {
   constexpr double shift = 0x1.8p52;
   const double shifted = e.hi * 256 + shift;
   const std::int64_t j = std::bit_cast<std::int64_t>(shifted) - std::bit_cast<std::int64_t>(shift);
@@ -327,8 +335,14 @@ inline dd log1p_dd(dd e) {
   const double c = tables::log_c[i];
   const dd p = two_product<Fma>(c, e.hi);
   const dd v0 = two_sum<Fma>(c - 1, p.hi);
-  const dd v = two_sum<Fma>(v0.hi, v0.lo + (p.lo + c * e.lo));
-  const double vh = v.hi, vl = v.lo;
+  return {j, i, two_sum<Fma>(v0.hi, v0.lo + (p.lo + c * e.lo))};
+}
+
+template <bool Fma = GRADAUDIT_HAS_FMA>
+inline dd log1p_dd(dd e) {
+  const log1p_reduction red = reduce_log1p<Fma>(e);
+  const std::size_t i = red.i;
+  const double vh = red.v.hi, vl = red.v.lo;
   const dd sq = two_product<Fma>(vh, vh);
   const dd a = two_sum<Fma>(vh, -0.5 * sq.hi);
   double poly;
@@ -339,7 +353,7 @@ inline dd log1p_dd(dd e) {
   }
   const double lo = a.lo + ((vl - (0.5 * sq.lo + vh * vl)) + vh * sq.hi * poly);
   const dd l1 = fast_two_sum<Fma>(a.hi, lo);
-  if (j == 0) return l1;
+  if (red.j == 0) return l1;
   return add<Fma>(dd{tables::log_hi[i], tables::log_lo[i]}, l1);
 }
 
@@ -363,16 +377,10 @@ inline dd log1p_dd(dd e) {
 /// L/2)); the table 2^-106. Relative to |W|: < (2^-67.09 + 3·2^-70.4)·(1 + 2^-8) + 2^-102 <
 /// 2^-66.7, within log1p_dd's 2^-66.5 (and for x0 = 0 it is -log1p(e) to that bound).
 inline dd x_minus_log1p_fused(double x0, dd e) {
-  constexpr double shift = 0x1.8p52;
-  const double shifted = e.hi * 256 + shift;
-  const std::int64_t j = std::bit_cast<std::int64_t>(shifted) - std::bit_cast<std::int64_t>(shift);
-  const std::size_t i = static_cast<std::size_t>(j + 128);
-  const double c = tables::log_c[i], l_hi = tables::log_hi[i];
-  const dd s1 = two_sum<true>(x0, -l_hi);  // ready before the series
-  const dd p = two_product<true>(c, e.hi);
-  const dd v0 = two_sum<true>(c - 1, p.hi);
-  const dd v = two_sum<true>(v0.hi, v0.lo + (p.lo + c * e.lo));
-  const double vh = v.hi, vl = v.lo;
+  const log1p_reduction red = reduce_log1p<true>(e);
+  const std::size_t i = red.i;
+  const dd s1 = two_sum<true>(x0, -tables::log_hi[i]);  // ready before the series
+  const double vh = red.v.hi, vl = red.v.lo;
   const dd sq = two_product<true>(vh, vh);
   const dd a = two_sum<true>(vh, -0.5 * sq.hi);
   const double poly = log1p_series_estrin(vh, sq.hi);

@@ -166,18 +166,24 @@ GRADAUDIT_LANE_INLINE vdd<V> exp_fast(const V& t) {
 #endif
 }
 
+/// detail::reduce_log1p per lane: v = c(1 + e) - 1 as dd, and the tables' index j + 128.
+template <int N, class V = typename vec<N>::d, class I = typename vec<N>::i>
+GRADAUDIT_LANE_INLINE vdd<V> reduce_log1p(const vdd<V>& e, I& idx) {
+  constexpr double shift = 0x1.8p52;
+  const V shifted = e.hi * 256 + shift;
+  idx = (I)shifted - std::bit_cast<std::int64_t>(shift) + 128;
+  const V c = gather<N, V>(tables::log_c, idx).v;
+  const vdd<V> p = two_product(c, e.hi);
+  const vdd<V> v0 = two_sum(c - 1.0, p.hi);
+  return two_sum(v0.hi, v0.lo + (p.lo + c * e.lo));
+}
+
 #if !GRADAUDIT_LANES_FMA
 /// detail::log1p_dd<false> per lane, for e.hi in [0, 1] (the portable copy's log σ).
 template <int N, class V = typename vec<N>::d, class I = typename vec<N>::i>
 GRADAUDIT_LANE_INLINE vdd<V> log1p(const vdd<V>& e) {
-  constexpr double shift = 0x1.8p52;
-  const V shifted = e.hi * 256 + shift;
-  const I j = (I)shifted - std::bit_cast<std::int64_t>(shift);
-  const I idx = j + 128;
-  const V c = gather<N, V>(tables::log_c, idx).v;
-  const vdd<V> p = two_product(c, e.hi);
-  const vdd<V> v0 = two_sum(c - 1.0, p.hi);
-  const vdd<V> v = two_sum(v0.hi, v0.lo + (p.lo + c * e.lo));
+  I idx;
+  const vdd<V> v = reduce_log1p<N>(e, idx);
   const V vh = v.hi, vl = v.lo;
   const vdd<V> sq = two_product(vh, vh);
   const vdd<V> a = two_sum(vh, -0.5 * sq.hi);
@@ -187,21 +193,16 @@ GRADAUDIT_LANE_INLINE vdd<V> log1p(const vdd<V>& e) {
   const vdd<V> l1 = fast_two_sum(a.hi, lo);
   const vdd<V> t{gather<N, V>(tables::log_hi, idx).v, gather<N, V>(tables::log_lo, idx).v};
   const vdd<V> sum = add(t, l1);
-  const I zero = j == 0;
+  const I zero = idx == 128;  // j == 0
   return {select<V>(zero, l1.hi, sum.hi).v, select<V>(zero, l1.lo, sum.lo).v};
 }
 #else
 /// detail::x_minus_log1p_fused per lane: x0 - log1p(e) for x0 <= 0, e.hi in [0, 1].
 template <int N, class V = typename vec<N>::d, class I = typename vec<N>::i>
 GRADAUDIT_LANE_INLINE vdd<V> x_minus_log1p(const V& x0, const vdd<V>& e) {
-  constexpr double shift = 0x1.8p52;
-  const V shifted = e.hi * 256 + shift;
-  const I idx = (I)shifted - std::bit_cast<std::int64_t>(shift) + 128;
-  const V c = gather<N, V>(tables::log_c, idx).v;
+  I idx;
+  const vdd<V> v = reduce_log1p<N>(e, idx);
   const vdd<V> s1 = two_sum(x0, -gather<N, V>(tables::log_hi, idx).v);
-  const vdd<V> p = two_product(c, e.hi);
-  const vdd<V> v0 = two_sum(c - 1.0, p.hi);
-  const vdd<V> v = two_sum(v0.hi, v0.lo + (p.lo + c * e.lo));
   const V vh = v.hi, vl = v.lo;
   const vdd<V> sq = two_product(vh, vh);
   const vdd<V> a = two_sum(vh, -0.5 * sq.hi);
