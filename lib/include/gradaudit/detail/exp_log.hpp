@@ -197,18 +197,11 @@ inline double log1p_series_estrin(double v, double v2) {
                   std::fma(v2, std::fma(v, c[3], c[2]), std::fma(v, c[1], c[0])));
 }
 
-/// e^t for t in [-670, 0] as a dd (hi normal, |lo| <= ulp(hi)/2), relative error < 2^-66: the
-/// fast path of the kernels (one exact product where exp_dd takes three; the kernels check the
-/// rounding of what they build from it with rounds_to_hi and fall back to the exp_dd path).
-/// Reduction as reduce_exp but k·C2 rounded once and C3 dropped (|k| < 2^17: |k·C2| < 2^-25.9,
-/// |k·C3| < 2^-79.4): r1 - RN(k·C2) = rr + rt (two_sum, exact), |rr + rt - r| < 2^-78,
-/// |rr| < 2^-8.5, |rt| <= u·|rr| < 2^-61.5. e^r - 1 = rr + q, q = rt + rr·rt + RN(rr²)·H(rr),
-/// H = 1/2 + r/6 + … + r⁵/5040 (truncation r⁸/8! < 2^-83). The two copies then differ
-/// (exp_fast_portable, exp_fast_fused); both return T·e^r·2^m, T = 2^(j/128), k = 128m + j.
-template <bool Fma = GRADAUDIT_HAS_FMA>
-inline dd exp_fast(double t);
-
-/// exp_fast's reduction: k, and rr + rt = r (two_sum, exact).
+/// exp_fast's reduction (below): as reduce_exp but k·C2 rounded once and C3 dropped (|k| < 2^17:
+/// |k·C2| < 2^-25.9, |k·C3| < 2^-79.4): r1 - RN(k·C2) = rr + rt (two_sum, exact),
+/// |rr + rt - r| < 2^-78, |rr| < 2^-8.5, |rt| <= u·|rr| < 2^-61.5. Both copies then form
+/// e^r - 1 = rr + q, q = rt + rr·rt + RN(rr²)·H(rr), H = 1/2 + r/6 + … + r⁵/5040 (truncation
+/// r⁸/8! < 2^-83), and return T·e^r·2^m, T = 2^(j/128), k = 128m + j.
 struct exp_fast_reduction {
   double rr, rt;
   std::int64_t k;
@@ -282,7 +275,11 @@ inline dd exp_fast_fused(double t) {
   return fast_two_sum<true>(s.hi, lo);
 }
 
-template <bool Fma>
+/// e^t for t in [-670, 0] as a dd (hi normal, |lo| <= ulp(hi)/2), relative error < 2^-66: the
+/// fast path of the kernels (one exact product where exp_dd takes three; the kernels check the
+/// rounding of what they build from it with rounds_to_hi and fall back to the exp_dd path).
+/// exp_fast_fused with FMA (< 2^-67), exp_fast_portable without; their proofs are above.
+template <bool Fma = GRADAUDIT_HAS_FMA>
 inline dd exp_fast(double t) {
   if constexpr (Fma) {
     return exp_fast_fused(t);

@@ -7,8 +7,9 @@
 /// a fixed sequence of IEEE operations, table loads and integer bit operations; here it is
 /// written once over GCC/Clang vector types (`vector_size`, logistic_lanes.hpp), each lane
 /// doing exactly the scalar operations (the exact products by Veltkamp splitting or a hardware
-/// FMA, which give the same exact product; in the FMA copies the series H and P with fused
-/// steps, as the scalar FMA copy; the lanes' table entries loaded one by one). Lanes
+/// FMA, which give the same exact product; the FMA copies take the scalar FMA copy's steps:
+/// exp_fast_fused, div_fast and x_minus_log1p_fused; the lanes' table entries loaded one by
+/// one). Lanes
 /// outside the
 /// fast range (|x| > fast_cut = 300 for σ, σ', log σ; |2x| > fast_cut for tanh' and tanh; for
 /// tanh also |x| < tanh_small_low = 2^-28; NaN) are
